@@ -1,0 +1,175 @@
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Where leads come from. The key doubles as the source label when a connector has none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Provider {
+    Api,
+    WebsiteForm,
+    EmailForward,
+    Meta,
+    GoogleAds,
+}
+
+/// How a provider's leads reach us.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Transport {
+    Api,
+    PublicForm,
+    EmailInbound,
+    Webhook,
+}
+
+impl Provider {
+    pub const ALL: [Provider; 5] = [
+        Provider::Api,
+        Provider::WebsiteForm,
+        Provider::EmailForward,
+        Provider::Meta,
+        Provider::GoogleAds,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Provider::Api => "api",
+            Provider::WebsiteForm => "website_form",
+            Provider::EmailForward => "email_forward",
+            Provider::Meta => "meta",
+            Provider::GoogleAds => "google_ads",
+        }
+    }
+
+    /// The one transport each provider's door speaks.
+    pub fn transport(self) -> Transport {
+        match self {
+            Provider::Api => Transport::Api,
+            Provider::WebsiteForm => Transport::PublicForm,
+            Provider::EmailForward => Transport::EmailInbound,
+            Provider::Meta | Provider::GoogleAds => Transport::Webhook,
+        }
+    }
+}
+
+impl Transport {
+    pub fn key(self) -> &'static str {
+        match self {
+            Transport::Api => "api",
+            Transport::PublicForm => "public_form",
+            Transport::EmailInbound => "email_inbound",
+            Transport::Webhook => "webhook",
+        }
+    }
+}
+
+impl fmt::Display for Provider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+impl fmt::Display for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// `draft` → `active` ⇄ `paused`; only an active connector creates leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectorStatus {
+    #[default]
+    Draft,
+    Active,
+    Paused,
+}
+
+impl ConnectorStatus {
+    pub fn key(self) -> &'static str {
+        match self {
+            ConnectorStatus::Draft => "draft",
+            ConnectorStatus::Active => "active",
+            ConnectorStatus::Paused => "paused",
+        }
+    }
+}
+
+/// What each provider needs to find and trust its connector. Only the fields of the
+/// connector's own provider are set.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProviderSettings {
+    /// API: the key callers send as `connector_key`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connector_key: Option<String>,
+    /// Website form: the public id in `POST /forms/{form_id}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form_id: Option<String>,
+    /// Website form: origins allowed by CORS; empty means any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub allowed_origins: Vec<String>,
+    /// Website form: where a browser post is sent after success.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    /// Meta: the Facebook page whose leadgen changes this connector takes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_id: Option<String>,
+    /// Meta or Google: narrows routing to one lead form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lead_form_id: Option<String>,
+    /// Google: the key Google sends as `google_key`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub google_key: Option<String>,
+    /// Any other provider-specific setting (throttle limits, honeypot name, …).
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// A connector profile: one door of one workspace, with the defaults its leads get.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Connector {
+    pub id: String,
+    pub workspace_id: String,
+    pub display_name: String,
+    pub provider: Provider,
+    pub transport: Transport,
+    #[serde(default)]
+    pub status: ConnectorStatus,
+    #[serde(default)]
+    pub source_label: Option<String>,
+    /// A rep is identified by an email address, where speed-to-lead notices go.
+    #[serde(default)]
+    pub assigned_rep: Option<String>,
+    #[serde(default)]
+    pub notes_prefix: Option<String>,
+    #[serde(default)]
+    pub speed_to_lead: bool,
+    /// Email connectors: parses below this confidence wait for review.
+    #[serde(default)]
+    pub review_threshold: Option<f64>,
+    /// Incoming field name → standard field name (`full_name` → `customer_name`).
+    #[serde(default)]
+    pub field_aliases: BTreeMap<String, String>,
+    #[serde(default)]
+    pub settings: ProviderSettings,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl Connector {
+    pub fn is_active(&self) -> bool {
+        self.status == ConnectorStatus::Active
+    }
+
+    /// The label leads are tagged with: the connector's own, else the provider key.
+    pub fn source(&self) -> String {
+        self.source_label
+            .as_deref()
+            .map(str::trim)
+            .filter(|label| !label.is_empty())
+            .unwrap_or(self.provider.key())
+            .to_owned()
+    }
+}

@@ -1,0 +1,91 @@
+use super::{FieldError, Provider};
+use serde::{Deserialize, Serialize};
+
+/// What became of one delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportStatus {
+    Imported,
+    Replayed,
+    ReviewRequired,
+    Failed,
+    Ignored,
+}
+
+impl ImportStatus {
+    pub const ALL: [ImportStatus; 5] = [
+        ImportStatus::Imported,
+        ImportStatus::Replayed,
+        ImportStatus::ReviewRequired,
+        ImportStatus::Failed,
+        ImportStatus::Ignored,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            ImportStatus::Imported => "imported",
+            ImportStatus::Replayed => "replayed",
+            ImportStatus::ReviewRequired => "review_required",
+            ImportStatus::Failed => "failed",
+            ImportStatus::Ignored => "ignored",
+        }
+    }
+}
+
+/// Who sent a delivery, as far as the door can tell.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RequestOrigin {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_ip: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
+}
+
+/// One line of the import log: every attempt, whatever its outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportRecord {
+    pub id: String,
+    pub workspace_id: String,
+    #[serde(default)]
+    pub connector_id: Option<String>,
+    #[serde(default)]
+    pub provider: Option<Provider>,
+    pub status: ImportStatus,
+    #[serde(default)]
+    pub external_id: Option<String>,
+    #[serde(default)]
+    pub lead_id: Option<String>,
+    #[serde(default)]
+    pub client_id: Option<String>,
+    #[serde(default)]
+    pub review_id: Option<String>,
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    /// The raw payload as received, cut to [`ImportRecord::PAYLOAD_CAP`] bytes.
+    #[serde(default)]
+    pub payload: String,
+    #[serde(default)]
+    pub payload_truncated: bool,
+    #[serde(default)]
+    pub origin: RequestOrigin,
+    pub received_at: String,
+}
+
+impl ImportRecord {
+    pub const PAYLOAD_CAP: usize = 16 * 1024;
+
+    /// Keeps at most [`Self::PAYLOAD_CAP`] bytes of the payload, cut on a character boundary.
+    pub fn capped_payload(raw: &str) -> (String, bool) {
+        if raw.len() <= Self::PAYLOAD_CAP {
+            return (raw.to_owned(), false);
+        }
+        let mut end = Self::PAYLOAD_CAP;
+        while !raw.is_char_boundary(end) {
+            end -= 1;
+        }
+        (raw[..end].to_owned(), true)
+    }
+}

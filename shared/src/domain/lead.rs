@@ -1,0 +1,47 @@
+use super::{Email, PhoneE164, Provider, Zip};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A lead as stored and as `GET /admin/leads/{id}` shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Lead {
+    pub id: String,
+    pub workspace_id: String,
+    pub customer_name: String,
+    pub customer_email: Option<Email>,
+    pub customer_phone: Option<PhoneE164>,
+    pub service_address: Option<String>,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub zip: Option<Zip>,
+    pub service_interest: Option<String>,
+    pub notes: Option<String>,
+    pub external_id: Option<String>,
+    pub source: String,
+    pub provider: Provider,
+    pub assigned_rep: Option<String>,
+    pub speed_to_lead: bool,
+    pub connector_id: String,
+    pub client_id: String,
+    pub import_id: String,
+    #[serde(default)]
+    pub custom_fields: BTreeMap<String, String>,
+    pub created_at: String,
+}
+
+/// The person behind one or more leads, merged by email and phone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Client {
+    pub id: String,
+    pub workspace_id: String,
+    pub name: String,
+    pub email: Option<Email>,
+    pub phone: Option<PhoneE164>,
+    pub service_address: Option<String>,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub zip: Option<Zip>,
+    /// A database-safe intake category, whatever the lead's own source label says.
+    pub intake_category: String,
+    pub created_at: String,
+}

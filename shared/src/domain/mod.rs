@@ -1,0 +1,18 @@
+//! The domain: what a lead is, where it came from, and the values that must be valid
+//! before anything is stored.
+
+mod candidate;
+mod connector;
+mod contact;
+mod ids;
+mod import;
+mod lead;
+mod workspace;
+
+pub use candidate::{FieldError, LeadCandidate, ValidLead};
+pub use connector::{Connector, ConnectorStatus, Provider, ProviderSettings, Transport};
+pub use contact::{Email, PhoneE164, Zip};
+pub use ids::new_id;
+pub use import::{ImportRecord, ImportStatus, RequestOrigin};
+pub use lead::{Client, Lead};
+pub use workspace::{ApiKey, Scope, Workspace};

@@ -1,0 +1,1 @@
+//! Forwarded lead emails: MIME in, a scored lead candidate out.
