@@ -4,13 +4,6 @@
 //! [`domain::LeadCandidate`], then hand it to [`pipeline`], which validates, applies
 //! the connector's defaults, assigns, de-duplicates and stores it through [`store`].
 
-pub mod auth;
-pub mod aws;
 pub mod domain;
 pub mod email;
-pub mod http;
-pub mod idempotency;
 pub mod mapping;
-pub mod pipeline;
-pub mod store;
-pub mod telemetry;

@@ -55,9 +55,7 @@ pub struct ValidLead {
 }
 
 fn present(value: Option<String>) -> Option<String> {
-    value
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
 fn check<T>(
@@ -145,19 +143,38 @@ mod tests {
 
     #[test]
     fn one_contact_method_is_enough() {
-        let phone_only = LeadCandidate { customer_email: None, ..candidate() };
-        let email_only = LeadCandidate { customer_phone: Some("  ".into()), ..candidate() };
+        let phone_only = LeadCandidate {
+            customer_email: None,
+            ..candidate()
+        };
+        let email_only = LeadCandidate {
+            customer_phone: Some("  ".into()),
+            ..candidate()
+        };
         assert!(ValidLead::try_from(phone_only).is_ok());
         assert!(ValidLead::try_from(email_only).is_ok());
     }
 
     #[test]
     fn every_problem_is_reported_with_its_field() {
-        let nameless = LeadCandidate { customer_name: None, ..candidate() };
-        assert_eq!(fields(ValidLead::try_from(nameless).unwrap_err()), ["customer_name"]);
+        let nameless = LeadCandidate {
+            customer_name: None,
+            ..candidate()
+        };
+        assert_eq!(
+            fields(ValidLead::try_from(nameless).unwrap_err()),
+            ["customer_name"]
+        );
 
-        let unreachable = LeadCandidate { customer_email: None, customer_phone: None, ..candidate() };
-        assert_eq!(fields(ValidLead::try_from(unreachable).unwrap_err()), ["customer_email"]);
+        let unreachable = LeadCandidate {
+            customer_email: None,
+            customer_phone: None,
+            ..candidate()
+        };
+        assert_eq!(
+            fields(ValidLead::try_from(unreachable).unwrap_err()),
+            ["customer_email"]
+        );
 
         let garbled = LeadCandidate {
             customer_email: Some("pat@".into()),

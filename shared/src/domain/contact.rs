@@ -102,7 +102,10 @@ impl Zip {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-');
         if !shape_ok {
-            return Err(format!("'{}' is not a valid ZIP or postal code", raw.trim()));
+            return Err(format!(
+                "'{}' is not a valid ZIP or postal code",
+                raw.trim()
+            ));
         }
         Ok(Self(value))
     }
@@ -125,16 +128,34 @@ mod tests {
 
     #[test]
     fn emails_are_lower_cased_and_checked() {
-        assert_eq!(Email::parse(" Pat@Example.COM ").unwrap().as_ref(), "pat@example.com");
-        for bad in ["", "pat", "pat@", "@example.com", "pat@example", "pat@@example.com", "a b@example.com", "pat@exa_mple.com"] {
+        assert_eq!(
+            Email::parse(" Pat@Example.COM ").unwrap().as_ref(),
+            "pat@example.com"
+        );
+        for bad in [
+            "",
+            "pat",
+            "pat@",
+            "@example.com",
+            "pat@example",
+            "pat@@example.com",
+            "a b@example.com",
+            "pat@exa_mple.com",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad} should be rejected");
         }
     }
 
     #[test]
     fn phones_become_e164_with_us_default() {
-        assert_eq!(PhoneE164::parse("(717) 555-1212").unwrap().as_ref(), "+17175551212");
-        assert_eq!(PhoneE164::parse("+44 20 7946 0958").unwrap().as_ref(), "+442079460958");
+        assert_eq!(
+            PhoneE164::parse("(717) 555-1212").unwrap().as_ref(),
+            "+17175551212"
+        );
+        assert_eq!(
+            PhoneE164::parse("+44 20 7946 0958").unwrap().as_ref(),
+            "+442079460958"
+        );
         assert!(PhoneE164::parse("12").is_err());
         assert!(PhoneE164::parse("call me").is_err());
     }

@@ -61,37 +61,86 @@ impl Field {
     fn synonyms(self) -> &'static [&'static str] {
         match self {
             Field::CustomerName => &[
-                "name", "full_name", "fullname", "your_name", "contact_name", "client_name",
-                "customer", "lead_name",
+                "name",
+                "full_name",
+                "fullname",
+                "your_name",
+                "contact_name",
+                "client_name",
+                "customer",
+                "lead_name",
             ],
             Field::FirstName => &["first_name", "firstname", "first", "given_name", "fname"],
             Field::LastName => &[
-                "last_name", "lastname", "last", "surname", "family_name", "lname",
+                "last_name",
+                "lastname",
+                "last",
+                "surname",
+                "family_name",
+                "lname",
             ],
             Field::CustomerEmail => &[
-                "email", "e_mail", "email_address", "e_mail_address", "your_email",
-                "contact_email", "work_email",
+                "email",
+                "e_mail",
+                "email_address",
+                "e_mail_address",
+                "your_email",
+                "contact_email",
+                "work_email",
             ],
             Field::CustomerPhone => &[
-                "phone", "phone_number", "telephone", "telephone_number", "tel", "mobile",
-                "mobile_phone", "mobile_number", "cell", "cell_phone", "cellphone",
-                "contact_phone", "work_phone_number", "your_phone",
+                "phone",
+                "phone_number",
+                "telephone",
+                "telephone_number",
+                "tel",
+                "mobile",
+                "mobile_phone",
+                "mobile_number",
+                "cell",
+                "cell_phone",
+                "cellphone",
+                "contact_phone",
+                "work_phone_number",
+                "your_phone",
             ],
             Field::ServiceAddress => &[
-                "address", "street_address", "street", "address1", "address_1",
-                "address_line_1", "address_line1", "property_address",
+                "address",
+                "street_address",
+                "street",
+                "address1",
+                "address_1",
+                "address_line_1",
+                "address_line1",
+                "property_address",
             ],
             Field::City => &["city", "town"],
             Field::State => &["state", "region", "province", "state_province"],
             Field::Zip => &[
-                "zip", "zip_code", "zipcode", "postal_code", "postcode", "post_code", "postal",
+                "zip",
+                "zip_code",
+                "zipcode",
+                "postal_code",
+                "postcode",
+                "post_code",
+                "postal",
             ],
             Field::ServiceInterest => &[
-                "service", "services", "requested_service", "service_type",
-                "service_requested", "service_needed", "interest",
+                "service",
+                "services",
+                "requested_service",
+                "service_type",
+                "service_requested",
+                "service_needed",
+                "interest",
             ],
             Field::Notes => &[
-                "message", "comments", "comment", "note", "details", "description",
+                "message",
+                "comments",
+                "comment",
+                "note",
+                "details",
+                "description",
                 "additional_information",
             ],
             Field::ExternalId => &["lead_id", "leadgen_id", "submission_id", "entry_id"],
@@ -102,8 +151,11 @@ impl Field {
     /// then a common synonym.
     pub fn from_label(label: &str) -> Option<Field> {
         let label = normalize_label(label);
-        Field::from_name(&label)
-            .or_else(|| Field::ALL.into_iter().find(|f| f.synonyms().contains(&label.as_str())))
+        Field::from_name(&label).or_else(|| {
+            Field::ALL
+                .into_iter()
+                .find(|f| f.synonyms().contains(&label.as_str()))
+        })
     }
 }
 
@@ -132,9 +184,15 @@ mod tests {
     fn labels_are_recognised_however_they_are_written() {
         assert_eq!(normalize_label(" E-mail  Address: "), "e_mail_address");
         assert_eq!(Field::from_label("E-mail"), Some(Field::CustomerEmail));
-        assert_eq!(Field::from_label("PHONE_NUMBER"), Some(Field::CustomerPhone));
+        assert_eq!(
+            Field::from_label("PHONE_NUMBER"),
+            Some(Field::CustomerPhone)
+        );
         assert_eq!(Field::from_label("Zip Code"), Some(Field::Zip));
-        assert_eq!(Field::from_label("customer_name"), Some(Field::CustomerName));
+        assert_eq!(
+            Field::from_label("customer_name"),
+            Some(Field::CustomerName)
+        );
         assert_eq!(Field::from_label("favourite colour"), None);
     }
 }

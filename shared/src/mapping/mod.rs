@@ -64,7 +64,10 @@ pub fn map(payload: &Payload, aliases: &BTreeMap<String, String>) -> LeadCandida
         }
     }
 
-    let take = |field: Field| best.get(&field).map(|(_, _, value)| value.trim().to_owned());
+    let take = |field: Field| {
+        best.get(&field)
+            .map(|(_, _, value)| value.trim().to_owned())
+    };
     let joined_name = [take(Field::FirstName), take(Field::LastName)]
         .into_iter()
         .flatten()
@@ -93,7 +96,10 @@ mod tests {
     use serde_json::json;
 
     fn aliases(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
     }
 
     fn map_json(value: serde_json::Value, aliases: &BTreeMap<String, String>) -> LeadCandidate {
@@ -120,7 +126,10 @@ mod tests {
         );
         assert_eq!(lead.customer_name.as_deref(), Some("Pat Example"));
         assert_eq!(lead.notes.as_deref(), Some("Call after 5"));
-        assert_eq!(lead.custom_fields.get("name").map(String::as_str), Some("Form Label"));
+        assert_eq!(
+            lead.custom_fields.get("name").map(String::as_str),
+            Some("Form Label")
+        );
     }
 
     #[test]
@@ -135,7 +144,15 @@ mod tests {
 
     #[test]
     fn unmapped_fields_keep_their_original_label() {
-        let lead = map_json(json!({"email": "p@x.io", "Roof Age (years)": 12}), &BTreeMap::new());
-        assert_eq!(lead.custom_fields.get("Roof Age (years)").map(String::as_str), Some("12"));
+        let lead = map_json(
+            json!({"email": "p@x.io", "Roof Age (years)": 12}),
+            &BTreeMap::new(),
+        );
+        assert_eq!(
+            lead.custom_fields
+                .get("Roof Age (years)")
+                .map(String::as_str),
+            Some("12")
+        );
     }
 }

@@ -142,9 +142,16 @@ mod tests {
 
     #[test]
     fn only_objects_with_bounded_fields_are_payloads() {
-        assert_eq!(Payload::from_json(&json!([1])), Err(PayloadError::NotAnObject));
-        let huge: serde_json::Map<String, Value> =
-            (0..=MAX_FIELDS).map(|i| (format!("f{i}"), json!("x"))).collect();
-        assert_eq!(Payload::from_json(&Value::Object(huge)), Err(PayloadError::TooManyFields));
+        assert_eq!(
+            Payload::from_json(&json!([1])),
+            Err(PayloadError::NotAnObject)
+        );
+        let huge: serde_json::Map<String, Value> = (0..=MAX_FIELDS)
+            .map(|i| (format!("f{i}"), json!("x")))
+            .collect();
+        assert_eq!(
+            Payload::from_json(&Value::Object(huge)),
+            Err(PayloadError::TooManyFields)
+        );
     }
 }
