@@ -1,1 +1,52 @@
-fn main() {}
+//! `make dev`: moto, the table, a demo workspace, and every function on
+//! http://127.0.0.1:3000 (`LOCAL_PORT` to change it).
+
+use local::{gateway, moto, provision, seed, template::Template};
+use std::path::PathBuf;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+fn port(name: &str, default: u16) -> Result<u16, BoxError> {
+    match std::env::var(name) {
+        Ok(value) => Ok(value
+            .parse()
+            .map_err(|_| format!("{name} must be a port number"))?),
+        Err(_) => Ok(default),
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<(), BoxError> {
+    shared::telemetry::init();
+    let api_port = port("LOCAL_PORT", 3000)?;
+    let moto = moto::Moto::start(port("MOTO_PORT", 0)?)?;
+    let config = moto::sdk_config(&moto.endpoint).await;
+    let resources = provision::Resources::default();
+    provision::provision(&config, &resources).await?;
+    let store = shared::store::Store::new(shared::aws::dynamodb(&config), &resources.table);
+    let seeded = seed::demo(&store).await?;
+
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", api_port)).await?;
+    let api_base = format!("http://127.0.0.1:{api_port}");
+    let demo = seed::DemoFile::new(&seeded, &api_base, &moto.endpoint);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.local");
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(dir.join("demo.json"), serde_json::to_string_pretty(&demo)?)?;
+
+    println!("Lead Connectors is running locally.");
+    println!("  API:      {api_base}");
+    println!(
+        "  AWS:      {} (moto; table {})",
+        moto.endpoint, resources.table
+    );
+    println!("  admin key: {}", seeded.admin_key);
+    println!("  credentials and connector ids: .local/demo.json");
+    println!("Press Ctrl-C to stop.");
+
+    let routes = Template::load()?.http_routes();
+    tokio::select! {
+        served = gateway::serve(listener, routes, local::handlers(&store)) => served?,
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    Ok(())
+}

@@ -1,9 +1,16 @@
 //! Lead Connectors: one intake pipeline behind many doors.
 //!
-//! Doors (the function crates) turn their event into a [`mapping::Payload`] or a
-//! [`domain::LeadCandidate`], then hand it to [`pipeline`], which validates, applies
-//! the connector's defaults, assigns, de-duplicates and stores it through [`store`].
+//! Doors (the function crates) turn their event into a [`mapping::Payload`], map it to a
+//! [`domain::LeadCandidate`], then hand it to [`pipeline`], which validates, applies the
+//! connector's defaults, assigns, de-duplicates and stores it through [`store`].
 
+pub mod auth;
+pub mod aws;
 pub mod domain;
 pub mod email;
+pub mod http;
+pub mod idempotency;
 pub mod mapping;
+pub mod pipeline;
+pub mod store;
+pub mod telemetry;

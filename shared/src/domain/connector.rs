@@ -173,3 +173,50 @@ impl Connector {
             .to_owned()
     }
 }
+
+impl ProviderSettings {
+    /// The secrets and public ids a new connector of `provider` needs, freshly generated.
+    pub fn generate(provider: Provider) -> Self {
+        let mut settings = ProviderSettings::default();
+        match provider {
+            Provider::Api => settings.connector_key = Some(random_token("lc_conn_")),
+            Provider::WebsiteForm => settings.form_id = Some(random_token("form_")),
+            Provider::GoogleAds => settings.google_key = Some(random_token("gk_")),
+            Provider::EmailForward | Provider::Meta => {}
+        }
+        settings
+    }
+}
+
+/// `prefix` and 32 random alphanumeric characters (about 190 bits).
+pub fn random_token(prefix: &str) -> String {
+    use rand::distributions::{Alphanumeric, DistString};
+    format!(
+        "{prefix}{}",
+        Alphanumeric.sample_string(&mut rand::thread_rng(), 32)
+    )
+}
+
+impl Connector {
+    /// A new draft connector with what its provider needs generated.
+    pub fn new(workspace_id: &str, provider: Provider, display_name: &str) -> Self {
+        let now = crate::pipeline::now();
+        Self {
+            id: super::new_id(),
+            workspace_id: workspace_id.to_owned(),
+            display_name: display_name.to_owned(),
+            provider,
+            transport: provider.transport(),
+            status: ConnectorStatus::Draft,
+            source_label: None,
+            assigned_rep: None,
+            notes_prefix: None,
+            speed_to_lead: false,
+            review_threshold: None,
+            field_aliases: BTreeMap::new(),
+            settings: ProviderSettings::generate(provider),
+            created_at: now.clone(),
+            updated_at: now,
+        }
+    }
+}

@@ -10,7 +10,9 @@ mod lead;
 mod workspace;
 
 pub use candidate::{FieldError, LeadCandidate, ValidLead};
-pub use connector::{Connector, ConnectorStatus, Provider, ProviderSettings, Transport};
+pub use connector::{
+    random_token, Connector, ConnectorStatus, Provider, ProviderSettings, Transport,
+};
 pub use contact::{Email, PhoneE164, Zip};
 pub use ids::new_id;
 pub use import::{ImportRecord, ImportStatus, RequestOrigin};

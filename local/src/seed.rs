@@ -1,0 +1,124 @@
+//! Demo and test data: a workspace with its keys and one active connector per door.
+
+use serde::Serialize;
+use shared::domain::{new_id, Connector, ConnectorStatus, Provider, Scope, Workspace};
+use shared::store::{Store, StoreError};
+
+/// A seeded workspace and the secrets a caller needs, shown here once.
+#[derive(Debug, Clone)]
+pub struct Seeded {
+    pub workspace: Workspace,
+    /// Plain API key with `leads:write`.
+    pub api_key: String,
+    /// Plain API key with `admin`.
+    pub admin_key: String,
+    pub connectors: Vec<Connector>,
+}
+
+impl Seeded {
+    pub fn connector(&self, provider: Provider) -> Option<&Connector> {
+        self.connectors.iter().find(|c| c.provider == provider)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0} is already taken")]
+    Taken(String),
+}
+
+/// A new workspace named `name` with an email slug derived from its id, a
+/// `leads:write` key and an `admin` key.
+pub async fn workspace(store: &Store, name: &str) -> Result<Seeded, SeedError> {
+    let id = new_id();
+    let workspace = Workspace {
+        email_slug: format!("ws-{}", id.to_lowercase()),
+        id,
+        name: name.to_owned(),
+        created_at: shared::pipeline::now(),
+    };
+    if !store.create_workspace(&workspace).await? {
+        return Err(SeedError::Taken(format!(
+            "email slug {}",
+            workspace.email_slug
+        )));
+    }
+    let (api_key, _) =
+        shared::auth::issue_key(store, &workspace.id, vec![Scope::LeadsWrite]).await?;
+    let (admin_key, _) = shared::auth::issue_key(store, &workspace.id, vec![Scope::Admin]).await?;
+    Ok(Seeded {
+        workspace,
+        api_key,
+        admin_key,
+        connectors: Vec::new(),
+    })
+}
+
+/// Adds an active connector of `provider`, shaped by `configure` before it is stored.
+pub async fn active_connector(
+    store: &Store,
+    seeded: &mut Seeded,
+    provider: Provider,
+    configure: impl FnOnce(&mut Connector),
+) -> Result<Connector, SeedError> {
+    let mut connector = Connector::new(
+        &seeded.workspace.id,
+        provider,
+        &format!("Demo {provider} connector"),
+    );
+    connector.status = ConnectorStatus::Active;
+    configure(&mut connector);
+    if !store.create_connector(&connector).await? {
+        return Err(SeedError::Taken(format!("active {provider} slot or route")));
+    }
+    seeded.connectors.push(connector.clone());
+    Ok(connector)
+}
+
+/// The demo workspace of `make dev`: every door open.
+pub async fn demo(store: &Store) -> Result<Seeded, SeedError> {
+    let mut seeded = workspace(store, "Demo Workspace").await?;
+    active_connector(store, &mut seeded, Provider::Api, |c| {
+        c.display_name = "Zapier / middleware".into();
+        c.notes_prefix = Some("[API]".into());
+    })
+    .await?;
+    Ok(seeded)
+}
+
+/// `.local/demo.json`, as DESIGN.md describes it.
+#[derive(Debug, Serialize)]
+pub struct DemoFile {
+    pub api_base: String,
+    pub aws_endpoint: String,
+    pub api_key: String,
+    pub admin_key: String,
+    pub workspace_id: String,
+    pub connectors: serde_json::Map<String, serde_json::Value>,
+}
+
+impl DemoFile {
+    pub fn new(seeded: &Seeded, api_base: &str, aws_endpoint: &str) -> Self {
+        let connectors = seeded
+            .connectors
+            .iter()
+            .map(|c| {
+                let mut entry = serde_json::json!({ "id": c.id });
+                if let Some(key) = &c.settings.connector_key {
+                    entry["connector_key"] = key.clone().into();
+                }
+                (c.provider.key().to_owned(), entry)
+            })
+            .collect();
+        Self {
+            api_base: api_base.to_owned(),
+            aws_endpoint: aws_endpoint.to_owned(),
+            api_key: seeded.api_key.clone(),
+            admin_key: seeded.admin_key.clone(),
+            workspace_id: seeded.workspace.id.clone(),
+            connectors,
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! `template.yaml`, read as the single source of the table's shape and the HTTP routes,
+//! so local runs and tests cannot drift from what is deployed.
+
+use serde::Deserialize;
+use serde_yaml::Value;
+
+pub const TEMPLATE: &str = include_str!("../../template.yaml");
+
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    #[error("template.yaml is not valid YAML")]
+    Yaml(#[from] serde_yaml::Error),
+    #[error("template.yaml has no {0}")]
+    Missing(String),
+}
+
+/// An HTTP route and the function (by binary name) that serves it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    pub method: String,
+    pub path: String,
+    pub binary: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AttributeDefinition {
+    pub attribute_name: String,
+    pub attribute_type: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct KeyElement {
+    pub attribute_name: String,
+    pub key_type: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Projection {
+    pub projection_type: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GlobalSecondaryIndex {
+    pub index_name: String,
+    pub key_schema: Vec<KeyElement>,
+    pub projection: Projection,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct StreamSpecification {
+    pub stream_view_type: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TimeToLive {
+    pub attribute_name: String,
+    pub enabled: bool,
+}
+
+/// The table's properties as the template declares them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TableDefinition {
+    pub attribute_definitions: Vec<AttributeDefinition>,
+    pub key_schema: Vec<KeyElement>,
+    #[serde(default)]
+    pub global_secondary_indexes: Vec<GlobalSecondaryIndex>,
+    pub stream_specification: Option<StreamSpecification>,
+    pub time_to_live_specification: Option<TimeToLive>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Template {
+    root: Value,
+}
+
+impl Template {
+    pub fn load() -> Result<Self, TemplateError> {
+        Self::parse(TEMPLATE)
+    }
+
+    pub fn parse(text: &str) -> Result<Self, TemplateError> {
+        Ok(Self {
+            root: serde_yaml::from_str(text)?,
+        })
+    }
+
+    fn resources(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.root
+            .get("Resources")
+            .and_then(Value::as_mapping)
+            .into_iter()
+            .flatten()
+            .filter_map(|(name, resource)| Some((name.as_str()?, resource)))
+    }
+
+    /// The logical ids of resources of one CloudFormation type.
+    pub fn resources_of_type<'a>(
+        &'a self,
+        kind: &'a str,
+    ) -> impl Iterator<Item = (&'a str, &'a Value)> {
+        self.resources()
+            .filter(move |(_, resource)| resource.get("Type").and_then(Value::as_str) == Some(kind))
+    }
+
+    /// The properties of the one DynamoDB table.
+    pub fn table(&self) -> Result<TableDefinition, TemplateError> {
+        let (_, table) = self
+            .resources_of_type("AWS::DynamoDB::Table")
+            .next()
+            .ok_or_else(|| TemplateError::Missing("AWS::DynamoDB::Table".into()))?;
+        let properties = table
+            .get("Properties")
+            .cloned()
+            .ok_or_else(|| TemplateError::Missing("table properties".into()))?;
+        Ok(serde_yaml::from_value(properties)?)
+    }
+
+    /// Every `HttpApi` event of every function, with the function's binary name.
+    pub fn http_routes(&self) -> Vec<Route> {
+        let mut routes = Vec::new();
+        for (_, function) in self.resources_of_type("AWS::Serverless::Function") {
+            let Some(binary) = function
+                .get("Metadata")
+                .and_then(|m| m.get("BuildProperties"))
+                .and_then(|p| p.get("Binary"))
+                .and_then(Value::as_str)
+            else {
+                continue;
+            };
+            let events = function
+                .get("Properties")
+                .and_then(|p| p.get("Events"))
+                .and_then(Value::as_mapping);
+            for event in events.into_iter().flat_map(|events| events.values()) {
+                if event.get("Type").and_then(Value::as_str) != Some("HttpApi") {
+                    continue;
+                }
+                let properties = event.get("Properties");
+                let field = |name| properties.and_then(|p| p.get(name)).and_then(Value::as_str);
+                if let (Some(method), Some(path)) = (field("Method"), field("Path")) {
+                    routes.push(Route {
+                        method: method.to_uppercase(),
+                        path: path.to_owned(),
+                        binary: binary.to_owned(),
+                    });
+                }
+            }
+        }
+        routes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_template_declares_the_table_and_the_api_route() {
+        let template = Template::load().unwrap();
+        let table = template.table().unwrap();
+        assert_eq!(table.key_schema[0].attribute_name, "pk");
+        assert_eq!(table.global_secondary_indexes[0].index_name, "gsi1");
+        assert!(template.http_routes().contains(&Route {
+            method: "POST".into(),
+            path: "/api/v1/leads".into(),
+            binary: "api-intake".into(),
+        }));
+    }
+}

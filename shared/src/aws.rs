@@ -1,0 +1,39 @@
+//! AWS clients, built once per cold start. `AWS_ENDPOINT_URL` (read by `aws-config`)
+//! points every client at a local AWS API such as moto.
+
+use aws_config::{BehaviorVersion, SdkConfig};
+
+/// The shared SDK configuration: region, credentials and endpoint from the environment.
+pub async fn sdk_config() -> SdkConfig {
+    aws_config::load_defaults(BehaviorVersion::latest()).await
+}
+
+pub fn dynamodb(config: &SdkConfig) -> aws_sdk_dynamodb::Client {
+    aws_sdk_dynamodb::Client::new(config)
+}
+
+pub fn sqs(config: &SdkConfig) -> aws_sdk_sqs::Client {
+    aws_sdk_sqs::Client::new(config)
+}
+
+pub fn ses(config: &SdkConfig) -> aws_sdk_ses::Client {
+    aws_sdk_ses::Client::new(config)
+}
+
+pub fn secrets(config: &SdkConfig) -> aws_sdk_secretsmanager::Client {
+    aws_sdk_secretsmanager::Client::new(config)
+}
+
+/// S3 with path-style addressing when a custom endpoint is set (local runs), since
+/// a local server has no per-bucket host names.
+pub fn s3(config: &SdkConfig) -> aws_sdk_s3::Client {
+    let s3_config = aws_sdk_s3::config::Builder::from(config)
+        .force_path_style(config.endpoint_url().is_some())
+        .build();
+    aws_sdk_s3::Client::from_conf(s3_config)
+}
+
+/// A required setting from the environment, with a message that names it.
+pub fn env(name: &str) -> Result<String, String> {
+    std::env::var(name).map_err(|_| format!("environment variable {name} is not set"))
+}

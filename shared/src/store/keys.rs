@@ -1,0 +1,145 @@
+//! Every key of the one table, and nowhere else: no other code spells a key.
+
+use crate::domain::{Email, PhoneE164, Provider, Transport};
+use aws_sdk_dynamodb::types::AttributeValue;
+use std::collections::HashMap;
+
+pub const PK: &str = "pk";
+pub const SK: &str = "sk";
+pub const GSI1: &str = "gsi1";
+pub const GSI1PK: &str = "gsi1pk";
+pub const GSI1SK: &str = "gsi1sk";
+pub const EXPIRES_AT: &str = "expires_at";
+
+/// The primary key of one item.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub pk: String,
+    pub sk: String,
+}
+
+impl Key {
+    fn new(pk: impl Into<String>, sk: impl Into<String>) -> Self {
+        Self {
+            pk: pk.into(),
+            sk: sk.into(),
+        }
+    }
+
+    pub fn to_item(&self) -> HashMap<String, AttributeValue> {
+        HashMap::from([
+            (PK.to_owned(), AttributeValue::S(self.pk.clone())),
+            (SK.to_owned(), AttributeValue::S(self.sk.clone())),
+        ])
+    }
+}
+
+/// What a route item finds a connector by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RouteKind {
+    ConnectorKey,
+    FormId,
+    MetaPage,
+    GoogleConnector,
+}
+
+impl RouteKind {
+    fn tag(self) -> &'static str {
+        match self {
+            RouteKind::ConnectorKey => "CONNECTOR_KEY",
+            RouteKind::FormId => "FORM",
+            RouteKind::MetaPage => "META_PAGE",
+            RouteKind::GoogleConnector => "GOOGLE",
+        }
+    }
+}
+
+fn ws(workspace_id: &str) -> String {
+    format!("WS#{workspace_id}")
+}
+
+pub fn workspace(workspace_id: &str) -> Key {
+    Key::new(ws(workspace_id), "WORKSPACE")
+}
+
+pub fn email_slug(slug: &str) -> Key {
+    Key::new(format!("SLUG#{slug}"), "SLUG")
+}
+
+pub fn api_key(key_hash: &str) -> Key {
+    Key::new(format!("APIKEY#{key_hash}"), "APIKEY")
+}
+
+pub fn connector(workspace_id: &str, connector_id: &str) -> Key {
+    Key::new(ws(workspace_id), format!("CONNECTOR#{connector_id}"))
+}
+
+pub fn route(kind: RouteKind, value: &str) -> Key {
+    Key::new(format!("ROUTE#{}#{value}", kind.tag()), "ROUTE")
+}
+
+pub fn active_slot(workspace_id: &str, provider: Provider, transport: Transport) -> Key {
+    Key::new(ws(workspace_id), format!("ACTIVE#{provider}#{transport}"))
+}
+
+pub fn client(workspace_id: &str, client_id: &str) -> Key {
+    Key::new(ws(workspace_id), format!("CLIENT#{client_id}"))
+}
+
+pub fn contact_email(workspace_id: &str, email: &Email) -> Key {
+    Key::new(ws(workspace_id), format!("CONTACT#EMAIL#{email}"))
+}
+
+pub fn contact_phone(workspace_id: &str, phone: &PhoneE164) -> Key {
+    Key::new(ws(workspace_id), format!("CONTACT#PHONE#{phone}"))
+}
+
+pub fn lead(workspace_id: &str, lead_id: &str) -> Key {
+    Key::new(ws(workspace_id), format!("LEAD#{lead_id}"))
+}
+
+/// The index partition listing a workspace's leads by creation time.
+pub fn leads_index(workspace_id: &str) -> String {
+    format!("{}#LEADS", ws(workspace_id))
+}
+
+pub fn external_id(workspace_id: &str, provider: Provider, external_id: &str) -> Key {
+    Key::new(ws(workspace_id), format!("EXT#{provider}#{external_id}"))
+}
+
+pub fn idempotency(workspace_id: &str, idempotency_key: &str) -> Key {
+    Key::new(ws(workspace_id), format!("IDEM#{idempotency_key}"))
+}
+
+pub fn import(workspace_id: &str, import_id: &str) -> Key {
+    Key::new(ws(workspace_id), format!("IMPORT#{import_id}"))
+}
+
+/// The sort-key prefix of a workspace's import log.
+pub const IMPORT_PREFIX: &str = "IMPORT#";
+
+/// The index partition listing one connector's imports by time.
+pub fn connector_imports_index(workspace_id: &str, connector_id: &str) -> String {
+    format!("{}#CONNECTOR#{connector_id}", ws(workspace_id))
+}
+
+pub fn review(workspace_id: &str, review_id: &str) -> Key {
+    Key::new(ws(workspace_id), format!("REVIEW#{review_id}"))
+}
+
+pub fn territory(workspace_id: &str, zip: &str) -> Key {
+    Key::new(ws(workspace_id), format!("TERRITORY#{zip}"))
+}
+
+pub fn throttle(scope: &str, value: &str, window: u64) -> Key {
+    Key::new(format!("THROTTLE#{scope}#{value}#{window}"), "THROTTLE")
+}
+
+pub fn inbound_email(message_id: &str) -> Key {
+    Key::new(format!("EMAIL#{message_id}"), "EMAIL")
+}
+
+/// The partition key of a workspace's own items, for `Query`.
+pub fn workspace_partition(workspace_id: &str) -> String {
+    ws(workspace_id)
+}

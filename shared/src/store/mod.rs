@@ -1,0 +1,106 @@
+//! The one DynamoDB table: the only module that knows items and keys.
+
+mod config;
+mod error;
+mod idempotency;
+mod imports;
+pub mod keys;
+mod leads;
+mod queries;
+
+pub use config::RouteTarget;
+pub use error::StoreError;
+pub use idempotency::{IdempotencyBegin, StoredResponse};
+pub use leads::{Created, NewLead, Stored};
+pub use queries::{BadCursor, Page};
+
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use aws_sdk_dynamodb::Client;
+use keys::Key;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::collections::HashMap;
+
+pub type Item = HashMap<String, AttributeValue>;
+
+/// The table and the client that reaches it. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    client: Client,
+    table: String,
+}
+
+impl Store {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Reads one item with a strongly consistent read.
+    async fn get<T: DeserializeOwned>(&self, key: &Key) -> Result<Option<T>, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key.to_item()))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| self.error(e))?;
+        output.item.map(from_item).transpose()
+    }
+
+    /// A transaction item that puts `item` only if its key is new.
+    fn put_new(&self, item: Item) -> Result<TransactWriteItem, StoreError> {
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .map_err(|e| StoreError::Unexpected(Box::new(e)))?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    fn error<E, R>(&self, err: aws_sdk_dynamodb::error::SdkError<E, R>) -> StoreError
+    where
+        E: aws_sdk_dynamodb::error::ProvideErrorMetadata
+            + std::error::Error
+            + Send
+            + Sync
+            + 'static,
+        R: std::fmt::Debug + Send + Sync + 'static,
+    {
+        StoreError::from_sdk(&self.table, err)
+    }
+}
+
+/// An entity as an item: its own attributes plus the key and an `entity` tag that
+/// says what it is when someone reads the table by hand.
+fn to_item<T: Serialize>(key: &Key, entity: &str, value: &T) -> Result<Item, StoreError> {
+    let mut item: Item = serde_dynamo::to_item(value).map_err(StoreError::Encoding)?;
+    item.extend(key.to_item());
+    item.insert("entity".into(), AttributeValue::S(entity.into()));
+    Ok(item)
+}
+
+fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, StoreError> {
+    serde_dynamo::from_item(item).map_err(StoreError::Encoding)
+}
+
+fn s(value: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(value.into())
+}
+
+fn n(value: impl ToString) -> AttributeValue {
+    AttributeValue::N(value.to_string())
+}

@@ -1,0 +1,161 @@
+//! Lists, newest first, a page at a time: always `Query`, never `Scan`.
+
+use super::keys;
+use super::{from_item, s, Item, Store, StoreError};
+use crate::domain::{ImportRecord, Lead};
+use aws_sdk_dynamodb::types::AttributeValue;
+use base64::Engine;
+use serde::de::DeserializeOwned;
+use std::collections::HashMap;
+
+/// One page of a list and the opaque cursor of the next, if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub cursor: Option<String>,
+}
+
+/// Where a list reads from: a partition of the table or of the index, with an
+/// optional sort-key prefix.
+struct Source<'a> {
+    index: Option<&'a str>,
+    pk: String,
+    prefix: Option<&'a str>,
+}
+
+fn encode_cursor(key: &Item) -> Option<String> {
+    let plain: HashMap<&str, &str> = key
+        .iter()
+        .filter_map(|(name, value)| Some((name.as_str(), value.as_s().ok()?.as_str())))
+        .collect();
+    let json = serde_json::to_vec(&plain).ok()?;
+    Some(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json))
+}
+
+/// The start key a cursor stands for; `None` for a cursor this store did not make.
+fn decode_cursor(cursor: &str) -> Option<Item> {
+    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()?;
+    let plain: HashMap<String, String> = serde_json::from_slice(&json).ok()?;
+    Some(plain.into_iter().map(|(k, v)| (k, s(v))).collect())
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("the cursor is not one this API returned")]
+pub struct BadCursor;
+
+impl Store {
+    async fn page<T: DeserializeOwned>(
+        &self,
+        source: Source<'_>,
+        limit: i32,
+        cursor: Option<&str>,
+    ) -> Result<Result<Page<T>, BadCursor>, StoreError> {
+        let start = match cursor.map(decode_cursor) {
+            Some(None) => return Ok(Err(BadCursor)),
+            Some(start) => start,
+            None => None,
+        };
+        let (pk_name, sk_name) = match source.index {
+            Some(_) => (keys::GSI1PK, keys::GSI1SK),
+            None => (keys::PK, keys::SK),
+        };
+        let mut condition = format!("{pk_name} = :pk");
+        let mut values = HashMap::from([(":pk".to_owned(), s(&source.pk))]);
+        if let Some(prefix) = source.prefix {
+            condition.push_str(&format!(" AND begins_with({sk_name}, :prefix)"));
+            values.insert(":prefix".to_owned(), s(prefix));
+        }
+        let output = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .set_index_name(source.index.map(str::to_owned))
+            .key_condition_expression(condition)
+            .set_expression_attribute_values(Some(values))
+            .scan_index_forward(false)
+            .limit(limit.clamp(1, 100))
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(|e| self.error(e))?;
+        let items = output
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(from_item)
+            .collect::<Result<_, _>>()?;
+        let cursor = output.last_evaluated_key.as_ref().and_then(encode_cursor);
+        Ok(Ok(Page { items, cursor }))
+    }
+
+    /// A workspace's import log, newest first; with `connector_id`, that connector's only.
+    pub async fn imports(
+        &self,
+        workspace_id: &str,
+        connector_id: Option<&str>,
+        limit: i32,
+        cursor: Option<&str>,
+    ) -> Result<Result<Page<ImportRecord>, BadCursor>, StoreError> {
+        let source = match connector_id {
+            Some(connector_id) => Source {
+                index: Some(keys::GSI1),
+                pk: keys::connector_imports_index(workspace_id, connector_id),
+                prefix: None,
+            },
+            None => Source {
+                index: None,
+                pk: keys::workspace_partition(workspace_id),
+                prefix: Some(keys::IMPORT_PREFIX),
+            },
+        };
+        self.page(source, limit, cursor).await
+    }
+
+    /// A workspace's leads, newest first.
+    pub async fn leads(
+        &self,
+        workspace_id: &str,
+        limit: i32,
+        cursor: Option<&str>,
+    ) -> Result<Result<Page<Lead>, BadCursor>, StoreError> {
+        let source = Source {
+            index: Some(keys::GSI1),
+            pk: keys::leads_index(workspace_id),
+            prefix: None,
+        };
+        self.page(source, limit, cursor).await
+    }
+
+    pub async fn lead(
+        &self,
+        workspace_id: &str,
+        lead_id: &str,
+    ) -> Result<Option<Lead>, StoreError> {
+        self.get(&keys::lead(workspace_id, lead_id)).await
+    }
+
+    /// Every item of a workspace's own partition, as raw items (tests and tooling).
+    pub async fn workspace_items(&self, workspace_id: &str) -> Result<Vec<Item>, StoreError> {
+        let mut items = Vec::new();
+        let mut start: Option<HashMap<String, AttributeValue>> = None;
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :pk")
+                .expression_attribute_values(":pk", s(keys::workspace_partition(workspace_id)))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(|e| self.error(e))?;
+            items.extend(output.items.unwrap_or_default());
+            start = output.last_evaluated_key;
+            if start.is_none() {
+                return Ok(items);
+            }
+        }
+    }
+}
