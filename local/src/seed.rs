@@ -77,12 +77,60 @@ pub async fn active_connector(
     Ok(connector)
 }
 
-/// The demo workspace of `make dev`: every door open.
+/// The keys the sample events in `events/` carry. Local only: the demo workspace of
+/// `make dev` and the events test use them, so the same files run against both.
+pub const SAMPLE_API_KEY: &str = "lc_live_SampleEventsKeyForLocalRunsOnly01";
+pub const SAMPLE_ADMIN_KEY: &str = "lc_live_SampleAdminKeyForLocalRunsOnly001";
+pub const SAMPLE_CONNECTOR_KEY: &str = "lc_conn_SampleConnectorKeyForLocalRuns01";
+
+async fn sample_key(
+    store: &Store,
+    workspace_id: &str,
+    plain: &str,
+    scope: Scope,
+) -> Result<(), SeedError> {
+    let key = shared::domain::ApiKey {
+        id: new_id(),
+        workspace_id: workspace_id.to_owned(),
+        scopes: vec![scope],
+        prefix: plain.chars().take(12).collect(),
+        created_at: shared::pipeline::now(),
+        revoked_at: None,
+    };
+    if !store
+        .create_api_key(&shared::auth::key_hash(plain), &key)
+        .await?
+    {
+        return Err(SeedError::Taken(format!("sample {} key", scope.key())));
+    }
+    Ok(())
+}
+
+/// The demo workspace of `make dev` (and of the sample events): every door open,
+/// with the sample keys of `events/`.
 pub async fn demo(store: &Store) -> Result<Seeded, SeedError> {
-    let mut seeded = workspace(store, "Demo Workspace").await?;
+    let id = new_id();
+    let workspace = Workspace {
+        id,
+        name: "Demo Workspace".to_owned(),
+        email_slug: "demo".to_owned(),
+        created_at: shared::pipeline::now(),
+    };
+    if !store.create_workspace(&workspace).await? {
+        return Err(SeedError::Taken("email slug demo".into()));
+    }
+    sample_key(store, &workspace.id, SAMPLE_API_KEY, Scope::LeadsWrite).await?;
+    sample_key(store, &workspace.id, SAMPLE_ADMIN_KEY, Scope::Admin).await?;
+    let mut seeded = Seeded {
+        workspace,
+        api_key: SAMPLE_API_KEY.to_owned(),
+        admin_key: SAMPLE_ADMIN_KEY.to_owned(),
+        connectors: Vec::new(),
+    };
     active_connector(store, &mut seeded, Provider::Api, |c| {
         c.display_name = "Zapier / middleware".into();
         c.notes_prefix = Some("[API]".into());
+        c.settings.connector_key = Some(SAMPLE_CONNECTOR_KEY.into());
     })
     .await?;
     Ok(seeded)

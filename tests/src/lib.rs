@@ -85,11 +85,28 @@ impl TestApp {
         Self::spawn_with(|_| {}).await
     }
 
-    /// A test app whose API connector is shaped by `configure` before it is stored.
-    pub async fn spawn_with(configure: impl FnOnce(&mut Connector)) -> Self {
+    /// The demo workspace of `make dev`, with the sample keys the files in `events/` carry.
+    /// Call it once per test binary: the sample keys are global.
+    pub async fn demo() -> Self {
+        let (config, store) = Self::connect().await;
+        let seeded = seed::demo(&store).await.expect("demo seed");
+        Self {
+            config,
+            store,
+            seeded,
+        }
+    }
+
+    async fn connect() -> (SdkConfig, Store) {
         let aws = aws();
         let config = local::moto::sdk_config(&aws.moto.endpoint).await;
         let store = Store::new(shared::aws::dynamodb(&config), &aws.table);
+        (config, store)
+    }
+
+    /// A test app whose API connector is shaped by `configure` before it is stored.
+    pub async fn spawn_with(configure: impl FnOnce(&mut Connector)) -> Self {
+        let (config, store) = Self::connect().await;
         let mut seeded = seed::workspace(&store, "Test Workspace")
             .await
             .expect("seed");

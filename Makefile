@@ -1,0 +1,34 @@
+# Lead Connectors: `make dev` runs everything locally, `make test` checks everything.
+# Both install what is missing first (moto and cfn-lint from PyPI).
+
+PYTHON ?= python3
+PIP    := $(PYTHON) -m pip
+export MOTO_PYTHON := $(PYTHON)
+
+.PHONY: dev test tools lint fmt check clean
+
+## dev: moto + every function on http://127.0.0.1:3000, demo credentials in .local/demo.json
+dev: tools
+	cargo run -p local --bin local-gateway
+
+## test: formatting, clippy, cfn-lint and every test (debug builds)
+test: tools lint
+	cargo test --workspace
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	$(PYTHON) -c "import sys, cfnlint.runner; sys.argv = ['cfn-lint', 'template.yaml']; cfnlint.runner.main()"
+
+## tools: install what the local AWS API and the template check need, when absent
+tools:
+	@$(PYTHON) -c "import moto.server, werkzeug" 2>/dev/null || $(PIP) install --quiet 'moto[server]>=5.1,<6'
+	@$(PYTHON) -c "import cfnlint" 2>/dev/null || $(PIP) install --quiet 'cfn-lint>=1,<2'
+	@rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt
+
+fmt:
+	cargo fmt --all
+
+clean:
+	cargo clean
+	rm -rf .local

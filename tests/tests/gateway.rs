@@ -1,0 +1,47 @@
+//! The local gateway of `make dev`: real HTTP on loopback, routes from `template.yaml`.
+
+use e2e::{lead_body, TestApp};
+use local::template::Template;
+
+async fn serve(app: &TestApp) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let routes = Template::load().unwrap().http_routes();
+    let handlers = local::handlers(&app.store);
+    tokio::spawn(local::gateway::serve(listener, routes, handlers));
+    base
+}
+
+#[tokio::test]
+async fn a_lead_posted_over_http_is_created_through_the_gateway() {
+    let app = TestApp::spawn().await;
+    let base = serve(&app).await;
+    let mut body = lead_body("over-http");
+    body["connector_key"] = app.connector_key().into();
+
+    let response = reqwest::Client::new()
+        .post(format!("{base}/api/v1/leads"))
+        .bearer_auth(&app.seeded.api_key)
+        .header("x-forwarded-for", "198.51.100.23")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), 201);
+    let log = app.import_log().await;
+    assert_eq!(log[0].origin.source_ip.as_deref(), Some("198.51.100.23"));
+    assert_eq!(app.leads().await.len(), 1);
+}
+
+#[tokio::test]
+async fn routes_the_template_does_not_declare_are_404() {
+    let app = TestApp::spawn().await;
+    let base = serve(&app).await;
+
+    let response = reqwest::get(format!("{base}/api/v1/nothing-here"))
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), 404);
+}
