@@ -7,12 +7,14 @@ mod imports;
 pub mod keys;
 mod leads;
 mod queries;
+mod reviews;
 
 pub use config::RouteTarget;
 pub use error::StoreError;
 pub use idempotency::{IdempotencyBegin, StoredResponse};
 pub use leads::{Created, NewLead, Stored};
 pub use queries::{BadCursor, Page};
+pub use reviews::AlreadyDecided;
 
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
