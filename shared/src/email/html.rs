@@ -103,17 +103,28 @@ fn two_cells<'a>(row: &'a str, lower: &str) -> Option<(String, &'a str)> {
             .find("</t")
             .map_or(limit, |offset| open_end + offset);
         let cell = &row[open_end..close];
-        if !strip_tags(cell).trim().is_empty() {
+        if !cell_text(cell).is_empty() {
             cells.push(cell);
         }
     }
     let [label, value] = cells.as_slice() else {
         return None;
     };
-    let label = strip_tags(label);
-    let label = label.trim().trim_end_matches(':').trim();
+    let label = cell_text(label);
+    let label = label.trim_end_matches(':').trim();
     let short = !label.is_empty() && label.chars().count() <= 60;
     short.then(|| (label.to_owned(), *value))
+}
+
+fn cell_text(cell: &str) -> String {
+    let text = strip_tags(cell);
+    let mut text = text.as_str();
+    let mut out = String::new();
+    for space in ["&nbsp;", "&#160;", "&#xa0;"] {
+        out = text.replace(space, " ");
+        text = &out;
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Text without tags: line breaks where block elements end, entities left as written.

@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 
 const MAX_LABEL_CHARS: usize = 48;
 const MAX_UNKNOWN_LABEL_WORDS: usize = 5;
+const MAX_QUESTION_LABEL_WORDS: usize = 10;
 const MAX_VALUE_LINES: usize = 12;
+const MAX_BLANKS_BEFORE_VALUE: usize = 2;
 
 #[derive(Debug, Default)]
 pub struct Labelled {
@@ -58,7 +60,9 @@ pub fn extract(text: &str, aliases: &BTreeMap<String, String>) -> Labelled {
             1
         };
         let mut value: Vec<&str> = Vec::new();
-        if !inline.is_empty() {
+        if inline.is_empty() {
+            at = first_value_line(&lines, at, aliases);
+        } else {
             value.push(inline);
         }
         while value.len() < limit {
@@ -78,6 +82,17 @@ pub fn extract(text: &str, aliases: &BTreeMap<String, String>) -> Labelled {
         push_pair(&mut labelled.pairs, label, meaning, &value.join("\n"));
     }
     labelled
+}
+
+/// Where the value of a label that stands alone begins: on the next line, or after
+/// a blank line or two (HTML renders spacer cells as blank lines).
+fn first_value_line(lines: &[String], at: usize, aliases: &BTreeMap<String, String>) -> usize {
+    let value_at = (at..lines.len().min(at + MAX_BLANKS_BEFORE_VALUE + 1))
+        .find(|&index| !lines[index].is_empty());
+    match value_at {
+        Some(index) if read_label(&lines[index], aliases).is_none() => index,
+        _ => at,
+    }
 }
 
 /// `*Name:*`, `**Name**:`, `__Name__` → `Name:`; surrounding spaces trimmed.
@@ -138,19 +153,31 @@ fn split_colon<'a>(
 
 fn meaning_of(label: &str, aliases: &BTreeMap<String, String>) -> Option<Meaning> {
     let words = label.split_whitespace().count();
-    if label.trim().is_empty() || label.chars().count() > MAX_LABEL_CHARS || words > 8 {
+    if label.trim().is_empty()
+        || label.chars().count() > MAX_LABEL_CHARS
+        || words > MAX_QUESTION_LABEL_WORDS
+    {
         return None;
     }
     if let Some(field) = resolve_field(label, aliases) {
         return Some(Meaning::Field(field));
     }
-    email_phrasing(&normalize_label(label))
+    email_phrasing(&normalize_label(label)).or_else(|| bilingual(label, aliases))
+}
+
+/// `Nom / Name`, `Téléphone / Phone`: one side of the slash is a known label.
+fn bilingual(label: &str, aliases: &BTreeMap<String, String>) -> Option<Meaning> {
+    let (left, right) = label.split_once(" / ")?;
+    [left, right]
+        .into_iter()
+        .find_map(|side| resolve_field(side, aliases))
+        .map(Meaning::Phrased)
 }
 
 /// Labels that only email notifications use, mostly questions from form builders.
 fn email_phrasing(normalized: &str) -> Option<Meaning> {
     let has = |word: &str| normalized.split('_').any(|part| part == word);
-    if has("city") && (has("state") || has("zip")) {
+    if (has("city") && (has("state") || has("zip"))) || normalized == "location" {
         return Some(Meaning::CityStateZip);
     }
     let field = if has("service") || normalized.contains("looking_for") {
@@ -177,11 +204,26 @@ fn looks_like_label(label: &str) -> bool {
     let label = label.trim();
     let starts_with_letter = label.chars().next().is_some_and(char::is_alphabetic);
     let words = label.split_whitespace().count();
+    let max_words = if label.ends_with('?') {
+        MAX_QUESTION_LABEL_WORDS
+    } else {
+        MAX_UNKNOWN_LABEL_WORDS
+    };
     starts_with_letter
-        && words <= MAX_UNKNOWN_LABEL_WORDS
+        && words <= max_words
         && label.chars().count() <= MAX_LABEL_CHARS
         && !label.contains(['.', ',', ';', '!', '@', '<', '>', '"', '='])
         && !label.to_ascii_lowercase().contains("http")
+}
+
+/// "View lead: https://…" is a button of the notification, not something the lead said.
+fn is_link(value: &str) -> bool {
+    let value = value.trim();
+    let lower = value.to_ascii_lowercase();
+    !value.contains(char::is_whitespace)
+        && ["http://", "https://", "www."]
+            .iter()
+            .any(|p| lower.starts_with(p))
 }
 
 fn is_multiline(meaning: Meaning) -> bool {
@@ -189,7 +231,7 @@ fn is_multiline(meaning: Meaning) -> bool {
         meaning,
         Meaning::Custom
             | Meaning::Field(Field::Notes | Field::ServiceAddress)
-            | Meaning::Phrased(Field::Notes)
+            | Meaning::Phrased(Field::Notes | Field::ServiceAddress)
     )
 }
 
@@ -214,6 +256,7 @@ fn push_pair(pairs: &mut Vec<(String, String)>, label: &str, meaning: Meaning, v
             None => add(label, value),
         },
         Meaning::Phrased(field) => add(field.name(), value),
+        Meaning::Custom if is_link(value) => {}
         Meaning::Field(_) | Meaning::Custom => add(label, value),
     }
 }

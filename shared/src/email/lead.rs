@@ -25,7 +25,7 @@ pub fn read(body: &str, mail: &Mail, aliases: &BTreeMap<String, String>) -> Read
     let body = cut_on_char_boundary(body, MAX_BODY_BYTES);
     let unwrapped = forward::unwrap(body);
     let thread = thread::split(&unwrapped.text);
-    let (labelled, mut candidate) = best_labelled(&thread, aliases);
+    let (lead_text, labelled, mut candidate) = best_labelled(&thread, aliases);
     let strength = filled_fields(&candidate);
 
     let lead_sender = unwrapped
@@ -40,7 +40,15 @@ pub fn read(body: &str, mail: &Mail, aliases: &BTreeMap<String, String>) -> Read
         .collect();
     let free_phones = phones_in(&free_text);
 
-    let contact = if candidate.customer_email.is_some() || candidate.customer_phone.is_some() {
+    let contact = if has_contact(&candidate) {
+        if let Some(sender) = lead_sender
+            .as_ref()
+            .filter(|m| names_the_lead(m, &candidate))
+        {
+            candidate
+                .customer_email
+                .get_or_insert_with(|| sender.address.clone());
+        }
         ContactOrigin::Labelled
     } else if let Some(from) = labelled
         .from_line
@@ -52,6 +60,14 @@ pub fn read(body: &str, mail: &Mail, aliases: &BTreeMap<String, String>) -> Read
     } else if !free_emails.is_empty() || !free_phones.is_empty() {
         candidate.customer_email = free_emails.first().cloned();
         candidate.customer_phone = free_phones.first().cloned();
+        if let Some(sender) = lead_sender.as_ref().filter(|m| !m.is_notification()) {
+            candidate
+                .customer_email
+                .get_or_insert_with(|| sender.address.clone());
+            if candidate.customer_name.is_none() {
+                candidate.customer_name = sender.name.clone();
+            }
+        }
         ContactOrigin::FreeText
     } else if let Some(sender) = [
         lead_sender.clone(),
@@ -74,7 +90,7 @@ pub fn read(body: &str, mail: &Mail, aliases: &BTreeMap<String, String>) -> Read
             .as_deref()
             .is_some_and(|n| !n.trim().is_empty()),
         contact,
-        several_contacts: several_contacts(&candidate, &free_emails, &free_phones),
+        several_contacts: several_contacts(&candidate, &lead_text, &not_the_lead),
         reply_chain: thread.is_reply_chain,
         signature_only: labelled.pairs.is_empty() && thread::is_signature_only(&thread.fresh),
         auto_reply: mail.auto_reply
@@ -93,20 +109,31 @@ pub fn read(body: &str, mail: &Mail, aliases: &BTreeMap<String, String>) -> Read
 fn best_labelled(
     thread: &thread::Thread,
     aliases: &BTreeMap<String, String>,
-) -> (Labelled, LeadCandidate) {
+) -> (String, Labelled, LeadCandidate) {
     let fresh = labels::extract(&thread.fresh, aliases);
     let fresh_candidate = candidate_from(&fresh, aliases);
     if has_contact(&fresh_candidate) || thread.quoted.trim().is_empty() {
-        return (fresh, fresh_candidate);
+        return (thread.fresh.clone(), fresh, fresh_candidate);
     }
     let quoted_text = forward::unwrap(&thread.quoted).text;
     let quoted = labels::extract(&quoted_text, aliases);
     let quoted_candidate = candidate_from(&quoted, aliases);
     if filled_fields(&quoted_candidate) > filled_fields(&fresh_candidate) {
-        (quoted, quoted_candidate)
+        (quoted_text, quoted, quoted_candidate)
     } else {
-        (fresh, fresh_candidate)
+        (thread.fresh.clone(), fresh, fresh_candidate)
     }
+}
+
+/// A forwarded message's sender is the lead when the labels name that same person.
+fn names_the_lead(sender: &Mailbox, candidate: &LeadCandidate) -> bool {
+    let same = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
+    !sender.is_notification()
+        && sender
+            .name
+            .as_deref()
+            .zip(candidate.customer_name.as_deref())
+            .is_some_and(|(a, b)| same(a, b))
 }
 
 fn candidate_from(labelled: &Labelled, aliases: &BTreeMap<String, String>) -> LeadCandidate {
@@ -165,8 +192,18 @@ fn take_mailbox(candidate: &mut LeadCandidate, mailbox: &Mailbox) {
     }
 }
 
-fn several_contacts(candidate: &LeadCandidate, emails: &[String], phones: &[String]) -> bool {
-    let mut distinct_emails: Vec<String> = emails.to_vec();
+/// Two different emails, or two different phones, for the lead in the text it was
+/// read from.
+fn several_contacts(
+    candidate: &LeadCandidate,
+    lead_text: &str,
+    not_the_lead: &impl Fn(&str) -> bool,
+) -> bool {
+    let phones = phones_in(lead_text);
+    let mut distinct_emails: Vec<String> = emails_in(lead_text)
+        .into_iter()
+        .filter(|email| !not_the_lead(email))
+        .collect();
     distinct_emails.extend(emails_in(
         candidate.customer_email.as_deref().unwrap_or_default(),
     ));

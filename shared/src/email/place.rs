@@ -102,6 +102,12 @@ pub fn parse_place(line: &str) -> Option<Place> {
     })
 }
 
+fn is_country(line: &str) -> bool {
+    ["united states", "united states of america", "usa", "us"]
+        .iter()
+        .any(|country| line.trim_end_matches('.').eq_ignore_ascii_case(country))
+}
+
 fn strip_country(line: &str) -> &str {
     for suffix in [", USA", ", US", ", United States", " USA"] {
         if let Some(stripped) = line.strip_suffix(suffix) {
@@ -159,11 +165,14 @@ pub fn complete(candidate: &mut LeadCandidate) {
 }
 
 fn split_address(address: &str) -> (String, Option<Place>) {
-    let lines: Vec<&str> = address
+    let mut lines: Vec<&str> = address
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect();
+    if lines.len() > 1 && lines.last().is_some_and(|l| is_country(l)) {
+        lines.pop();
+    }
     if let [street @ .., last] = lines.as_slice() {
         if !street.is_empty() {
             if let Some(place) = parse_place(last).filter(|p| p.street.is_none()) {
