@@ -43,7 +43,7 @@ impl fmt::Display for Mailbox {
     }
 }
 
-const NOTIFICATION_LOCAL_PARTS: [&str; 18] = [
+const NOTIFICATION_LOCAL_PARTS: [&str; 19] = [
     "noreply",
     "no-reply",
     "no_reply",
@@ -62,14 +62,16 @@ const NOTIFICATION_LOCAL_PARTS: [&str; 18] = [
     "form",
     "alerts",
     "automated",
+    "form-submission",
 ];
 
-const VENDOR_DOMAINS: [&str; 22] = [
+const VENDOR_DOMAINS: [&str; 23] = [
     "jotform.com",
     "wix.com",
     "wixforms.com",
     "squarespace.com",
     "squarespace-mail.com",
+    "squarespace.info",
     "homeadvisor.com",
     "angi.com",
     "angieslist.com",

@@ -97,7 +97,11 @@ fn first_value_line(lines: &[String], at: usize, aliases: &BTreeMap<String, Stri
 
 /// `*Name:*`, `**Name**:`, `__Name__` → `Name:`; surrounding spaces trimmed.
 fn unemphasise(line: &str) -> String {
-    let line = line.trim().trim_start_matches(['*', '_']).trim_start();
+    let line = line.trim();
+    if !line.starts_with(['*', '_']) {
+        return line.to_owned();
+    }
+    let line = line.trim_start_matches(['*', '_']).trim_start();
     let Some((label, value)) = line.split_once(':') else {
         return line.trim_end_matches(['*', '_']).trim_end().to_owned();
     };
@@ -258,5 +262,34 @@ fn push_pair(pairs: &mut Vec<(String, String)>, label: &str, meaning: Meaning, v
         Meaning::Phrased(field) => add(field.name(), value),
         Meaning::Custom if is_link(value) => {}
         Meaning::Field(_) | Meaning::Custom => add(label, value),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(text: &str) -> Vec<(String, String)> {
+        extract(text, &BTreeMap::new()).pairs
+    }
+
+    #[test]
+    fn prose_with_colons_and_times_is_not_turned_into_fields() {
+        let text = "Hi, I need help with this: my roof leaks.\nCall me at 10:30 tomorrow.";
+        assert_eq!(pairs(text), []);
+    }
+
+    #[test]
+    fn mail_headers_never_become_custom_fields() {
+        let found = pairs("From: Pat <pat@example.com>\nSent: Monday\nTo: Bob\nRoof age: 12");
+        assert_eq!(found, [("Roof age".to_owned(), "12".to_owned())]);
+    }
+
+    #[test]
+    fn a_value_may_sit_below_its_label_and_an_address_may_span_lines() {
+        let found = pairs("Name\nKathy Kline\nAddress\n123 Main St\nLancaster, PA 17601\n\nThanks");
+        assert_eq!(found[0], ("Name".to_owned(), "Kathy Kline".to_owned()));
+        assert_eq!(found[1].1, "123 Main St\nLancaster, PA 17601");
+        assert_eq!(found.len(), 2);
     }
 }
