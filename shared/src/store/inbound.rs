@@ -5,6 +5,7 @@ use super::keys;
 use super::{n, s, Store, StoreError};
 use crate::domain::{Connector, Provider, Transport};
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::HashMap;
 
 /// Whether this delivery may work on the message.
@@ -94,14 +95,31 @@ impl Store {
         message_id: &str,
         next_attempt: u32,
     ) -> Result<(), StoreError> {
+        self.set_email_state(message_id, WAITING, ("attempt", n(next_attempt)))
+            .await
+    }
+
+    /// Records what became of a message; later deliveries of it are ignored.
+    pub async fn settle_email(&self, message_id: &str, outcome: &str) -> Result<(), StoreError> {
+        self.set_email_state(message_id, SETTLED, ("outcome", s(outcome)))
+            .await
+    }
+
+    async fn set_email_state(
+        &self,
+        message_id: &str,
+        state: &str,
+        (name, value): (&str, AttributeValue),
+    ) -> Result<(), StoreError> {
         self.client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(keys::inbound_email(message_id).to_item()))
-            .update_expression("SET #state = :waiting, attempt = :attempt")
+            .update_expression("SET #state = :state, #detail = :detail")
             .expression_attribute_names("#state", "state")
-            .expression_attribute_values(":waiting", s(WAITING))
-            .expression_attribute_values(":attempt", n(next_attempt))
+            .expression_attribute_names("#detail", name)
+            .expression_attribute_values(":state", s(state))
+            .expression_attribute_values(":detail", value)
             .send()
             .await
             .map_err(|e| self.error(e))?;
@@ -133,22 +151,6 @@ impl Store {
             }
             _ => Ok(()),
         }
-    }
-
-    /// Records what became of a message; later deliveries of it are ignored.
-    pub async fn settle_email(&self, message_id: &str, outcome: &str) -> Result<(), StoreError> {
-        self.client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(keys::inbound_email(message_id).to_item()))
-            .update_expression("SET #state = :settled, outcome = :outcome")
-            .expression_attribute_names("#state", "state")
-            .expression_attribute_values(":settled", s(SETTLED))
-            .expression_attribute_values(":outcome", s(outcome))
-            .send()
-            .await
-            .map_err(|e| self.error(e))?;
-        Ok(())
     }
 
     /// The workspace's active connector for a provider and transport, if any.
