@@ -30,7 +30,8 @@ pub async fn issue_key(
     workspace_id: &str,
     scopes: Vec<Scope>,
 ) -> Result<(String, ApiKey), StoreError> {
-    loop {
+    // 190 random bits never collide in practice; a bounded loop still never spins.
+    for _ in 0..3 {
         let plain = random_token(KEY_PREFIX);
         let key = ApiKey {
             id: crate::domain::new_id(),
@@ -44,6 +45,9 @@ pub async fn issue_key(
             return Ok((plain, key));
         }
     }
+    Err(StoreError::Unexpected(
+        "three generated API keys collided with stored ones".into(),
+    ))
 }
 
 /// The token of an `Authorization: Bearer <token>` header value.
