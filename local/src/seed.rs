@@ -82,6 +82,12 @@ pub async fn active_connector(
 pub const SAMPLE_API_KEY: &str = "lc_live_SampleEventsKeyForLocalRunsOnly01";
 pub const SAMPLE_ADMIN_KEY: &str = "lc_live_SampleAdminKeyForLocalRunsOnly001";
 pub const SAMPLE_CONNECTOR_KEY: &str = "lc_conn_SampleConnectorKeyForLocalRuns01";
+/// The demo website form's public id (`POST /forms/{form_id}`).
+pub const SAMPLE_FORM_ID: &str = "form_SampleWebsiteFormIdForLocalRuns01";
+/// Where the demo website form may be posted from: `file:` pages (origin `null`) and
+/// a page served on port 8000, whose `_redirect` thank-you page is then honoured.
+pub const SAMPLE_FORM_ORIGINS: [&str; 3] =
+    ["null", "http://localhost:8000", "http://127.0.0.1:8000"];
 
 async fn sample_key(
     store: &Store,
@@ -133,6 +139,17 @@ pub async fn demo(store: &Store) -> Result<Seeded, SeedError> {
         c.settings.connector_key = Some(SAMPLE_CONNECTOR_KEY.into());
     })
     .await?;
+    active_connector(store, &mut seeded, Provider::WebsiteForm, |c| {
+        c.display_name = "Website quote form".into();
+        c.source_label = Some("website".into());
+        c.notes_prefix = Some("[Web form]".into());
+        c.field_aliases = [("your-message", "notes"), ("project", "service_interest")]
+            .map(|(from, to)| (from.to_owned(), to.to_owned()))
+            .into();
+        c.settings.form_id = Some(SAMPLE_FORM_ID.into());
+        c.settings.allowed_origins = SAMPLE_FORM_ORIGINS.map(str::to_owned).to_vec();
+    })
+    .await?;
     Ok(seeded)
 }
 
@@ -156,6 +173,9 @@ impl DemoFile {
                 let mut entry = serde_json::json!({ "id": c.id });
                 if let Some(key) = &c.settings.connector_key {
                     entry["connector_key"] = key.clone().into();
+                }
+                if let Some(form_id) = &c.settings.form_id {
+                    entry["form_id"] = form_id.clone().into();
                 }
                 (c.provider.key().to_owned(), entry)
             })

@@ -11,6 +11,8 @@ use std::sync::OnceLock;
 
 pub use local::moto::Moto;
 
+pub mod forms;
+
 struct Aws {
     moto: Moto,
     table: String,

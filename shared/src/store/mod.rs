@@ -7,6 +7,7 @@ mod imports;
 pub mod keys;
 mod leads;
 mod queries;
+mod throttle;
 
 pub use config::RouteTarget;
 pub use error::StoreError;
