@@ -5,7 +5,7 @@ use crate::{TestApp, TestResponse};
 use local::gateway::HttpCall;
 use local::seed;
 use serde_json::Value;
-use shared::domain::{Connector, Provider};
+use shared::domain::{Connector, ImportRecord, ImportStatus, Provider};
 use shared::throttle::{self, Rule, Window};
 
 /// A request to `/forms/{form_id}`.
@@ -146,4 +146,37 @@ pub async fn exhaust(store: &shared::store::Store, rule: &Rule) {
             throttle::hit(store, rule, at).await.expect("throttle hit");
         }
     }
+}
+
+/// A quote-request form as a person fills it in (honeypot left empty).
+pub fn quote(email: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("your-name", "Renée Müller".to_owned()),
+        ("email", email.to_owned()),
+        ("phone", "(717) 555-0123".to_owned()),
+        ("zip", "17601".to_owned()),
+        ("Roof age", "12 years".to_owned()),
+        ("_hp", String::new()),
+    ]
+}
+
+/// A plain HTML form post of `pairs`.
+pub fn urlencoded(pairs: &[(&'static str, String)]) -> FormRequest {
+    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    FormRequest::urlencoded(&pairs)
+}
+
+/// The single `failed` entry a refused submission leaves in the log.
+pub fn the_one_failure(log: &[ImportRecord]) -> &ImportRecord {
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(log[0].status, ImportStatus::Failed);
+    &log[0]
+}
+
+/// Sends `request`, expects `status` and no lead.
+pub async fn refused(app: &TestApp, request: FormRequest, status: u16) -> TestResponse {
+    let response = app.send_form(request).await;
+    assert_eq!(response.status, status, "{}", response.text);
+    assert!(app.leads().await.is_empty());
+    response
 }
