@@ -242,3 +242,45 @@ async fn a_body_that_is_not_utf8_is_refused_with_400_and_logged() {
         .unwrap()
         .contains("UTF-8"));
 }
+
+#[tokio::test]
+async fn through_the_gateway_each_forwarded_ip_is_throttled_on_its_own() {
+    let app = TestApp::spawn_form(|c| c.settings.form_throttle = Some(throttle(1, 0))).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let routes = local::template::Template::load().unwrap().http_routes();
+    tokio::spawn(local::gateway::serve(
+        listener,
+        routes,
+        local::handlers(&app.store),
+    ));
+    exhaust(
+        &app.store,
+        &rules::ip(app.form_connector(), "198.51.100.80"),
+    )
+    .await;
+    let post = |ip: &'static str| {
+        reqwest::Client::new()
+            .post(format!("{base}/forms/{}", app.form_id()))
+            .header("x-forwarded-for", ip)
+            .form(&[("name", "Pat"), ("email", "pat@example.com")])
+            .send()
+    };
+
+    let spent = post("198.51.100.80").await.unwrap();
+    let fresh = post("198.51.100.81").await.unwrap();
+
+    assert_eq!(spent.status(), 429);
+    assert!(spent.headers().contains_key("retry-after"));
+    assert_eq!(
+        fresh.status(),
+        200,
+        "a browser post without redirect gets the page"
+    );
+    let log = app.import_log().await;
+    let ips: Vec<_> = log
+        .iter()
+        .filter_map(|r| r.origin.source_ip.as_deref())
+        .collect();
+    assert_eq!(ips, ["198.51.100.81", "198.51.100.80"]);
+}

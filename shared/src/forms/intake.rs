@@ -49,15 +49,15 @@ impl Attempt<'_> {
         pipeline::record(self.connector, status, &self.delivery)
     }
 
-    /// Logs the refusal as `failed` with `reason`, then answers `error`.
-    async fn refuse(&self, error: ApiError, reason: String, errors: Vec<FieldError>) -> Refused {
-        let logged = pipeline::log_failure(
-            self.store,
-            self.record(ImportStatus::Failed),
-            reason,
-            errors,
-        )
-        .await;
+    /// Logs the refusal as `failed` with `reason` (and the field errors the problem
+    /// carries), then answers `error`.
+    async fn refuse(&self, error: ApiError, reason: String) -> Refused {
+        let errors = match &error {
+            ApiError::Validation { errors, .. } => errors.clone(),
+            _ => Vec::new(),
+        };
+        let record = self.record(ImportStatus::Failed);
+        let logged = pipeline::log_failure(self.store, record, reason, errors).await;
         let error = match (logged, error) {
             (Err(err), _) => err.into(),
             (Ok(import_id), ApiError::Validation { detail, errors, .. }) => ApiError::Validation {
@@ -106,12 +106,8 @@ impl Attempt<'_> {
         let reason = format!(
             "throttled: too many submissions from {subject} ({scope}); retry after {retry_after} s"
         );
-        self.refuse(
-            ApiError::TooManyRequests { retry_after },
-            reason,
-            Vec::new(),
-        )
-        .await
+        self.refuse(ApiError::TooManyRequests { retry_after }, reason)
+            .await
     }
 }
 
@@ -156,12 +152,12 @@ pub async fn submit(
     if submission.body.len() > BODY_LIMIT {
         let error = ApiError::PayloadTooLarge { limit: BODY_LIMIT };
         let reason = error.to_string();
-        return Err(attempt.refuse(error, reason, Vec::new()).await);
+        return Err(attempt.refuse(error, reason).await);
     }
     if let cors::Cors::Refused(origin) = cors::check(&settings.allowed_origins, submission.origin) {
         let reason = format!("origin {origin} is not allowed to post to this form");
         return Err(attempt
-            .refuse(ApiError::Forbidden(reason.clone()), reason, Vec::new())
+            .refuse(ApiError::Forbidden(reason.clone()), reason)
             .await);
     }
     if !connector.is_active() {
@@ -170,7 +166,7 @@ pub async fn submit(
             connector.status.key()
         );
         return Err(attempt
-            .refuse(ApiError::Forbidden(reason.clone()), reason, Vec::new())
+            .refuse(ApiError::Forbidden(reason.clone()), reason)
             .await);
     }
     let decoded = Encoding::of(submission.content_type, submission.body)
@@ -179,11 +175,7 @@ pub async fn submit(
         Ok(payload) => payload,
         Err(err) => {
             let reason = err.to_string();
-            let errors = match &err {
-                DecodeError::TooLong(field) => vec![FieldError::new(field, reason.clone())],
-                _ => Vec::new(),
-            };
-            return Err(attempt.refuse(decode_error(err), reason, errors).await);
+            return Err(attempt.refuse(decode_error(err), reason).await);
         }
     };
 
