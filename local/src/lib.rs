@@ -33,10 +33,21 @@ pub fn handlers(store: &Store) -> HashMap<String, Handler> {
     let api = api_intake::Deps {
         store: store.clone(),
     };
-    HashMap::from([(
-        "api-intake".to_owned(),
-        gateway::handler(api, |deps, request| async move {
-            api_intake::handle(&deps, request).await
-        }),
-    )])
+    let form = form_intake::Deps {
+        store: store.clone(),
+    };
+    HashMap::from([
+        (
+            "api-intake".to_owned(),
+            gateway::handler(api, |deps, request| async move {
+                api_intake::handle(&deps, request).await
+            }),
+        ),
+        (
+            "form-intake".to_owned(),
+            gateway::handler(form, |deps, request| async move {
+                form_intake::handle(&deps, request).await
+            }),
+        ),
+    ])
 }

@@ -84,6 +84,12 @@ pub const SAMPLE_ADMIN_KEY: &str = "lc_live_SampleAdminKeyForLocalRunsOnly001";
 pub const SAMPLE_CONNECTOR_KEY: &str = "lc_conn_SampleConnectorKeyForLocalRuns01";
 /// The domain forwarded emails are addressed to locally (the template's default).
 pub const INBOUND_EMAIL_DOMAIN: &str = "leads.example.com";
+/// The demo website form's public id (`POST /forms/{form_id}`).
+pub const SAMPLE_FORM_ID: &str = "form_SampleWebsiteFormIdForLocalRuns01";
+/// Where the demo website form may be posted from: `file:` pages (origin `null`) and
+/// a page served on port 8000, whose `_redirect` thank-you page is then honoured.
+pub const SAMPLE_FORM_ORIGINS: [&str; 3] =
+    ["null", "http://localhost:8000", "http://127.0.0.1:8000"];
 
 async fn sample_key(
     store: &Store,
@@ -140,6 +146,17 @@ pub async fn demo(store: &Store) -> Result<Seeded, SeedError> {
         c.review_threshold = Some(0.65);
     })
     .await?;
+    active_connector(store, &mut seeded, Provider::WebsiteForm, |c| {
+        c.display_name = "Website quote form".into();
+        c.source_label = Some("website".into());
+        c.notes_prefix = Some("[Web form]".into());
+        c.field_aliases = [("your-message", "notes"), ("project", "service_interest")]
+            .map(|(from, to)| (from.to_owned(), to.to_owned()))
+            .into();
+        c.settings.form_id = Some(SAMPLE_FORM_ID.into());
+        c.settings.allowed_origins = SAMPLE_FORM_ORIGINS.map(str::to_owned).to_vec();
+    })
+    .await?;
     Ok(seeded)
 }
 
@@ -167,6 +184,9 @@ impl DemoFile {
                 if c.provider == Provider::EmailForward {
                     let address = format!("{}@{INBOUND_EMAIL_DOMAIN}", seeded.workspace.email_slug);
                     entry["address"] = address.into();
+                }
+                if let Some(form_id) = &c.settings.form_id {
+                    entry["form_id"] = form_id.clone().into();
                 }
                 (c.provider.key().to_owned(), entry)
             })

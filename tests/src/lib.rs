@@ -13,6 +13,8 @@ use std::sync::OnceLock;
 
 pub use local::moto::Moto;
 
+pub mod forms;
+
 struct Aws {
     moto: Moto,
     resources: local::provision::Resources,
@@ -207,6 +209,26 @@ impl TestApp {
 
     pub async fn post_lead(&self, body: Value) -> TestResponse {
         self.post_lead_with(&[], body).await
+    }
+
+    /// The gateway of `make dev` on a free port, wired to this app's store (and, for
+    /// `/_local/email`, to an email door with a retry queue of its own). Answers its base URL.
+    pub async fn serve_gateway(&self) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a free port");
+        let base = format!("http://{}", listener.local_addr().expect("an address"));
+        let routes = local::template::Template::load()
+            .expect("template.yaml")
+            .http_routes();
+        let local_routes = local::email::router(self.email_deps(3).await);
+        tokio::spawn(local::gateway::serve(
+            listener,
+            routes,
+            local::handlers(&self.store),
+            local_routes,
+        ));
+        base
     }
 
     /// The workspace's whole import log, newest first.

@@ -122,3 +122,40 @@ async fn every_email_inbound_event_has_the_outcome_its_name_promises() {
         "the receipt and the retry each made a lead"
     );
 }
+
+#[tokio::test]
+async fn every_form_intake_event_gets_the_status_its_name_promises() {
+    let app = TestApp::demo().await;
+    let files = event_files("form-intake");
+    assert!(files.len() >= 4, "events/form-intake has its samples");
+    let form = app
+        .seeded
+        .connector(shared::domain::Provider::WebsiteForm)
+        .expect("the demo website form");
+    // The throttled sample's sender has used up this hour (and the next) already.
+    let repeat = shared::domain::Email::parse("repeat@example.com").unwrap();
+    e2e::forms::exhaust(&app.store, &shared::forms::rules::email(form, &repeat)).await;
+
+    for path in files {
+        let event = std::fs::read_to_string(&path).unwrap();
+        let request = lambda_http::request::from_str(&event)
+            .unwrap_or_else(|e| panic!("{} is not an HTTP API event: {e}", name(&path)));
+
+        let response =
+            TestResponse::from_lambda(form_intake::handle(&app.form_deps(), request).await);
+
+        assert_eq!(
+            response.status,
+            expected_status(&path),
+            "{}: {}",
+            name(&path),
+            response.text
+        );
+        let location = response.header("location").unwrap_or_default();
+        assert!(
+            !location.contains("lead_status=error"),
+            "{}: {location}",
+            name(&path)
+        );
+    }
+}

@@ -9,6 +9,7 @@ pub mod keys;
 mod leads;
 mod queries;
 mod reviews;
+mod throttle;
 
 pub use config::RouteTarget;
 pub use error::StoreError;
