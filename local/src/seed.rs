@@ -38,6 +38,7 @@ pub async fn workspace(store: &Store, name: &str) -> Result<Seeded, SeedError> {
         id,
         name: name.to_owned(),
         created_at: shared::pipeline::now(),
+        settings: Default::default(),
     };
     if !store.create_workspace(&workspace).await? {
         return Err(SeedError::Taken(format!(
@@ -115,6 +116,7 @@ pub async fn demo(store: &Store) -> Result<Seeded, SeedError> {
         name: "Demo Workspace".to_owned(),
         email_slug: "demo".to_owned(),
         created_at: shared::pipeline::now(),
+        settings: Default::default(),
     };
     if !store.create_workspace(&workspace).await? {
         return Err(SeedError::Taken("email slug demo".into()));

@@ -4,6 +4,7 @@
 mod candidate;
 mod connector;
 mod contact;
+mod followup;
 mod ids;
 mod import;
 mod lead;
@@ -14,6 +15,7 @@ pub use connector::{
     random_token, Connector, ConnectorStatus, Provider, ProviderSettings, Transport,
 };
 pub use contact::{Email, PhoneE164, Zip};
+pub use followup::{FollowUp, FollowUpKind, FollowUpStatus, FollowUpTemplates, WorkspaceSettings};
 pub use ids::new_id;
 pub use import::{ImportRecord, ImportStatus, RequestOrigin};
 pub use lead::{Client, Lead};

@@ -1,6 +1,6 @@
 //! Every key of the one table, and nowhere else: no other code spells a key.
 
-use crate::domain::{Email, PhoneE164, Provider, Transport};
+use crate::domain::{Email, FollowUpKind, PhoneE164, Provider, Transport};
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::HashMap;
 
@@ -142,4 +142,29 @@ pub fn inbound_email(message_id: &str) -> Key {
 /// The partition key of a workspace's own items, for `Query`.
 pub fn workspace_partition(workspace_id: &str) -> String {
     ws(workspace_id)
+}
+
+/// The sort-key prefixes of lead and review items, as stream filters see them.
+pub const LEAD_PREFIX: &str = "LEAD#";
+pub const REVIEW_PREFIX: &str = "REVIEW#";
+
+/// The once-only claim of one follow-up of one lead.
+pub fn followup(workspace_id: &str, lead_id: &str, kind: FollowUpKind) -> Key {
+    Key::new(
+        ws(workspace_id),
+        format!("FOLLOWUP#{lead_id}#{}", kind.key()),
+    )
+}
+
+/// The safety lock on messaging one contact (`email` or `phone`), keyed by a hash so
+/// the contact itself is not in a key.
+pub fn followup_lock(workspace_id: &str, contact_kind: &str, value: &str) -> Key {
+    use sha2::{Digest, Sha256};
+    let hash = hex::encode(Sha256::digest(format!("{contact_kind}:{value}")));
+    Key::new(ws(workspace_id), format!("FOLLOWUP_LOCK#{hash}"))
+}
+
+/// The claim of the one review digest a workspace sends in a time window.
+pub fn review_digest(workspace_id: &str, window: i64) -> Key {
+    Key::new(ws(workspace_id), format!("FOLLOWUP_DIGEST#{window}"))
 }

@@ -2,6 +2,7 @@
 
 mod config;
 mod error;
+mod followups;
 mod idempotency;
 mod imports;
 pub mod keys;
@@ -10,6 +11,7 @@ mod queries;
 
 pub use config::RouteTarget;
 pub use error::StoreError;
+pub use followups::{change, Change, Claim, PendingReview};
 pub use idempotency::{IdempotencyBegin, StoredResponse};
 pub use leads::{Created, NewLead, Stored};
 pub use queries::{BadCursor, Page};
