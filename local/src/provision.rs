@@ -99,6 +99,25 @@ async fn create_table(
     Ok(())
 }
 
+/// The From address of follow-up mail: the template's `SenderAddress` default.
+pub fn sender_address() -> Result<String, TemplateError> {
+    Template::load()?
+        .parameter_default("SenderAddress")
+        .ok_or_else(|| TemplateError::Missing("SenderAddress parameter default".into()))
+}
+
+/// Verifies the sender's domain as an SES identity, as a deployment must before SES
+/// sends from it.
+async fn verify_sender(config: &aws_config::SdkConfig, sender: &str) -> Result<(), BoxError> {
+    let domain = sender.rsplit_once('@').map_or(sender, |(_, domain)| domain);
+    aws_sdk_ses::Client::new(config)
+        .verify_domain_identity()
+        .domain(domain)
+        .send()
+        .await?;
+    Ok(())
+}
+
 /// Names of the local resources.
 #[derive(Debug, Clone)]
 pub struct Resources {
@@ -123,5 +142,8 @@ pub async fn provision(
     create_table(&dynamodb, &resources.table, &template.table()?)
         .await
         .map_err(aws(&resources.table))?;
+    verify_sender(config, &sender_address()?)
+        .await
+        .map_err(aws("the SES sender identity"))?;
     Ok(())
 }

@@ -1,6 +1,8 @@
 //! Test support: one moto server per test binary with the table of `template.yaml`,
 //! and a [`TestApp`] per test that owns a fresh workspace in it.
 
+pub mod followups;
+
 use aws_config::SdkConfig;
 use local::gateway::HttpCall;
 use local::seed::{self, Seeded};
