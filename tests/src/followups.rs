@@ -163,6 +163,32 @@ impl TestApp {
             .expect("the lead exists")
     }
 
+    /// Stores a review item waiting for a decision, in the shape the email door writes.
+    pub async fn put_pending_review(&self, subject: &str, sender: &str) {
+        use aws_sdk_dynamodb::types::AttributeValue;
+        let id = shared::domain::new_id();
+        let mut item = keys::review(self.workspace_id(), &id).to_item();
+        for (name, value) in [
+            ("entity", "review"),
+            ("status", "pending"),
+            ("workspace_id", self.workspace_id()),
+            ("id", &id),
+            ("subject", subject),
+            ("sender", sender),
+        ] {
+            item.insert(name.into(), AttributeValue::S(value.into()));
+        }
+        item.insert("confidence".into(), AttributeValue::N("0.4".into()));
+        self.store
+            .client()
+            .put_item()
+            .table_name(self.store.table())
+            .set_item(Some(item))
+            .send()
+            .await
+            .expect("review stored");
+    }
+
     /// Posts a lead (a fresh external id) and answers its id.
     pub async fn new_lead(&self, mut body: Value) -> String {
         body["external_id"] = shared::domain::new_id().into();

@@ -243,33 +243,8 @@ async fn reviews_waiting_for_a_decision_send_one_digest_to_the_reviewers() {
     app.configure(|s| s.reviewer_addresses = reviewers).await;
     let mut stream = app.stream().await;
     for n in 1..=3 {
-        let id = shared::domain::new_id();
-        let mut item = shared::store::keys::review(app.workspace_id(), &id).to_item();
-        for (name, value) in [
-            ("entity", "review"),
-            ("status", "pending"),
-            ("workspace_id", app.workspace_id()),
-            ("id", &id),
-            ("subject", &format!("Quote request {n}")),
-            ("sender", "someone@example.org"),
-        ] {
-            item.insert(
-                name.into(),
-                aws_sdk_dynamodb::types::AttributeValue::S(value.into()),
-            );
-        }
-        item.insert(
-            "confidence".into(),
-            aws_sdk_dynamodb::types::AttributeValue::N("0.4".into()),
-        );
-        app.store
-            .client()
-            .put_item()
-            .table_name(app.store.table())
-            .set_item(Some(item))
-            .send()
-            .await
-            .unwrap();
+        app.put_pending_review(&format!("Quote request {n}"), "someone@example.org")
+            .await;
     }
 
     let response = app.speed_to_lead(batch(stream.records().await)).await;

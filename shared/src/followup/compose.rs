@@ -1,7 +1,7 @@
 //! The words of each follow-up, in plain text and HTML. Whatever came from a lead is
 //! escaped in HTML and never reaches a header with a line break in it.
 
-use crate::domain::{Lead, WorkspaceSettings};
+use crate::domain::{Email, Lead, WorkspaceSettings};
 use crate::store::PendingReview;
 
 /// One mail, ready for SES.
@@ -27,12 +27,13 @@ pub struct Sender {
 impl Sender {
     /// The workspace's own sender if set, else the deployment's `default_address`.
     pub fn of(workspace_name: &str, settings: &WorkspaceSettings, default_address: &str) -> Self {
+        // A workspace's own sender only when it is a plain valid address: it ends up
+        // in a header.
         let address = settings
             .sender_address
             .as_deref()
-            .map(str::trim)
-            .filter(|a| !a.is_empty())
-            .unwrap_or(default_address);
+            .and_then(|a| Email::parse(a).ok())
+            .map_or_else(|| header_safe(default_address), String::from);
         let display_name = settings
             .sender_name
             .as_deref()
@@ -40,7 +41,7 @@ impl Sender {
             .unwrap_or(workspace_name);
         Self {
             workspace_name: workspace_name.to_owned(),
-            address: header_safe(address).replace(' ', ""),
+            address: address.replace(' ', ""),
             display_name: display_name.to_owned(),
         }
     }
@@ -216,7 +217,11 @@ pub fn acknowledgement(
     Message {
         from: sender.mailbox(),
         to: vec![to.to_owned()],
-        reply_to: lead.assigned_rep.clone(),
+        reply_to: lead
+            .assigned_rep
+            .as_deref()
+            .and_then(|rep| Email::parse(rep).ok())
+            .map(String::from),
         subject: header_safe(&fill(subject, lead, sender)),
         html: html_page(&paragraphs_html(&body)),
         text: body,

@@ -113,6 +113,16 @@ fn workspace_templates_and_sender_override_the_defaults() {
 }
 
 #[test]
+fn a_sender_address_that_is_not_a_plain_address_falls_back_to_the_default() {
+    let settings = WorkspaceSettings {
+        sender_address: Some("me@acme.example>\r\nBcc: evil@example.com".into()),
+        ..Default::default()
+    };
+    let sender = Sender::of("Acme", &settings, "leads@example.com");
+    assert_eq!(sender.address, "leads@example.com");
+}
+
+#[test]
 fn the_default_acknowledgement_is_short_and_friendly() {
     let message = acknowledgement(
         &lead(),

@@ -258,6 +258,7 @@ impl FollowUps {
             .filter_map(|address| Email::parse(address).ok())
             .map(String::from)
             .collect();
+        reviewers.sort();
         reviewers.dedup();
         if reviewers.is_empty() {
             tracing::info!(workspace_id = %ws, review_id = %review.id, "no reviewer address: no review notice");

@@ -1,73 +1,18 @@
 //! Follow-ups: what the table's stream shows the speed-to-lead function, the once-only
 //! claims, the safety locks on contacts, the review digest window and the timeline.
 
+mod locks;
+mod stream;
+
+pub use stream::{change, Change, PendingReview};
+
 use super::keys::{self, Key};
-use super::{from_item, leads, n, s, Store, StoreError};
-use crate::domain::{FollowUp, FollowUpKind, Lead, WorkspaceSettings};
+use super::{leads, s, Store, StoreError};
+use crate::domain::{FollowUp, FollowUpKind, WorkspaceSettings};
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
-use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 use serde::Deserialize;
 use std::collections::HashMap;
-
-/// A stream record that asks for a follow-up.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Change {
-    /// A new lead whose connector had speed-to-lead on.
-    NewLead(Box<Lead>),
-    /// A new email waiting for a review decision.
-    NewReview(PendingReview),
-}
-
-/// A review item as far as a reviewers' digest needs it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct PendingReview {
-    pub id: String,
-    pub workspace_id: String,
-    #[serde(default)]
-    pub subject: Option<String>,
-    #[serde(default)]
-    pub sender: Option<String>,
-    #[serde(default)]
-    pub confidence: Option<f64>,
-}
-
-fn text<'a>(image: &'a serde_dynamo::Item, name: &str) -> Option<&'a str> {
-    match image.get(name) {
-        Some(serde_dynamo::AttributeValue::S(value)) => Some(value),
-        _ => None,
-    }
-}
-
-/// What a stream record (its event name and new image) asks for: the same test as the
-/// event source mapping's filter, so nothing else is acted on whatever is delivered.
-/// `Err` for a record that matches but cannot be read: it never will be.
-pub fn change(event_name: &str, image: serde_dynamo::Item) -> Result<Option<Change>, StoreError> {
-    if event_name != "INSERT" {
-        return Ok(None);
-    }
-    let sk = text(&image, keys::SK).unwrap_or_default();
-    match text(&image, "entity") {
-        Some("lead") if sk.starts_with(keys::LEAD_PREFIX) => {
-            let wanted = matches!(
-                image.get("speed_to_lead"),
-                Some(serde_dynamo::AttributeValue::Bool(true))
-            );
-            if !wanted {
-                return Ok(None);
-            }
-            let lead = serde_dynamo::from_item(image).map_err(StoreError::Encoding)?;
-            Ok(Some(Change::NewLead(Box::new(lead))))
-        }
-        Some("review") if sk.starts_with(keys::REVIEW_PREFIX) => {
-            if text(&image, "status") != Some("pending") {
-                return Ok(None);
-            }
-            let review = serde_dynamo::from_item(image).map_err(StoreError::Encoding)?;
-            Ok(Some(Change::NewReview(review)))
-        }
-        _ => Ok(None),
-    }
-}
 
 /// What the once-only claim of a follow-up found.
 #[derive(Debug, Clone, PartialEq)]
@@ -93,7 +38,7 @@ struct ClaimRecord {
 
 const SENDING: &str = "sending";
 
-fn is_condition_failure(err: &aws_sdk_dynamodb::error::SdkError<PutItemError>) -> bool {
+pub(super) fn is_condition_failure(err: &aws_sdk_dynamodb::error::SdkError<PutItemError>) -> bool {
     err.as_service_error()
         .is_some_and(PutItemError::is_conditional_check_failed_exception)
 }
@@ -264,143 +209,6 @@ impl Store {
             .build()
             .map_err(|e| StoreError::Unexpected(Box::new(e)))?;
         Ok(TransactWriteItem::builder().update(update).build())
-    }
-
-    /// Takes the safety lock on every contact for `owner` (a lead id) until `until`
-    /// (epoch seconds), all or none. `false` when a contact is locked by another lead.
-    pub async fn lock_contacts(
-        &self,
-        workspace_id: &str,
-        contacts: &[(&str, &str)],
-        owner: &str,
-        now: i64,
-        until: i64,
-    ) -> Result<bool, StoreError> {
-        let mut request = self.client.transact_write_items();
-        for (kind, value) in contacts {
-            let mut item = keys::followup_lock(workspace_id, kind, value).to_item();
-            item.insert("entity".into(), s("followup_lock"));
-            item.insert("owner".into(), s(owner));
-            item.insert(keys::EXPIRES_AT.into(), n(until));
-            let put = Put::builder()
-                .table_name(&self.table)
-                .set_item(Some(item))
-                .condition_expression(
-                    "attribute_not_exists(pk) OR expires_at < :now OR #owner = :owner",
-                )
-                .expression_attribute_names("#owner", "owner")
-                .expression_attribute_values(":now", n(now))
-                .expression_attribute_values(":owner", s(owner))
-                .build()
-                .map_err(|e| StoreError::Unexpected(Box::new(e)))?;
-            request = request.transact_items(TransactWriteItem::builder().put(put).build());
-        }
-        match request.send().await {
-            Ok(_) => Ok(true),
-            Err(err) if leads::is_condition_failure(&err) => Ok(false),
-            Err(err) => Err(self.error(err)),
-        }
-    }
-
-    /// Lifts the locks `owner` holds, when nothing was sent after all.
-    pub async fn unlock_contacts(
-        &self,
-        workspace_id: &str,
-        contacts: &[(&str, &str)],
-        owner: &str,
-    ) -> Result<(), StoreError> {
-        let mut request = self.client.transact_write_items();
-        for (kind, value) in contacts {
-            let delete = Delete::builder()
-                .table_name(&self.table)
-                .set_key(Some(
-                    keys::followup_lock(workspace_id, kind, value).to_item(),
-                ))
-                .condition_expression("attribute_not_exists(pk) OR #owner = :owner")
-                .expression_attribute_names("#owner", "owner")
-                .expression_attribute_values(":owner", s(owner))
-                .build()
-                .map_err(|e| StoreError::Unexpected(Box::new(e)))?;
-            request = request.transact_items(TransactWriteItem::builder().delete(delete).build());
-        }
-        match request.send().await {
-            Err(err) if !leads::is_condition_failure(&err) => Err(self.error(err)),
-            _ => Ok(()),
-        }
-    }
-
-    /// Claims a workspace's review digest for one time window; `false` when this
-    /// window's digest was claimed already.
-    pub async fn claim_review_digest(
-        &self,
-        workspace_id: &str,
-        window: i64,
-        expires_at: i64,
-    ) -> Result<bool, StoreError> {
-        let mut item = keys::review_digest(workspace_id, window).to_item();
-        item.insert("entity".into(), s("followup_digest"));
-        item.insert(keys::EXPIRES_AT.into(), n(expires_at));
-        let put = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(pk)")
-            .send()
-            .await;
-        match put {
-            Ok(_) => Ok(true),
-            Err(err) if is_condition_failure(&err) => Ok(false),
-            Err(err) => Err(self.error(err)),
-        }
-    }
-
-    pub async fn release_review_digest(
-        &self,
-        workspace_id: &str,
-        window: i64,
-    ) -> Result<(), StoreError> {
-        self.client
-            .delete_item()
-            .table_name(&self.table)
-            .set_key(Some(keys::review_digest(workspace_id, window).to_item()))
-            .send()
-            .await
-            .map_err(|e| self.error(e))?;
-        Ok(())
-    }
-
-    /// Every review of a workspace still waiting for a decision.
-    pub async fn pending_reviews(
-        &self,
-        workspace_id: &str,
-    ) -> Result<Vec<PendingReview>, StoreError> {
-        let mut reviews = Vec::new();
-        let mut start = None;
-        loop {
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
-                .filter_expression("#status = :pending")
-                .projection_expression("id, workspace_id, subject, sender, confidence")
-                .expression_attribute_names("#status", "status")
-                .expression_attribute_values(":pk", s(keys::workspace_partition(workspace_id)))
-                .expression_attribute_values(":prefix", s(keys::REVIEW_PREFIX))
-                .expression_attribute_values(":pending", s("pending"))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(|e| self.error(e))?;
-            for item in output.items.unwrap_or_default() {
-                reviews.push(from_item(item)?);
-            }
-            start = output.last_evaluated_key;
-            if start.is_none() {
-                return Ok(reviews);
-            }
-        }
     }
 
     /// Replaces a workspace's follow-up settings; `false` when there is no such workspace.
