@@ -6,6 +6,7 @@ pub mod gateway;
 pub mod moto;
 pub mod provision;
 pub mod seed;
+pub mod streams;
 pub mod template;
 
 use gateway::Handler;

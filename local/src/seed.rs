@@ -38,6 +38,7 @@ pub async fn workspace(store: &Store, name: &str) -> Result<Seeded, SeedError> {
         id,
         name: name.to_owned(),
         created_at: shared::pipeline::now(),
+        settings: Default::default(),
     };
     if !store.create_workspace(&workspace).await? {
         return Err(SeedError::Taken(format!(
@@ -123,6 +124,12 @@ pub async fn demo(store: &Store) -> Result<Seeded, SeedError> {
         name: "Demo Workspace".to_owned(),
         email_slug: "demo".to_owned(),
         created_at: shared::pipeline::now(),
+        settings: shared::domain::WorkspaceSettings {
+            notification_address: Some("sales@example.com".to_owned()),
+            acknowledge_leads: true,
+            reviewer_addresses: vec!["reviews@example.com".to_owned()],
+            ..Default::default()
+        },
     };
     if !store.create_workspace(&workspace).await? {
         return Err(SeedError::Taken("email slug demo".into()));
@@ -139,6 +146,8 @@ pub async fn demo(store: &Store) -> Result<Seeded, SeedError> {
         c.display_name = "Zapier / middleware".into();
         c.notes_prefix = Some("[API]".into());
         c.settings.connector_key = Some(SAMPLE_CONNECTOR_KEY.into());
+        c.speed_to_lead = true;
+        c.assigned_rep = Some("rep@example.com".into());
     })
     .await?;
     active_connector(store, &mut seeded, Provider::EmailForward, |c| {

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod aws;
 pub mod domain;
 pub mod email;
+pub mod followup;
 pub mod forms;
 pub mod http;
 pub mod idempotency;

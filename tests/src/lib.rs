@@ -2,6 +2,7 @@
 //! and a [`TestApp`] per test that owns a fresh workspace in it.
 
 pub mod email;
+pub mod followups;
 
 use aws_config::SdkConfig;
 use local::gateway::HttpCall;

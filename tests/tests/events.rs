@@ -159,3 +159,45 @@ async fn every_form_intake_event_gets_the_status_its_name_promises() {
         );
     }
 }
+
+/// Stream records have no status: a file named `…-ignored` must send nothing, any
+/// other one mail about its lead; neither is ever retried.
+#[tokio::test]
+async fn every_speed_to_lead_event_sends_what_its_name_promises() {
+    use e2e::followups::{retried, sent_mail};
+    let app = TestApp::spawn().await;
+    let files = event_files("speed-to-lead");
+    assert!(files.len() >= 2, "events/speed-to-lead has its samples");
+
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let event: aws_lambda_events::event::dynamodb::Event = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{} is not a DynamoDB stream event: {e}", name(&path)));
+        let lead_name = event.records[0]
+            .change
+            .new_image
+            .get("customer_name")
+            .cloned();
+        let about_lead = |mail: &e2e::followups::Mail| {
+            lead_name.as_ref().is_some_and(
+                |n| matches!(n, serde_dynamo::AttributeValue::S(n) if mail.subject.contains(n)),
+            )
+        };
+        let before = sent_mail(app.endpoint())
+            .await
+            .iter()
+            .filter(|m| about_lead(m))
+            .count();
+
+        let response = app.speed_to_lead(event.clone()).await;
+
+        let after = sent_mail(app.endpoint())
+            .await
+            .iter()
+            .filter(|m| about_lead(m))
+            .count();
+        let expected = usize::from(!name(&path).contains("ignored"));
+        assert!(retried(&response).is_empty(), "{}", name(&path));
+        assert_eq!(after - before, expected, "{}: mail sent", name(&path));
+    }
+}

@@ -4,6 +4,7 @@
 mod candidate;
 mod connector;
 mod contact;
+mod followup;
 mod form;
 mod ids;
 mod import;
@@ -16,6 +17,7 @@ pub use connector::{
     random_token, Connector, ConnectorStatus, Provider, ProviderSettings, Transport,
 };
 pub use contact::{Email, PhoneE164, Zip};
+pub use followup::{FollowUp, FollowUpKind, FollowUpStatus, FollowUpTemplates, WorkspaceSettings};
 pub use form::{FormThrottle, DEFAULT_HONEYPOT_FIELD};
 pub use ids::new_id;
 pub use import::{ImportRecord, ImportStatus, RequestOrigin};

@@ -2,6 +2,7 @@
 
 mod config;
 mod error;
+mod followups;
 mod idempotency;
 mod imports;
 mod inbound;
@@ -13,6 +14,7 @@ mod throttle;
 
 pub use config::RouteTarget;
 pub use error::StoreError;
+pub use followups::{change, Change, Claim, PendingReview};
 pub use idempotency::{IdempotencyBegin, StoredResponse};
 pub use inbound::EmailClaim;
 pub use leads::{Created, NewLead, Stored};
