@@ -12,5 +12,7 @@ pub mod http;
 pub mod idempotency;
 pub mod mapping;
 pub mod pipeline;
+pub mod providers;
+pub mod secrets;
 pub mod store;
 pub mod telemetry;
