@@ -42,6 +42,17 @@ pub async fn serve(
     routes: Vec<Route>,
     handlers: HashMap<String, Handler>,
 ) -> std::io::Result<()> {
+    serve_with(listener, routes, handlers, axum::Router::new()).await
+}
+
+/// [`serve`], plus `extra`: local-only routes (stand-ins such as the Graph API's) that
+/// are matched before the template's.
+pub async fn serve_with(
+    listener: TcpListener,
+    routes: Vec<Route>,
+    handlers: HashMap<String, Handler>,
+    extra: axum::Router,
+) -> std::io::Result<()> {
     let routes = routes
         .into_iter()
         .filter_map(|route| {
@@ -52,6 +63,7 @@ pub async fn serve(
     let app = axum::Router::new()
         .fallback(dispatch)
         .with_state(Arc::new(Gateway { routes }));
+    let app = extra.merge(app);
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

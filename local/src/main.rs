@@ -41,11 +41,24 @@ async fn main() -> Result<(), BoxError> {
     );
     println!("  admin key: {}", seeded.admin_key);
     println!("  credentials and connector ids: .local/demo.json");
+    let graph_leads = local::graph::GraphLeads::default();
+    graph_leads.register(local::graph::sample_lead())?;
+    let graph_base = local::graph::base(&api_base);
+    println!("  Graph API stand-in: {graph_base} (register leads: POST /_local/meta/leads)");
     println!("Press Ctrl-C to stop.");
 
+    let mut handlers = local::handlers(&store);
+    handlers.extend(local::webhook_handlers(
+        &store,
+        &config,
+        &resources.meta_secret,
+        &graph_base,
+    )?);
+
     let routes = Template::load()?.http_routes();
+    let extra = local::graph::router(graph_leads);
     tokio::select! {
-        served = gateway::serve(listener, routes, local::handlers(&store)) => served?,
+        served = gateway::serve_with(listener, routes, handlers, extra) => served?,
         _ = tokio::signal::ctrl_c() => {}
     }
     Ok(())

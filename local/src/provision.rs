@@ -103,13 +103,49 @@ async fn create_table(
 #[derive(Debug, Clone)]
 pub struct Resources {
     pub table: String,
+    /// The Meta webhook secret, holding the sample values of `seed`.
+    pub meta_secret: String,
 }
 
 impl Default for Resources {
     fn default() -> Self {
         Self {
             table: "lead-connectors-local".to_owned(),
+            meta_secret: "lead-connectors-local-meta-webhook".to_owned(),
         }
+    }
+}
+
+/// Creates (or overwrites) a Secrets Manager secret with a string value.
+pub async fn put_secret(
+    config: &aws_config::SdkConfig,
+    name: &str,
+    value: &str,
+) -> Result<(), ProvisionError> {
+    let client = aws_sdk_secretsmanager::Client::new(config);
+    let created = client
+        .create_secret()
+        .name(name)
+        .secret_string(value)
+        .send()
+        .await;
+    match created {
+        Ok(_) => Ok(()),
+        Err(err)
+            if err
+                .as_service_error()
+                .is_some_and(|e| e.is_resource_exists_exception()) =>
+        {
+            client
+                .put_secret_value()
+                .secret_id(name)
+                .secret_string(value)
+                .send()
+                .await
+                .map_err(|e| aws(name)(Box::new(e)))?;
+            Ok(())
+        }
+        Err(err) => Err(aws(name)(Box::new(err))),
     }
 }
 
@@ -123,5 +159,7 @@ pub async fn provision(
     create_table(&dynamodb, &resources.table, &template.table()?)
         .await
         .map_err(aws(&resources.table))?;
+    let meta_secret = crate::seed::sample_meta_secret().to_string();
+    put_secret(config, &resources.meta_secret, &meta_secret).await?;
     Ok(())
 }
