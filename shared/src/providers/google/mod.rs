@@ -10,6 +10,7 @@ use crate::domain::{ImportStatus, Provider, RequestOrigin};
 use crate::pipeline::{self, Delivery};
 use crate::store::keys::RouteKind;
 use crate::store::Store;
+use serde::Deserialize;
 
 /// The reason test deliveries are logged with.
 pub const TEST_LEAD_REASON: &str =
@@ -23,13 +24,20 @@ pub async fn receive(
     body: &[u8],
     origin: RequestOrigin,
 ) -> Result<Acknowledgement, WebhookError> {
-    let lead: GoogleLead = serde_json::from_slice(body).map_err(|err| {
+    let not_a_lead = |err: serde_json::Error| {
         WebhookError::BadRequest(format!(
             "the body is not a Google Ads lead form payload (line {}, column {})",
             err.line(),
             err.column()
         ))
-    })?;
+    };
+    let json: serde_json::Value = serde_json::from_slice(body).map_err(not_a_lead)?;
+    if !json.is_object() {
+        return Err(WebhookError::BadRequest(
+            "the body is not a Google Ads lead form payload: expected a JSON object".to_owned(),
+        ));
+    }
+    let lead = GoogleLead::deserialize(&json).map_err(not_a_lead)?;
     let connector = store
         .connector_by_route(RouteKind::GoogleConnector, connector_id)
         .await?
@@ -42,7 +50,7 @@ pub async fn receive(
         ));
     }
 
-    let logged = redacted(body);
+    let logged = redacted(json);
     let delivery = Delivery {
         raw: &logged,
         origin,
@@ -72,23 +80,19 @@ pub async fn receive(
 }
 
 /// The body for the import log, without the connector's key.
-fn redacted(body: &[u8]) -> String {
-    match serde_json::from_slice::<serde_json::Value>(body) {
-        Ok(mut json) => {
-            if let Some(key) = json.get_mut("google_key") {
-                *key = "[redacted]".into();
-            }
-            json.to_string()
-        }
-        Err(_) => String::from_utf8_lossy(body).into_owned(),
+fn redacted(mut json: serde_json::Value) -> String {
+    if let Some(key) = json.get_mut("google_key") {
+        *key = "[redacted]".into();
     }
+    json.to_string()
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn the_logged_body_never_carries_the_key() {
-        let logged = super::redacted(br#"{"lead_id":"1","google_key":"gk_secret"}"#);
+        let logged =
+            super::redacted(serde_json::json!({"lead_id": "1", "google_key": "gk_secret"}));
         assert!(!logged.contains("gk_secret"));
         assert!(logged.contains("\"lead_id\":\"1\""));
     }

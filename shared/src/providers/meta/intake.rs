@@ -14,7 +14,7 @@ use crate::providers::{
 };
 use crate::store::keys::RouteKind;
 use crate::store::{Store, StoreError};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 /// How the changes of one delivery ended, as the 200 answer reports it.
@@ -59,13 +59,20 @@ pub async fn receive(
 ) -> Result<DeliveryReport, WebhookError> {
     verify_signature(&secrets.app_secret, signature, body)
         .map_err(|err| WebhookError::Unauthorized(err.to_string()))?;
-    let notification: Notification = serde_json::from_slice(body).map_err(|err| {
+    let not_a_notification = |err: serde_json::Error| {
         WebhookError::BadRequest(format!(
             "the body is not a Meta webhook notification (line {}, column {})",
             err.line(),
             err.column()
         ))
-    })?;
+    };
+    let json: serde_json::Value = serde_json::from_slice(body).map_err(not_a_notification)?;
+    if !json.is_object() {
+        return Err(WebhookError::BadRequest(
+            "the body is not a Meta webhook notification: expected a JSON object".to_owned(),
+        ));
+    }
+    let notification = Notification::deserialize(&json).map_err(not_a_notification)?;
     let mut report = DeliveryReport::default();
     if notification.object != "page" {
         tracing::info!(object = %notification.object, "Meta notification for another object: ignored");

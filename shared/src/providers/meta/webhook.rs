@@ -55,8 +55,12 @@ impl Notification {
             .flat_map(|entry| entry.changes.iter().map(move |change| (entry, change)))
             .filter(|(_, change)| change.field == "leadgen")
             .map(|(entry, change)| {
-                let mut leadgen: LeadgenChange =
-                    serde_json::from_value(change.value.clone()).unwrap_or_default();
+                let mut leadgen: LeadgenChange = match &change.value {
+                    value @ serde_json::Value::Object(_) => {
+                        LeadgenChange::deserialize(value).unwrap_or_default()
+                    }
+                    _ => LeadgenChange::default(),
+                };
                 if leadgen.page_id.is_none() {
                     leadgen.page_id = entry.id.clone();
                 }
