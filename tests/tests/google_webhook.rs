@@ -240,3 +240,25 @@ async fn a_lead_of_another_form_is_ignored_when_the_connector_is_tied_to_one_for
     let response = google.post(&right_form).await;
     assert_eq!(response.json()["status"], "imported", "{}", response.text);
 }
+
+#[tokio::test]
+async fn a_google_lead_posted_over_http_is_created_through_the_gateway() {
+    let google = GoogleApp::spawn(|_| {}).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (app, config) = (&google.app, &google.app.config);
+    let handlers =
+        local::webhook_handlers(&app.store, config, "unused", "http://127.0.0.1:9").unwrap();
+    let routes = local::template::Template::load().unwrap().http_routes();
+    tokio::spawn(local::gateway::serve(listener, routes, handlers));
+
+    let response = reqwest::Client::new()
+        .post(format!("{base}/webhooks/google/{}", google.connector.id))
+        .json(&google.lead("TeSter-13"))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), 200);
+    assert_eq!(google.app.leads().await.len(), 1);
+}
