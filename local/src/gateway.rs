@@ -35,9 +35,19 @@ struct Gateway {
     routes: Vec<(Route, Handler)>,
 }
 
-/// Serves `routes` (from the template) with `handlers` (by binary name), plus the
-/// local-only routes of `extra` (`/_local/…`), until the listener closes.
+/// Serves `routes` (from the template) with `handlers` (by binary name) until the
+/// listener closes.
 pub async fn serve(
+    listener: TcpListener,
+    routes: Vec<Route>,
+    handlers: HashMap<String, Handler>,
+) -> std::io::Result<()> {
+    serve_with(listener, routes, handlers, axum::Router::new()).await
+}
+
+/// [`serve`], plus `extra`: local-only routes (`/_local/…`: the SES and Graph API
+/// stand-ins) that are matched before the template's.
+pub async fn serve_with(
     listener: TcpListener,
     routes: Vec<Route>,
     handlers: HashMap<String, Handler>,
@@ -50,11 +60,10 @@ pub async fn serve(
             Some((route, handler))
         })
         .collect();
-    let app = extra.merge(
-        axum::Router::new()
-            .fallback(dispatch)
-            .with_state(Arc::new(Gateway { routes })),
-    );
+    let app = axum::Router::new()
+        .fallback(dispatch)
+        .with_state(Arc::new(Gateway { routes }));
+    let app = extra.merge(app);
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

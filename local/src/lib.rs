@@ -3,6 +3,7 @@
 
 pub mod email;
 pub mod gateway;
+pub mod graph;
 pub mod moto;
 pub mod provision;
 pub mod seed;
@@ -51,4 +52,37 @@ pub fn handlers(store: &Store) -> HashMap<String, Handler> {
             }),
         ),
     ])
+}
+
+/// The lead-ads webhook doors, with the Meta secret `meta_secret` and the Graph API at
+/// `graph_base` (the gateway's own stand-in in `make dev`).
+pub fn webhook_handlers(
+    store: &Store,
+    config: &aws_config::SdkConfig,
+    meta_secret: &str,
+    graph_base: &str,
+) -> Result<HashMap<String, Handler>, shared::providers::meta::GraphError> {
+    use shared::providers::meta::{GraphClient, DEFAULT_VERSION};
+    let meta = meta_webhook::Deps {
+        store: store.clone(),
+        secrets: shared::secrets::Secret::new(shared::aws::secrets(config), meta_secret),
+        graph: GraphClient::new(graph_base, DEFAULT_VERSION)?,
+    };
+    let google = google_webhook::Deps {
+        store: store.clone(),
+    };
+    Ok(HashMap::from([
+        (
+            "meta-webhook".to_owned(),
+            gateway::handler(meta, |deps, request| async move {
+                meta_webhook::handle(&deps, request).await
+            }),
+        ),
+        (
+            "google-webhook".to_owned(),
+            gateway::handler(google, |deps, request| async move {
+                google_webhook::handle(&deps, request).await
+            }),
+        ),
+    ]))
 }

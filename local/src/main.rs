@@ -59,14 +59,26 @@ async fn main() -> Result<(), BoxError> {
         "  mail:     sent follow-ups at {}/moto-api/data.json (ses)",
         moto.endpoint
     );
+    let graph_leads = local::graph::GraphLeads::default();
+    graph_leads.register(local::graph::sample_lead())?;
+    let graph_base = local::graph::base(&api_base);
+    println!("  Graph API stand-in: {graph_base} (register leads: POST /_local/meta/leads)");
     println!("Press Ctrl-C to stop.");
+
+    let mut handlers = local::handlers(&store);
+    handlers.extend(local::webhook_handlers(
+        &store,
+        &config,
+        &resources.meta_secret,
+        &graph_base,
+    )?);
 
     let routes = Template::load()?.http_routes();
     let email = local::email_deps(&config, &store, &resources);
     tokio::spawn(local::email::poll_retries(email.clone()));
-    let extra = local::email::router(email);
+    let extra = local::email::router(email).merge(local::graph::router(graph_leads));
     tokio::select! {
-        served = gateway::serve(listener, routes, local::handlers(&store), extra) => served?,
+        served = gateway::serve_with(listener, routes, handlers, extra) => served?,
         _ = tokio::signal::ctrl_c() => {}
     }
     Ok(())

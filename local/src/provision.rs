@@ -126,10 +126,13 @@ pub struct Resources {
     pub table: String,
     pub buckets: HashMap<String, String>,
     pub queue_urls: HashMap<String, String>,
+    /// The Meta webhook secret, holding the sample values of `seed`.
+    pub meta_secret: String,
 }
 
 impl Resources {
     pub const TABLE: &'static str = "lead-connectors-local";
+    pub const META_SECRET: &'static str = "lead-connectors-local-meta-webhook";
 
     pub fn bucket(&self, logical_id: &str) -> &str {
         self.buckets.get(logical_id).map_or("", String::as_str)
@@ -137,6 +140,39 @@ impl Resources {
 
     pub fn queue_url(&self, logical_id: &str) -> &str {
         self.queue_urls.get(logical_id).map_or("", String::as_str)
+    }
+}
+
+/// Creates (or overwrites) a Secrets Manager secret with a string value.
+pub async fn put_secret(
+    config: &aws_config::SdkConfig,
+    name: &str,
+    value: &str,
+) -> Result<(), ProvisionError> {
+    let client = aws_sdk_secretsmanager::Client::new(config);
+    let created = client
+        .create_secret()
+        .name(name)
+        .secret_string(value)
+        .send()
+        .await;
+    match created {
+        Ok(_) => Ok(()),
+        Err(err)
+            if err
+                .as_service_error()
+                .is_some_and(|e| e.is_resource_exists_exception()) =>
+        {
+            client
+                .put_secret_value()
+                .secret_id(name)
+                .secret_string(value)
+                .send()
+                .await
+                .map_err(|e| aws(name)(Box::new(e)))?;
+            Ok(())
+        }
+        Err(err) => Err(aws(name)(Box::new(err))),
     }
 }
 
@@ -158,6 +194,7 @@ pub async fn provision(config: &aws_config::SdkConfig) -> Result<Resources, Prov
     let template = Template::load()?;
     let mut resources = Resources {
         table: Resources::TABLE.to_owned(),
+        meta_secret: Resources::META_SECRET.to_owned(),
         ..Resources::default()
     };
     let dynamodb = aws_sdk_dynamodb::Client::new(config);
@@ -190,6 +227,8 @@ pub async fn provision(config: &aws_config::SdkConfig) -> Result<Resources, Prov
     verify_sender(config, &sender_address()?)
         .await
         .map_err(aws("the SES sender identity"))?;
+    let meta_secret = crate::seed::sample_meta_secret().to_string();
+    put_secret(config, &resources.meta_secret, &meta_secret).await?;
     Ok(resources)
 }
 

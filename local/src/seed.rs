@@ -91,6 +91,25 @@ pub const SAMPLE_FORM_ID: &str = "form_SampleWebsiteFormIdForLocalRuns01";
 /// a page served on port 8000, whose `_redirect` thank-you page is then honoured.
 pub const SAMPLE_FORM_ORIGINS: [&str; 3] =
     ["null", "http://localhost:8000", "http://127.0.0.1:8000"];
+/// The Meta sample: the demo page, the webhook secret's values, and the lead of the
+/// signed sample leadgen event.
+pub const SAMPLE_META_PAGE_ID: &str = "102030405060708";
+pub const SAMPLE_META_VERIFY_TOKEN: &str = "lc_verify_SampleVerifyTokenForLocalRuns01";
+pub const SAMPLE_META_APP_SECRET: &str = "sample_app_secret_for_local_runs_only_01";
+pub const SAMPLE_META_PAGE_TOKEN: &str = "EAAB_SamplePageTokenForLocalRunsOnly0001";
+pub const SAMPLE_META_LEADGEN_ID: &str = "1234567890123456";
+/// The Google sample: the demo connector's fixed id (its webhook URL) and key.
+pub const SAMPLE_GOOGLE_CONNECTOR_ID: &str = "01JB8ZK5V7G00G1EADS0000001";
+pub const SAMPLE_GOOGLE_KEY: &str = "gk_SampleGoogleKeyForLocalRunsOnly0001";
+
+/// The Meta webhook secret of local runs (Secrets Manager JSON), for the demo page.
+pub fn sample_meta_secret() -> serde_json::Value {
+    serde_json::json!({
+        "app_secret": SAMPLE_META_APP_SECRET,
+        "verify_token": SAMPLE_META_VERIFY_TOKEN,
+        "page_tokens": { SAMPLE_META_PAGE_ID: SAMPLE_META_PAGE_TOKEN },
+    })
+}
 
 async fn sample_key(
     store: &Store,
@@ -166,6 +185,17 @@ pub async fn demo(store: &Store) -> Result<Seeded, SeedError> {
         c.settings.allowed_origins = SAMPLE_FORM_ORIGINS.map(str::to_owned).to_vec();
     })
     .await?;
+    active_connector(store, &mut seeded, Provider::Meta, |c| {
+        c.display_name = "Facebook & Instagram lead ads".into();
+        c.settings.page_id = Some(SAMPLE_META_PAGE_ID.into());
+    })
+    .await?;
+    active_connector(store, &mut seeded, Provider::GoogleAds, |c| {
+        c.id = SAMPLE_GOOGLE_CONNECTOR_ID.into();
+        c.display_name = "Google lead form ads".into();
+        c.settings.google_key = Some(SAMPLE_GOOGLE_KEY.into());
+    })
+    .await?;
     Ok(seeded)
 }
 
@@ -196,6 +226,14 @@ impl DemoFile {
                 }
                 if let Some(form_id) = &c.settings.form_id {
                     entry["form_id"] = form_id.clone().into();
+                }
+                if let Some(page_id) = &c.settings.page_id {
+                    entry["page_id"] = page_id.clone().into();
+                    entry["verify_token"] = SAMPLE_META_VERIFY_TOKEN.into();
+                    entry["app_secret"] = SAMPLE_META_APP_SECRET.into();
+                }
+                if let Some(key) = &c.settings.google_key {
+                    entry["google_key"] = key.clone().into();
                 }
                 (c.provider.key().to_owned(), entry)
             })

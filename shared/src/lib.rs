@@ -15,6 +15,8 @@ pub mod idempotency;
 pub mod inbound;
 pub mod mapping;
 pub mod pipeline;
+pub mod providers;
+pub mod secrets;
 pub mod store;
 pub mod telemetry;
 pub mod throttle;

@@ -12,6 +12,8 @@ use shared::domain::{Connector, ImportRecord, Lead, Provider};
 use shared::store::Store;
 use std::sync::OnceLock;
 
+pub mod webhooks;
+
 pub use local::moto::Moto;
 
 pub mod forms;
@@ -223,7 +225,7 @@ impl TestApp {
             .expect("template.yaml")
             .http_routes();
         let local_routes = local::email::router(self.email_deps(3).await);
-        tokio::spawn(local::gateway::serve(
+        tokio::spawn(local::gateway::serve_with(
             listener,
             routes,
             local::handlers(&self.store),

@@ -54,6 +54,72 @@ async fn every_api_intake_event_gets_the_status_its_name_promises() {
     }
 }
 
+/// Every file of `events/<function>/` through `handle`, checked against its name.
+async fn check_events<F, Fut>(function: &str, at_least: usize, handle: F)
+where
+    F: Fn(lambda_http::Request) -> Fut,
+    Fut: std::future::Future<Output = lambda_http::Response<lambda_http::Body>>,
+{
+    let files = event_files(function);
+    assert!(files.len() >= at_least, "events/{function} has its samples");
+    for path in files {
+        let event = std::fs::read_to_string(&path).unwrap();
+        let request = lambda_http::request::from_str(&event)
+            .unwrap_or_else(|e| panic!("{} is not an HTTP API event: {e}", name(&path)));
+
+        let response = TestResponse::from_lambda(handle(request).await);
+
+        assert_eq!(
+            response.status,
+            expected_status(&path),
+            "{function}/{}: {}",
+            name(&path),
+            response.text
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_meta_webhook_event_gets_the_status_its_name_promises() {
+    let app = TestApp::demo().await;
+    // The signed sample leadgen event's lead, as the Graph API would serve it.
+    let graph = local::graph::GraphLeads::default();
+    graph.register(local::graph::sample_lead()).unwrap();
+    let graph_base = local::graph::spawn(graph).await.unwrap();
+    let secret = app.resources().meta_secret.clone();
+    let deps = e2e::webhooks::meta_deps(&app, &secret, &graph_base);
+
+    check_events("meta-webhook", 3, |request| {
+        meta_webhook::handle(&deps, request)
+    })
+    .await;
+
+    let leads = app.leads().await;
+    let sample = Some(local::seed::SAMPLE_META_LEADGEN_ID);
+    assert!(leads
+        .iter()
+        .any(|lead| lead.external_id.as_deref() == sample));
+}
+
+#[tokio::test]
+async fn every_google_webhook_event_gets_the_status_its_name_promises() {
+    let app = TestApp::demo().await;
+    let deps = google_webhook::Deps {
+        store: app.store.clone(),
+    };
+
+    check_events("google-webhook", 3, |request| {
+        google_webhook::handle(&deps, request)
+    })
+    .await;
+
+    let leads = app.leads().await;
+    let sample = Some("Cj0KCQiA-sample-lead-0001");
+    assert!(leads
+        .iter()
+        .any(|lead| lead.external_id.as_deref() == sample));
+}
+
 /// `events/email-inbound/<outcome>-<case>.json`: SES receipts and retry-queue batches,
 /// with the raw message SES would have stored (`sample-lead.eml`) put in the bucket.
 #[tokio::test]

@@ -1,0 +1,61 @@
+//! Meta lead ads: Page `leadgen` webhooks, verified by `X-Hub-Signature-256`, routed by
+//! page id, with each lead's answers fetched from the Graph API.
+
+mod graph;
+mod intake;
+pub mod preset;
+mod webhook;
+
+pub use graph::{
+    Fault, Fetched, FieldDatum, GraphClient, GraphError, GraphLead, PageAccess, DEFAULT_BASE,
+    DEFAULT_VERSION,
+};
+pub use intake::{receive, DeliveryReport};
+pub use webhook::{
+    handshake, sign, verify_signature, Change, Entry, LeadgenChange, Notification, SignatureError,
+};
+
+use crate::secrets::CheckSecret;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The Meta door's one secret (JSON in Secrets Manager):
+/// `{"app_secret": "…", "verify_token": "…", "page_tokens": {"<page_id>": "<token>"}}`.
+#[derive(Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct MetaSecrets {
+    /// The Meta app's secret: the key of `X-Hub-Signature-256`.
+    pub app_secret: String,
+    /// The token the subscription handshake must present.
+    pub verify_token: String,
+    /// Page id → page access token with `leads_retrieval`.
+    pub page_tokens: BTreeMap<String, String>,
+}
+
+impl fmt::Debug for MetaSecrets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MetaSecrets")
+            .field("pages", &self.page_tokens.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+impl CheckSecret for MetaSecrets {
+    fn problem(&self) -> Option<&'static str> {
+        // An empty key would let anyone sign a delivery.
+        self.app_secret
+            .trim()
+            .is_empty()
+            .then_some("app_secret is empty: set it to the Meta app's secret")
+    }
+}
+
+impl MetaSecrets {
+    pub fn page_token(&self, page_id: &str) -> Option<&str> {
+        self.page_tokens
+            .get(page_id)
+            .map(String::as_str)
+            .filter(|token| !token.trim().is_empty())
+    }
+}

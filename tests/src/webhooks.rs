@@ -1,0 +1,253 @@
+//! Test support for the lead-ads webhooks: a workspace with an active Meta or Google
+//! connector, the Meta secret in Secrets Manager (moto), and requests as API Gateway
+//! delivers them.
+
+use crate::{TestApp, TestResponse};
+use local::gateway::HttpCall;
+use local::seed;
+use serde_json::{json, Value};
+use shared::domain::{Connector, Provider};
+use shared::providers::meta::{self, GraphClient, DEFAULT_VERSION};
+use shared::secrets::Secret;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+pub const APP_SECRET: &str = "test-app-secret";
+pub const VERIFY_TOKEN: &str = "test-verify-token";
+
+/// A page id no other test of this binary (one moto each) uses.
+pub fn unique_page_id() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    (100_000_000_000_000 + NEXT.fetch_add(1, Ordering::Relaxed)).to_string()
+}
+
+pub fn page_token(page_id: &str) -> String {
+    format!("page-token-{page_id}")
+}
+
+/// A workspace whose active Meta connector takes `page_id`, and the Meta door's deps.
+pub struct MetaApp {
+    pub app: TestApp,
+    pub page_id: String,
+    pub connector: Connector,
+    pub deps: meta_webhook::Deps,
+}
+
+impl MetaApp {
+    /// A Meta connector (shaped by `configure`) whose leads are fetched from `graph_base`.
+    pub async fn spawn(graph_base: &str, configure: impl FnOnce(&mut Connector)) -> Self {
+        let page_id = unique_page_id();
+        Self::spawn_for(graph_base, &page_id, &page_token(&page_id), configure).await
+    }
+
+    /// The same with the page token the secret holds for the page chosen.
+    pub async fn spawn_for(
+        graph_base: &str,
+        page_id: &str,
+        token: &str,
+        configure: impl FnOnce(&mut Connector),
+    ) -> Self {
+        let mut app = TestApp::spawn().await;
+        let connector = seed::active_connector(&app.store, &mut app.seeded, Provider::Meta, |c| {
+            c.settings.page_id = Some(page_id.to_owned());
+            configure(c);
+        })
+        .await
+        .expect("meta connector");
+        let secret_name = format!("meta-webhook-{}", app.workspace_id());
+        let secret = json!({
+            "app_secret": APP_SECRET,
+            "verify_token": VERIFY_TOKEN,
+            "page_tokens": { page_id: token },
+        });
+        local::provision::put_secret(&app.config, &secret_name, &secret.to_string())
+            .await
+            .expect("meta secret");
+        let deps = meta_deps(&app, &secret_name, graph_base);
+        Self {
+            app,
+            page_id: page_id.to_owned(),
+            connector,
+            deps,
+        }
+    }
+
+    /// `POST /webhooks/meta` with `body` as its raw bytes and an optional signature.
+    pub async fn post(&self, body: &[u8], signature: Option<&str>) -> TestResponse {
+        let mut headers = vec![("content-type".to_owned(), "application/json".to_owned())];
+        if let Some(signature) = signature {
+            headers.push(("x-hub-signature-256".to_owned(), signature.to_owned()));
+        }
+        let request = HttpCall {
+            route_key: "POST /webhooks/meta".into(),
+            method: "POST".into(),
+            path: "/webhooks/meta".into(),
+            headers,
+            body: body.to_vec(),
+            source_ip: "173.252.127.1".into(),
+            ..Default::default()
+        }
+        .request()
+        .expect("a valid event");
+        TestResponse::from_lambda(meta_webhook::handle(&self.deps, request).await)
+    }
+
+    /// `POST /webhooks/meta` signed with the app secret, as Meta sends it.
+    pub async fn deliver(&self, body: &Value) -> TestResponse {
+        let body = body.to_string();
+        let signature = meta::sign(APP_SECRET, body.as_bytes());
+        self.post(body.as_bytes(), Some(&signature)).await
+    }
+
+    /// `GET /webhooks/meta?{query}`.
+    pub async fn get(&self, query: &str) -> TestResponse {
+        let request = HttpCall {
+            route_key: "GET /webhooks/meta".into(),
+            method: "GET".into(),
+            path: "/webhooks/meta".into(),
+            query: query.to_owned(),
+            source_ip: "173.252.127.1".into(),
+            ..Default::default()
+        }
+        .request()
+        .expect("a valid event");
+        TestResponse::from_lambda(meta_webhook::handle(&self.deps, request).await)
+    }
+}
+
+/// The Meta door's deps for `app`, with secret `secret_name` and the Graph API at `graph_base`.
+pub fn meta_deps(app: &TestApp, secret_name: &str, graph_base: &str) -> meta_webhook::Deps {
+    meta_webhook::Deps {
+        store: app.store.clone(),
+        secrets: Secret::new(shared::aws::secrets(&app.config), secret_name),
+        graph: GraphClient::new(graph_base, DEFAULT_VERSION).expect("graph client"),
+    }
+}
+
+/// A Page notification with one `leadgen` change per lead id.
+pub fn leadgen_delivery(page_id: &str, leadgen_ids: &[&str]) -> Value {
+    let changes: Vec<Value> = leadgen_ids
+        .iter()
+        .map(|id| {
+            json!({
+                "field": "leadgen",
+                "value": {
+                    "leadgen_id": id,
+                    "page_id": page_id,
+                    "form_id": "908070605040302",
+                    "adgroup_id": "23850000000000001",
+                    "ad_id": "23850000000000002",
+                    "created_time": 1_795_521_600,
+                }
+            })
+        })
+        .collect();
+    json!({
+        "object": "page",
+        "entry": [{ "id": page_id, "time": 1_795_521_601, "changes": changes }]
+    })
+}
+
+/// A Graph API lead with a name, contacts, an address and a custom question.
+pub fn graph_lead(leadgen_id: &str) -> Value {
+    json!({
+        "id": leadgen_id,
+        "created_time": "2026-11-24T12:00:00+0000",
+        "ad_id": "23850000000000002",
+        "form_id": "908070605040302",
+        "field_data": [
+            {"name": "full_name", "values": ["Pat Example"]},
+            {"name": "email", "values": ["pat@example.com"]},
+            {"name": "phone_number", "values": ["+17175550123"]},
+            {"name": "street_address", "values": ["123 Main St"]},
+            {"name": "city", "values": ["Lancaster"]},
+            {"name": "state", "values": ["PA"]},
+            {"name": "zip_code", "values": ["17601"]},
+            {"name": "which_services?", "values": ["house_wash", "roof_cleaning"]}
+        ]
+    })
+}
+
+/// A workspace with an active Google Ads connector (shaped by `configure`).
+pub struct GoogleApp {
+    pub app: TestApp,
+    pub connector: Connector,
+    pub deps: google_webhook::Deps,
+}
+
+impl GoogleApp {
+    pub async fn spawn(configure: impl FnOnce(&mut Connector)) -> Self {
+        let mut app = TestApp::spawn().await;
+        let connector =
+            seed::active_connector(&app.store, &mut app.seeded, Provider::GoogleAds, configure)
+                .await
+                .expect("google connector");
+        let deps = google_webhook::Deps {
+            store: app.store.clone(),
+        };
+        Self {
+            app,
+            connector,
+            deps,
+        }
+    }
+
+    pub fn key(&self) -> String {
+        self.connector
+            .settings
+            .google_key
+            .clone()
+            .expect("a google key")
+    }
+
+    /// `POST /webhooks/google/{connector_id}` with `body`.
+    pub async fn post_to(&self, connector_id: &str, body: &Value) -> TestResponse {
+        let request = HttpCall {
+            route_key: "POST /webhooks/google/{connector_id}".into(),
+            method: "POST".into(),
+            path: format!("/webhooks/google/{connector_id}"),
+            headers: vec![("content-type".into(), "application/json".into())],
+            path_parameters: HashMap::from([("connector_id".into(), connector_id.into())]),
+            body: body.to_string().into_bytes(),
+            source_ip: "74.125.0.1".into(),
+            ..Default::default()
+        }
+        .request()
+        .expect("a valid event");
+        TestResponse::from_lambda(google_webhook::handle(&self.deps, request).await)
+    }
+
+    pub async fn post(&self, body: &Value) -> TestResponse {
+        self.post_to(&self.connector.id, body).await
+    }
+
+    /// A lead as Google sends it, with this connector's key.
+    pub fn lead(&self, lead_id: &str) -> Value {
+        google_lead(lead_id, &self.key())
+    }
+}
+
+pub fn google_lead(lead_id: &str, google_key: &str) -> Value {
+    json!({
+        "lead_id": lead_id,
+        "api_version": "1.0",
+        "form_id": 40000000001_i64,
+        "campaign_id": 20000000001_i64,
+        "google_key": google_key,
+        "is_test": false,
+        "gcl_id": "EAIaIQobChMI-sample",
+        "adgroup_id": 30000000001_i64,
+        "creative_id": 50000000001_i64,
+        "lead_submit_time": "2026-11-24T12:00:00Z",
+        "user_column_data": [
+            {"column_name": "Full Name", "string_value": "Pat Example", "column_id": "FULL_NAME"},
+            {"column_name": "User Email", "string_value": "pat@example.com", "column_id": "EMAIL"},
+            {"column_name": "User Phone", "string_value": "+17175550123", "column_id": "PHONE_NUMBER"},
+            {"column_name": "Postal Code", "string_value": "17601", "column_id": "POSTAL_CODE"},
+            {"column_name": "Street address", "string_value": "123 Main St", "column_id": "STREET_ADDRESS"},
+            {"column_name": "City", "string_value": "Lancaster", "column_id": "CITY"},
+            {"column_name": "Region", "string_value": "PA", "column_id": "REGION"},
+            {"column_name": "Which service do you need?", "string_value": "House Wash", "column_id": "which_service"}
+        ]
+    })
+}
