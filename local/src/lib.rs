@@ -16,10 +16,26 @@ pub fn handlers(store: &Store) -> HashMap<String, Handler> {
     let api = api_intake::Deps {
         store: store.clone(),
     };
-    HashMap::from([(
+    let mut handlers = HashMap::from([(
         "api-intake".to_owned(),
         gateway::handler(api, |deps, request| async move {
             api_intake::handle(&deps, request).await
         }),
-    )])
+    )]);
+    let admin = admin_api::Deps {
+        store: store.clone(),
+        inbound_email_domain: Some(
+            std::env::var("INBOUND_EMAIL_DOMAIN").unwrap_or_else(|_| LOCAL_INBOUND_DOMAIN.into()),
+        ),
+    };
+    handlers.insert(
+        "admin-api".to_owned(),
+        gateway::handler(admin, |deps, request| async move {
+            admin_api::handle(&deps, request).await
+        }),
+    );
+    handlers
 }
+
+/// The inbound mail domain of local runs (`INBOUND_EMAIL_DOMAIN` overrides it).
+pub const LOCAL_INBOUND_DOMAIN: &str = "inbound.localhost";

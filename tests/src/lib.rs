@@ -11,6 +11,8 @@ use std::sync::OnceLock;
 
 pub use local::moto::Moto;
 
+pub mod admin;
+
 struct Aws {
     moto: Moto,
     table: String,
@@ -86,10 +88,14 @@ impl TestApp {
     }
 
     /// The demo workspace of `make dev`, with the sample keys the files in `events/` carry.
-    /// Call it once per test binary: the sample keys are global.
+    /// Seeded once per test binary (the sample keys are global); every caller shares it.
     pub async fn demo() -> Self {
+        static DEMO: tokio::sync::OnceCell<Seeded> = tokio::sync::OnceCell::const_new();
         let (config, store) = Self::connect().await;
-        let seeded = seed::demo(&store).await.expect("demo seed");
+        let seeded = DEMO
+            .get_or_init(|| async { seed::demo(&store).await.expect("demo seed") })
+            .await
+            .clone();
         Self {
             config,
             store,

@@ -1,14 +1,20 @@
 //! The one DynamoDB table: the only module that knows items and keys.
 
+mod api_keys;
 mod config;
+mod connectors;
 mod error;
 mod idempotency;
 mod imports;
 pub mod keys;
 mod leads;
 mod queries;
+mod recent;
+mod territories;
 
-pub use config::RouteTarget;
+pub use api_keys::{ApiKeyEntry, Revoked};
+pub use config::{RouteTarget, Territory};
+pub use connectors::{ConnectorRecord, Counters, Saved};
 pub use error::StoreError;
 pub use idempotency::{IdempotencyBegin, StoredResponse};
 pub use leads::{Created, NewLead, Stored};
