@@ -97,3 +97,85 @@ impl TestApp {
         response.json()
     }
 }
+
+/// The fixed ids the files in `events/admin-api/` name, seeded into the demo workspace
+/// by [`TestApp::seed_admin_samples`].
+pub mod samples {
+    pub const FORM_CONNECTOR: &str = "01J9SAMPLEF0RMC0NNECT0R001";
+    pub const DOOMED_CONNECTOR: &str = "01J9SAMPLEDE1ETEC0NNECT001";
+    pub const LEAD: &str = "01J9SAMPLE1EAD000000000001";
+    pub const IMPORT: &str = "01J9SAMPLE1MP0RT0000000001";
+    pub const API_KEY: &str = "01J9SAMPLEAP1KEY0000000001";
+    pub const DELETED_TERRITORY: &str = "17602";
+}
+
+impl TestApp {
+    /// Connectors, a lead with its import entry, a territory and an API key under the
+    /// fixed ids of [`samples`].
+    pub async fn seed_admin_samples(&self) {
+        use shared::domain::{
+            new_id, ApiKey, Connector, ImportStatus, Lead, PhoneE164, Provider, Scope,
+        };
+        let ws = self.workspace_id();
+        let mut form = Connector::new(ws, Provider::WebsiteForm, "Sample website form");
+        form.id = samples::FORM_CONNECTOR.into();
+        let mut doomed = Connector::new(ws, Provider::GoogleAds, "Old Google form");
+        doomed.id = samples::DOOMED_CONNECTOR.into();
+        for connector in [&form, &doomed] {
+            assert!(self.store.create_connector(connector).await.unwrap());
+        }
+
+        let api = self.api_connector().clone();
+        let raw = r#"{"customer_name": "Sam Sample", "customer_phone": "7175550100"}"#;
+        let delivery = shared::pipeline::Delivery {
+            raw,
+            ..Default::default()
+        };
+        let mut import = shared::pipeline::record(&api, ImportStatus::Imported, &delivery);
+        import.id = samples::IMPORT.into();
+        import.lead_id = Some(samples::LEAD.into());
+        let lead = Lead {
+            id: samples::LEAD.into(),
+            workspace_id: ws.to_owned(),
+            customer_name: "Sam Sample".into(),
+            customer_email: None,
+            customer_phone: PhoneE164::parse("7175550100").ok(),
+            service_address: None,
+            city: None,
+            state: None,
+            zip: None,
+            service_interest: None,
+            notes: None,
+            external_id: None,
+            source: api.source(),
+            provider: api.provider,
+            assigned_rep: None,
+            speed_to_lead: false,
+            connector_id: api.id.clone(),
+            client_id: new_id(),
+            import_id: import.id.clone(),
+            custom_fields: Default::default(),
+            created_at: import.received_at.clone(),
+        };
+        let new = shared::store::NewLead {
+            lead,
+            import,
+            intake_category: "api".into(),
+        };
+        self.store.create_lead(new).await.unwrap();
+
+        let territory = samples::DELETED_TERRITORY;
+        let rep = "west@example.com";
+        self.store.put_territory(ws, territory, rep).await.unwrap();
+        let key = ApiKey {
+            id: samples::API_KEY.into(),
+            workspace_id: ws.to_owned(),
+            scopes: vec![Scope::LeadsWrite],
+            prefix: "lc_live_Samp".into(),
+            created_at: shared::pipeline::now(),
+            revoked_at: None,
+        };
+        let hash = shared::auth::key_hash(&shared::domain::random_token("lc_live_"));
+        assert!(self.store.create_api_key(&hash, &key).await.unwrap());
+    }
+}

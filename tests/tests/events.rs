@@ -53,3 +53,27 @@ async fn every_api_intake_event_gets_the_status_its_name_promises() {
         );
     }
 }
+
+#[tokio::test]
+async fn every_admin_api_event_gets_the_status_its_name_promises() {
+    let app = TestApp::demo().await;
+    app.seed_admin_samples().await;
+    let files = event_files("admin-api");
+    assert!(files.len() >= 17, "one sample per admin route at least");
+
+    for path in files {
+        let event = std::fs::read_to_string(&path).unwrap();
+        let request = lambda_http::request::from_str(&event)
+            .unwrap_or_else(|e| panic!("{} is not an HTTP API event: {e}", name(&path)));
+
+        let response = TestResponse::from_lambda(app.dispatch("admin-api", request).await);
+
+        assert_eq!(
+            response.status,
+            expected_status(&path),
+            "{}: {}",
+            name(&path),
+            response.text
+        );
+    }
+}

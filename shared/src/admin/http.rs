@@ -17,15 +17,40 @@ pub fn route_key(request: &Request) -> Option<&str> {
     }
 }
 
-/// A path parameter of the matched route (`{id}`, `{zip}`).
+/// A path parameter of the matched route (`{id}`, `{zip}`), percent-decoded.
 pub fn path_param(request: &Request, name: &str) -> Result<String, ApiError> {
     request
         .path_parameters_ref()
         .and_then(|params| params.first(name))
+        .map(percent_decode)
         .filter(|value| !value.is_empty())
-        .map(str::to_owned)
         .ok_or_else(|| ApiError::NotFound(format!("the path has no {name}")))
 }
+
+/// `%20` and friends back to their bytes; anything that is not a valid escape stays.
+fn percent_decode(raw: &str) -> String {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| raw.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 
 /// The JSON body; `empty` stands in when there is none.
 pub fn json_body(request: &Request, empty: Option<Value>) -> Result<Value, ApiError> {
@@ -59,4 +84,14 @@ pub fn no_content() -> Response<Body> {
     let mut response = Response::new(Body::Empty);
     *response.status_mut() = ::http::StatusCode::NO_CONTENT;
     response
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn path_parameters_are_percent_decoded() {
+        assert_eq!(super::percent_decode("K1A%200B1"), "K1A 0B1");
+        assert_eq!(super::percent_decode("100%"), "100%");
+        assert_eq!(super::percent_decode("%zz1"), "%zz1");
+    }
 }
