@@ -5,7 +5,7 @@ PYTHON ?= python3
 PIP    := $(PYTHON) -m pip
 export MOTO_PYTHON := $(PYTHON)
 
-.PHONY: dev test tools lint fmt check clean
+.PHONY: dev test tools lint fmt clean bench bench-size
 
 ## dev: moto + every function on http://127.0.0.1:3000, demo credentials in .local/demo.json
 dev: tools
@@ -25,6 +25,16 @@ tools:
 	@$(PYTHON) -c "import moto.server, werkzeug" 2>/dev/null || $(PIP) install --quiet 'moto[server]>=5.1,<6'
 	@$(PYTHON) -c "import cfnlint" 2>/dev/null || $(PIP) install --quiet 'cfn-lint>=1,<2'
 	@rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt
+
+## bench: criterion benchmarks of email parsing and mapping (release)
+bench:
+	cargo bench -p shared
+
+## bench-size: release size and start-up of every function vs Python + boto3 (slow: LTO builds)
+bench-size:
+	@$(PYTHON) -c "import boto3" 2>/dev/null || $(PIP) install --quiet boto3
+	@command -v cargo-lambda >/dev/null 2>&1 || $(PIP) install --quiet cargo-lambda
+	$(PYTHON) bench/measure.py
 
 fmt:
 	cargo fmt --all

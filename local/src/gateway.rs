@@ -35,12 +35,13 @@ struct Gateway {
     routes: Vec<(Route, Handler)>,
 }
 
-/// Serves `routes` (from the template) with `handlers` (by binary name) until the
-/// listener closes. A route whose function has no handler answers 501.
+/// Serves `routes` (from the template) with `handlers` (by binary name), plus the
+/// local-only routes of `extra` (`/_local/…`), until the listener closes.
 pub async fn serve(
     listener: TcpListener,
     routes: Vec<Route>,
     handlers: HashMap<String, Handler>,
+    extra: axum::Router,
 ) -> std::io::Result<()> {
     let routes = routes
         .into_iter()
@@ -49,9 +50,11 @@ pub async fn serve(
             Some((route, handler))
         })
         .collect();
-    let app = axum::Router::new()
-        .fallback(dispatch)
-        .with_state(Arc::new(Gateway { routes }));
+    let app = extra.merge(
+        axum::Router::new()
+            .fallback(dispatch)
+            .with_state(Arc::new(Gateway { routes })),
+    );
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -1,6 +1,7 @@
 //! Local runs without Docker: moto for AWS, the resources of `template.yaml`
 //! provisioned on it, demo data, and one gateway serving every function.
 
+pub mod email;
 pub mod gateway;
 pub mod moto;
 pub mod provision;
@@ -10,6 +11,22 @@ pub mod template;
 use gateway::Handler;
 use shared::store::Store;
 use std::collections::HashMap;
+
+/// The email door wired to the local resources.
+pub fn email_deps(
+    config: &aws_config::SdkConfig,
+    store: &Store,
+    resources: &provision::Resources,
+) -> email_inbound::Deps {
+    shared::inbound::Inbound {
+        store: store.clone(),
+        s3: shared::aws::s3(config),
+        sqs: shared::aws::sqs(config),
+        bucket: resources.bucket("InboundEmailBucket").to_owned(),
+        retry_queue_url: resources.queue_url("EmailRetryQueue").to_owned(),
+        max_attempts: shared::inbound::DEFAULT_MAX_ATTEMPTS,
+    }
+}
 
 /// Every function's handler by its binary name, wired to the local resources.
 pub fn handlers(store: &Store) -> HashMap<String, Handler> {
@@ -24,9 +41,7 @@ pub fn handlers(store: &Store) -> HashMap<String, Handler> {
     )]);
     let admin = admin_api::Deps {
         store: store.clone(),
-        inbound_email_domain: Some(
-            std::env::var("INBOUND_EMAIL_DOMAIN").unwrap_or_else(|_| LOCAL_INBOUND_DOMAIN.into()),
-        ),
+        inbound_email_domain: Some(seed::INBOUND_EMAIL_DOMAIN.to_owned()),
     };
     handlers.insert(
         "admin-api".to_owned(),
@@ -36,6 +51,3 @@ pub fn handlers(store: &Store) -> HashMap<String, Handler> {
     );
     handlers
 }
-
-/// The inbound mail domain of local runs (`INBOUND_EMAIL_DOMAIN` overrides it).
-pub const LOCAL_INBOUND_DOMAIN: &str = "inbound.localhost";

@@ -21,8 +21,7 @@ async fn main() -> Result<(), BoxError> {
     let api_port = port("LOCAL_PORT", 3000)?;
     let moto = moto::Moto::start(port("MOTO_PORT", 0)?)?;
     let config = moto::sdk_config(&moto.endpoint).await;
-    let resources = provision::Resources::default();
-    provision::provision(&config, &resources).await?;
+    let resources = provision::provision(&config).await?;
     let store = shared::store::Store::new(shared::aws::dynamodb(&config), &resources.table);
     let seeded = seed::demo(&store).await?;
 
@@ -44,8 +43,11 @@ async fn main() -> Result<(), BoxError> {
     println!("Press Ctrl-C to stop.");
 
     let routes = Template::load()?.http_routes();
+    let email = local::email_deps(&config, &store, &resources);
+    tokio::spawn(local::email::poll_retries(email.clone()));
+    let extra = local::email::router(email);
     tokio::select! {
-        served = gateway::serve(listener, routes, local::handlers(&store)) => served?,
+        served = gateway::serve(listener, routes, local::handlers(&store), extra) => served?,
         _ = tokio::signal::ctrl_c() => {}
     }
     Ok(())

@@ -6,6 +6,7 @@ use aws_sdk_dynamodb::types::{
     ProjectionType, ScalarAttributeType, StreamSpecification, StreamViewType,
     TimeToLiveSpecification,
 };
+use std::collections::HashMap;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -99,29 +100,84 @@ async fn create_table(
     Ok(())
 }
 
-/// Names of the local resources.
-#[derive(Debug, Clone)]
+/// The local resources: the table, and every bucket and queue of the template by its
+/// logical id (`InboundEmailBucket` → bucket `inbound-email-bucket`).
+#[derive(Debug, Clone, Default)]
 pub struct Resources {
     pub table: String,
+    pub buckets: HashMap<String, String>,
+    pub queue_urls: HashMap<String, String>,
 }
 
-impl Default for Resources {
-    fn default() -> Self {
-        Self {
-            table: "lead-connectors-local".to_owned(),
-        }
+impl Resources {
+    pub const TABLE: &'static str = "lead-connectors-local";
+
+    pub fn bucket(&self, logical_id: &str) -> &str {
+        self.buckets.get(logical_id).map_or("", String::as_str)
+    }
+
+    pub fn queue_url(&self, logical_id: &str) -> &str {
+        self.queue_urls.get(logical_id).map_or("", String::as_str)
     }
 }
 
-/// Creates every resource the template declares that a local run needs.
-pub async fn provision(
-    config: &aws_config::SdkConfig,
-    resources: &Resources,
-) -> Result<(), ProvisionError> {
+/// `InboundEmailBucket` → `inbound-email-bucket`.
+fn local_name(logical_id: &str) -> String {
+    let mut name = String::new();
+    for c in logical_id.chars() {
+        if c.is_uppercase() && !name.is_empty() {
+            name.push('-');
+        }
+        name.extend(c.to_lowercase());
+    }
+    name
+}
+
+/// Creates every resource the template declares that a local run needs: the table,
+/// the buckets and the queues.
+pub async fn provision(config: &aws_config::SdkConfig) -> Result<Resources, ProvisionError> {
     let template = Template::load()?;
+    let mut resources = Resources {
+        table: Resources::TABLE.to_owned(),
+        ..Resources::default()
+    };
     let dynamodb = aws_sdk_dynamodb::Client::new(config);
     create_table(&dynamodb, &resources.table, &template.table()?)
         .await
         .map_err(aws(&resources.table))?;
-    Ok(())
+
+    let s3 = shared::aws::s3(config);
+    for (logical_id, _) in template.resources_of_type("AWS::S3::Bucket") {
+        let name = local_name(logical_id);
+        s3.create_bucket()
+            .bucket(&name)
+            .send()
+            .await
+            .map_err(|e| aws(&name)(e.into()))?;
+        resources.buckets.insert(logical_id.to_owned(), name);
+    }
+    let sqs = aws_sdk_sqs::Client::new(config);
+    for (logical_id, _) in template.resources_of_type("AWS::SQS::Queue") {
+        let name = local_name(logical_id);
+        let created = sqs
+            .create_queue()
+            .queue_name(&name)
+            .send()
+            .await
+            .map_err(|e| aws(&name)(e.into()))?;
+        let url = created.queue_url.unwrap_or_default();
+        resources.queue_urls.insert(logical_id.to_owned(), url);
+    }
+    Ok(resources)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn logical_ids_become_kebab_case_names() {
+        assert_eq!(
+            super::local_name("InboundEmailBucket"),
+            "inbound-email-bucket"
+        );
+    }
 }

@@ -82,6 +82,8 @@ pub async fn active_connector(
 pub const SAMPLE_API_KEY: &str = "lc_live_SampleEventsKeyForLocalRunsOnly01";
 pub const SAMPLE_ADMIN_KEY: &str = "lc_live_SampleAdminKeyForLocalRunsOnly001";
 pub const SAMPLE_CONNECTOR_KEY: &str = "lc_conn_SampleConnectorKeyForLocalRuns01";
+/// The domain forwarded emails are addressed to locally (the template's default).
+pub const INBOUND_EMAIL_DOMAIN: &str = "leads.example.com";
 
 async fn sample_key(
     store: &Store,
@@ -133,6 +135,11 @@ pub async fn demo(store: &Store) -> Result<Seeded, SeedError> {
         c.settings.connector_key = Some(SAMPLE_CONNECTOR_KEY.into());
     })
     .await?;
+    active_connector(store, &mut seeded, Provider::EmailForward, |c| {
+        c.display_name = "Forwarded lead emails".into();
+        c.review_threshold = Some(0.65);
+    })
+    .await?;
     Ok(seeded)
 }
 
@@ -156,6 +163,10 @@ impl DemoFile {
                 let mut entry = serde_json::json!({ "id": c.id });
                 if let Some(key) = &c.settings.connector_key {
                     entry["connector_key"] = key.clone().into();
+                }
+                if c.provider == Provider::EmailForward {
+                    let address = format!("{}@{INBOUND_EMAIL_DOMAIN}", seeded.workspace.email_slug);
+                    entry["address"] = address.into();
                 }
                 (c.provider.key().to_owned(), entry)
             })

@@ -11,6 +11,7 @@ pub mod domain;
 pub mod email;
 pub mod http;
 pub mod idempotency;
+pub mod inbound;
 pub mod mapping;
 pub mod pipeline;
 pub mod store;

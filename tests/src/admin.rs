@@ -8,8 +8,7 @@ use local::template::{Route, Template};
 use serde_json::Value;
 use std::sync::OnceLock;
 
-/// The inbound mail domain the admin API is given in tests.
-pub const INBOUND_DOMAIN: &str = "inbound.example.test";
+pub use crate::email::INBOUND_DOMAIN;
 
 fn routes() -> &'static [Route] {
     static ROUTES: OnceLock<Vec<Route>> = OnceLock::new();

@@ -1,6 +1,8 @@
 //! Test support: one moto server per test binary with the table of `template.yaml`,
 //! and a [`TestApp`] per test that owns a fresh workspace in it.
 
+pub mod email;
+
 use aws_config::SdkConfig;
 use local::gateway::HttpCall;
 use local::seed::{self, Seeded};
@@ -15,7 +17,7 @@ pub mod admin;
 
 struct Aws {
     moto: Moto,
-    table: String,
+    resources: local::provision::Resources,
 }
 
 fn aws() -> &'static Aws {
@@ -25,18 +27,14 @@ fn aws() -> &'static Aws {
         // SDK clients must not outlive the runtime they were made on.
         std::thread::spawn(|| {
             let moto = Moto::start(0).expect("moto starts (make test installs it)");
-            let resources = local::provision::Resources::default();
-            tokio::runtime::Runtime::new()
+            let resources = tokio::runtime::Runtime::new()
                 .expect("a runtime")
                 .block_on(async {
                     let config = local::moto::sdk_config(&moto.endpoint).await;
-                    local::provision::provision(&config, &resources).await
+                    local::provision::provision(&config).await
                 })
                 .expect("the template's resources are created on moto");
-            Aws {
-                moto,
-                table: resources.table,
-            }
+            Aws { moto, resources }
         })
         .join()
         .expect("moto set-up")
@@ -106,7 +104,7 @@ impl TestApp {
     async fn connect() -> (SdkConfig, Store) {
         let aws = aws();
         let config = local::moto::sdk_config(&aws.moto.endpoint).await;
-        let store = Store::new(shared::aws::dynamodb(&config), &aws.table);
+        let store = Store::new(shared::aws::dynamodb(&config), &aws.resources.table);
         (config, store)
     }
 
@@ -128,6 +126,11 @@ impl TestApp {
 
     pub fn endpoint(&self) -> &str {
         &aws().moto.endpoint
+    }
+
+    /// The local resources (table, buckets, queues) of the template.
+    pub fn resources(&self) -> &'static local::provision::Resources {
+        &aws().resources
     }
 
     pub fn workspace_id(&self) -> &str {

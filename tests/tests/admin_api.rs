@@ -524,6 +524,7 @@ async fn admin_routes_are_served_through_the_local_gateway() {
         listener,
         routes,
         local::handlers(&app.store),
+        axum::Router::new(),
     ));
 
     let response = reqwest::Client::new()

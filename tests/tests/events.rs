@@ -54,6 +54,75 @@ async fn every_api_intake_event_gets_the_status_its_name_promises() {
     }
 }
 
+/// `events/email-inbound/<outcome>-<case>.json`: SES receipts and retry-queue batches,
+/// with the raw message SES would have stored (`sample-lead.eml`) put in the bucket.
+#[tokio::test]
+async fn every_email_inbound_event_has_the_outcome_its_name_promises() {
+    let app = TestApp::demo().await;
+    let deps = app.email_deps(3).await;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../events/email-inbound");
+    let raw = std::fs::read_to_string(dir.join("sample-lead.eml")).unwrap();
+    for (message_id, n) in [
+        ("sample-ses-message-0001", "0001"),
+        ("sample-ses-message-0003", "0003"),
+    ] {
+        let raw = raw.replace("fwd-0001", &format!("fwd-{n}"));
+        app.store_raw_email(&deps, message_id, &raw).await;
+    }
+    // The retry event is for a message whose first delivery found no body yet.
+    let waiting = app
+        .deliver_ses(
+            &deps,
+            "sample-ses-message-0002",
+            &app.inbound_address(),
+            "PASS",
+        )
+        .await;
+    assert_eq!(waiting.status, "waiting_for_body");
+    app.store_raw_email(
+        &deps,
+        "sample-ses-message-0002",
+        &raw.replace("fwd-0001", "fwd-0002"),
+    )
+    .await;
+
+    let files = event_files("email-inbound");
+    assert_eq!(files.len(), 3, "events/email-inbound has its samples");
+    for path in files {
+        let event: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let expected = name(&path).split('-').next().unwrap().to_owned();
+
+        let handled = email_inbound::handle(&deps, event).await.unwrap();
+
+        match handled {
+            email_inbound::Handled::Ses(outcomes) => {
+                assert_eq!(
+                    outcomes[0].status,
+                    expected,
+                    "{}: {outcomes:?}",
+                    name(&path)
+                )
+            }
+            email_inbound::Handled::Sqs(response) => {
+                assert!(response.batch_item_failures.is_empty(), "{}", name(&path))
+            }
+        }
+    }
+    let from_email: Vec<_> = app
+        .leads()
+        .await
+        .into_iter()
+        .filter(|lead| lead.source == "email_forward")
+        .map(|lead| lead.customer_name)
+        .collect();
+    assert_eq!(
+        from_email,
+        ["Kathy Kline", "Kathy Kline"],
+        "the receipt and the retry each made a lead"
+    );
+}
+
 #[tokio::test]
 async fn every_admin_api_event_gets_the_status_its_name_promises() {
     let app = TestApp::demo().await;

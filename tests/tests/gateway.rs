@@ -8,7 +8,13 @@ async fn serve(app: &TestApp) -> String {
     let base = format!("http://{}", listener.local_addr().unwrap());
     let routes = Template::load().unwrap().http_routes();
     let handlers = local::handlers(&app.store);
-    tokio::spawn(local::gateway::serve(listener, routes, handlers));
+    let local_routes = local::email::router(app.email_deps(3).await);
+    tokio::spawn(local::gateway::serve(
+        listener,
+        routes,
+        handlers,
+        local_routes,
+    ));
     base
 }
 
@@ -44,4 +50,24 @@ async fn routes_the_template_does_not_declare_are_404() {
         .unwrap();
 
     assert_eq!(response.status(), 404);
+}
+
+#[tokio::test]
+async fn a_raw_email_posted_to_the_local_ses_stand_in_answers_its_import_outcome() {
+    let mut app = TestApp::spawn().await;
+    app.with_email_connector(|_| {}).await;
+    let base = serve(&app).await;
+
+    let response = reqwest::Client::new()
+        .post(format!("{base}/_local/email?to={}", app.inbound_address()))
+        .body(e2e::email::LABELLED_LEAD)
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), 200);
+    let outcome: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(outcome["status"], "imported");
+    assert!(outcome["confidence"].as_f64().unwrap() > 0.9);
+    assert_eq!(outcome["lead_id"], app.leads().await[0].id.as_str());
 }

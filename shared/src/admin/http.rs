@@ -51,7 +51,6 @@ fn percent_decode(raw: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-
 /// The JSON body; `empty` stands in when there is none.
 pub fn json_body(request: &Request, empty: Option<Value>) -> Result<Value, ApiError> {
     http::require_json(request)?;

@@ -7,6 +7,7 @@ mod contact;
 mod ids;
 mod import;
 mod lead;
+mod review;
 mod workspace;
 
 pub use candidate::{FieldError, LeadCandidate, ValidLead};
@@ -17,4 +18,5 @@ pub use contact::{Email, PhoneE164, Zip};
 pub use ids::new_id;
 pub use import::{ImportRecord, ImportStatus, RequestOrigin};
 pub use lead::{Client, Lead};
+pub use review::{ReviewItem, ReviewStatus};
 pub use workspace::{ApiKey, Scope, Workspace};

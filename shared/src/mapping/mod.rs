@@ -40,6 +40,11 @@ fn resolve(label: &str, aliases: &BTreeMap<String, String>) -> Option<(Field, Ra
     Field::from_label(last).map(|field| (field, Rank::NestedSynonym))
 }
 
+/// The field a label means for a connector, as [`map`] would read it.
+pub(crate) fn resolve_field(label: &str, aliases: &BTreeMap<String, String>) -> Option<Field> {
+    resolve(label, aliases).map(|(field, _)| field)
+}
+
 /// Maps a payload through a connector's aliases (incoming label → standard field name).
 pub fn map(payload: &Payload, aliases: &BTreeMap<String, String>) -> LeadCandidate {
     let mut best: BTreeMap<Field, (Rank, &str, &str)> = BTreeMap::new();

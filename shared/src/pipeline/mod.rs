@@ -3,8 +3,10 @@
 //! its outcome, ends up in the import log.
 
 mod defaults;
+mod review;
 
 pub use defaults::{prepare, Prepared};
+pub use review::{hold_for_review, needs_review, Doubt};
 
 use crate::domain::{
     new_id, Connector, FieldError, ImportRecord, ImportStatus, Lead, LeadCandidate, Provider,

@@ -138,6 +138,9 @@ pub fn review(workspace_id: &str, review_id: &str) -> Key {
     Key::new(ws(workspace_id), format!("REVIEW#{review_id}"))
 }
 
+/// The sort-key prefix of a workspace's review items.
+pub const REVIEW_PREFIX: &str = "REVIEW#";
+
 pub fn territory(workspace_id: &str, zip: &str) -> Key {
     Key::new(ws(workspace_id), format!("TERRITORY#{zip}"))
 }

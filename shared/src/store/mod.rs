@@ -6,10 +6,12 @@ mod connectors;
 mod error;
 mod idempotency;
 mod imports;
+mod inbound;
 pub mod keys;
 mod leads;
 mod queries;
 mod recent;
+mod reviews;
 mod territories;
 
 pub use api_keys::{ApiKeyEntry, Revoked};
@@ -17,8 +19,10 @@ pub use config::{RouteTarget, Territory};
 pub use connectors::{ConnectorRecord, Counters, Saved};
 pub use error::StoreError;
 pub use idempotency::{IdempotencyBegin, StoredResponse};
+pub use inbound::EmailClaim;
 pub use leads::{Created, NewLead, Stored};
 pub use queries::{BadCursor, Page};
+pub use reviews::AlreadyDecided;
 
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;

@@ -2,7 +2,7 @@
 
 use super::keys;
 use super::{from_item, s, Item, Store, StoreError};
-use crate::domain::{ImportRecord, Lead};
+use crate::domain::{ImportRecord, Lead, ReviewItem};
 use aws_sdk_dynamodb::types::AttributeValue;
 use base64::Engine;
 use serde::de::DeserializeOwned;
@@ -161,6 +161,21 @@ impl Store {
             index: Some(keys::GSI1),
             pk: keys::leads_index(workspace_id),
             prefix: None,
+        };
+        self.page(source, limit, cursor).await
+    }
+
+    /// A workspace's review items, newest first.
+    pub async fn reviews(
+        &self,
+        workspace_id: &str,
+        limit: i32,
+        cursor: Option<&str>,
+    ) -> Result<Result<Page<ReviewItem>, BadCursor>, StoreError> {
+        let source = Source {
+            index: None,
+            pk: keys::workspace_partition(workspace_id),
+            prefix: Some(keys::REVIEW_PREFIX),
         };
         self.page(source, limit, cursor).await
     }

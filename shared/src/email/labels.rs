@@ -1,0 +1,295 @@
+//! Labelled values in a lead body, in every layout notifications use: `Label: value`,
+//! the label on one line and the value below it, bold labels, tab-separated rows.
+
+use super::contacts::Mailbox;
+use super::forward::header_name;
+use super::place::parse_place;
+use crate::mapping::{normalize_label, resolve_field, Field};
+use std::collections::BTreeMap;
+
+const MAX_LABEL_CHARS: usize = 48;
+const MAX_UNKNOWN_LABEL_WORDS: usize = 5;
+const MAX_QUESTION_LABEL_WORDS: usize = 10;
+const MAX_VALUE_LINES: usize = 12;
+const MAX_BLANKS_BEFORE_VALUE: usize = 2;
+
+#[derive(Debug, Default)]
+pub struct Labelled {
+    /// Label/value pairs in body order, labels as written (or a synonym of the field
+    /// for email-only phrasings such as "What service do you need?").
+    pub pairs: Vec<(String, String)>,
+    /// Lines that are not part of any labelled value.
+    pub free_lines: Vec<String>,
+    /// A `From: Name <address>` line inside the body, as contact forms write it.
+    pub from_line: Option<Mailbox>,
+}
+
+/// What a label means: a field, a combined "City, State ZIP", or something to keep
+/// as a custom field under its own label.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Meaning {
+    Field(Field),
+    Phrased(Field),
+    CityStateZip,
+    Custom,
+}
+
+pub fn extract(text: &str, aliases: &BTreeMap<String, String>) -> Labelled {
+    let lines: Vec<String> = text.lines().map(unemphasise).collect();
+    let mut labelled = Labelled::default();
+    let mut at = 0;
+    while let Some(line) = lines.get(at) {
+        at += 1;
+        if line.is_empty() {
+            continue;
+        }
+        if let Some(name) = header_name(line) {
+            if name == "from" || name.starts_with("reply") {
+                let value = line.split_once(':').map_or("", |(_, v)| v);
+                labelled.from_line = labelled.from_line.take().or_else(|| Mailbox::parse(value));
+            }
+            continue;
+        }
+        let Some((label, inline, meaning)) = read_label(line, aliases) else {
+            labelled.free_lines.push(line.clone());
+            continue;
+        };
+        let limit = if is_multiline(meaning) {
+            MAX_VALUE_LINES
+        } else {
+            1
+        };
+        let mut value: Vec<&str> = Vec::new();
+        if inline.is_empty() {
+            at = first_value_line(&lines, at, aliases);
+        } else {
+            value.push(inline);
+        }
+        while value.len() < limit {
+            let Some(next) = lines.get(at).filter(|l| !l.is_empty()) else {
+                break;
+            };
+            if read_label(next, aliases).is_some() || header_name(next).is_some() {
+                break;
+            }
+            value.push(next);
+            at += 1;
+        }
+        if value.is_empty() {
+            labelled.free_lines.push(line.clone());
+            continue;
+        }
+        push_pair(&mut labelled.pairs, label, meaning, &value.join("\n"));
+    }
+    labelled
+}
+
+/// Where the value of a label that stands alone begins: on the next line, or after
+/// a blank line or two (HTML renders spacer cells as blank lines).
+fn first_value_line(lines: &[String], at: usize, aliases: &BTreeMap<String, String>) -> usize {
+    let value_at = (at..lines.len().min(at + MAX_BLANKS_BEFORE_VALUE + 1))
+        .find(|&index| !lines[index].is_empty());
+    match value_at {
+        Some(index) if read_label(&lines[index], aliases).is_none() => index,
+        _ => at,
+    }
+}
+
+/// `*Name:*`, `**Name**:`, `__Name__` → `Name:`; surrounding spaces trimmed.
+fn unemphasise(line: &str) -> String {
+    let line = line.trim();
+    if !line.starts_with(['*', '_']) {
+        return line.to_owned();
+    }
+    let line = line.trim_start_matches(['*', '_']).trim_start();
+    let Some((label, value)) = line.split_once(':') else {
+        return line.trim_end_matches(['*', '_']).trim_end().to_owned();
+    };
+    let value = value.trim_start_matches(['*', '_']).trim();
+    let label = label.trim_end_matches(['*', '_']).trim_end();
+    if value.is_empty() {
+        format!("{label}:")
+    } else {
+        format!("{label}: {value}")
+    }
+}
+
+fn read_label<'a>(
+    line: &'a str,
+    aliases: &BTreeMap<String, String>,
+) -> Option<(&'a str, &'a str, Meaning)> {
+    if let Some((label, value)) = split_colon(line, aliases) {
+        let meaning = meaning_of(label, aliases)
+            .or_else(|| looks_like_label(label).then_some(Meaning::Custom))?;
+        return Some((label.trim(), value.trim(), meaning));
+    }
+    if let Some((label, value)) = line.split_once('\t') {
+        return Some((label.trim(), value.trim(), meaning_of(label, aliases)?));
+    }
+    if line.chars().count() > MAX_LABEL_CHARS {
+        return None;
+    }
+    let known = resolve_field(line, aliases).map(Meaning::Field);
+    let question = || {
+        line.ends_with('?')
+            .then(|| email_phrasing(&normalize_label(line)))
+            .flatten()
+    };
+    Some((line, "", known.or_else(question)?))
+}
+
+/// `Label: value`, `Label:` alone, or `Label:value` when the label is a known one.
+fn split_colon<'a>(
+    line: &'a str,
+    aliases: &BTreeMap<String, String>,
+) -> Option<(&'a str, &'a str)> {
+    if let Some(pair) = line.split_once(": ") {
+        return Some(pair);
+    }
+    if let Some(label) = line.strip_suffix(':').filter(|l| !l.contains(':')) {
+        return Some((label, ""));
+    }
+    let (label, value) = line.split_once(':')?;
+    meaning_of(label, aliases)
+        .is_some()
+        .then_some((label, value))
+}
+
+fn meaning_of(label: &str, aliases: &BTreeMap<String, String>) -> Option<Meaning> {
+    let words = label.split_whitespace().count();
+    if label.trim().is_empty()
+        || label.chars().count() > MAX_LABEL_CHARS
+        || words > MAX_QUESTION_LABEL_WORDS
+    {
+        return None;
+    }
+    if let Some(field) = resolve_field(label, aliases) {
+        return Some(Meaning::Field(field));
+    }
+    email_phrasing(&normalize_label(label)).or_else(|| bilingual(label, aliases))
+}
+
+/// `Nom / Name`, `Téléphone / Phone`: one side of the slash is a known label.
+fn bilingual(label: &str, aliases: &BTreeMap<String, String>) -> Option<Meaning> {
+    let (left, right) = label.split_once(" / ")?;
+    [left, right]
+        .into_iter()
+        .find_map(|side| resolve_field(side, aliases))
+        .map(Meaning::Phrased)
+}
+
+/// Labels that only email notifications use, mostly questions from form builders.
+fn email_phrasing(normalized: &str) -> Option<Meaning> {
+    let has = |word: &str| normalized.split('_').any(|part| part == word);
+    if (has("city") && (has("state") || has("zip"))) || normalized == "location" {
+        return Some(Meaning::CityStateZip);
+    }
+    let field = if has("service") || normalized.contains("looking_for") {
+        Field::ServiceInterest
+    } else if has("phone") || has("cell") || has("mobile") {
+        Field::CustomerPhone
+    } else if has("email") || has("e_mail") {
+        Field::CustomerEmail
+    } else if has("message")
+        || has("comments")
+        || has("details")
+        || normalized.starts_with("how_can_we_help")
+        || normalized.starts_with("tell_us")
+        || normalized.starts_with("describe")
+    {
+        Field::Notes
+    } else {
+        return None;
+    };
+    Some(Meaning::Phrased(field))
+}
+
+fn looks_like_label(label: &str) -> bool {
+    let label = label.trim();
+    let starts_with_letter = label.chars().next().is_some_and(char::is_alphabetic);
+    let words = label.split_whitespace().count();
+    let max_words = if label.ends_with('?') {
+        MAX_QUESTION_LABEL_WORDS
+    } else {
+        MAX_UNKNOWN_LABEL_WORDS
+    };
+    starts_with_letter
+        && words <= max_words
+        && label.chars().count() <= MAX_LABEL_CHARS
+        && !label.contains(['.', ',', ';', '!', '@', '<', '>', '"', '='])
+        && !label.to_ascii_lowercase().contains("http")
+}
+
+/// "View lead: https://…" is a button of the notification, not something the lead said.
+fn is_link(value: &str) -> bool {
+    let value = value.trim();
+    let lower = value.to_ascii_lowercase();
+    !value.contains(char::is_whitespace)
+        && ["http://", "https://", "www."]
+            .iter()
+            .any(|p| lower.starts_with(p))
+}
+
+fn is_multiline(meaning: Meaning) -> bool {
+    matches!(
+        meaning,
+        Meaning::Custom
+            | Meaning::Field(Field::Notes | Field::ServiceAddress)
+            | Meaning::Phrased(Field::Notes | Field::ServiceAddress)
+    )
+}
+
+fn push_pair(pairs: &mut Vec<(String, String)>, label: &str, meaning: Meaning, value: &str) {
+    let mut add = |label: &str, value: &str| {
+        let value = value.trim();
+        let key = normalize_label(label);
+        let duplicate = pairs
+            .iter()
+            .any(|(l, v)| v == value && normalize_label(l) == key);
+        if !value.is_empty() && !duplicate {
+            pairs.push((label.to_owned(), value.to_owned()));
+        }
+    };
+    match meaning {
+        Meaning::CityStateZip => match parse_place(value) {
+            Some(place) => {
+                add("city", &place.city);
+                add("state", &place.state);
+                add("zip", place.zip.as_deref().unwrap_or_default());
+            }
+            None => add(label, value),
+        },
+        Meaning::Phrased(field) => add(field.name(), value),
+        Meaning::Custom if is_link(value) => {}
+        Meaning::Field(_) | Meaning::Custom => add(label, value),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(text: &str) -> Vec<(String, String)> {
+        extract(text, &BTreeMap::new()).pairs
+    }
+
+    #[test]
+    fn prose_with_colons_and_times_is_not_turned_into_fields() {
+        let text = "Hi, I need help with this: my roof leaks.\nCall me at 10:30 tomorrow.";
+        assert_eq!(pairs(text), []);
+    }
+
+    #[test]
+    fn mail_headers_never_become_custom_fields() {
+        let found = pairs("From: Pat <pat@example.com>\nSent: Monday\nTo: Bob\nRoof age: 12");
+        assert_eq!(found, [("Roof age".to_owned(), "12".to_owned())]);
+    }
+
+    #[test]
+    fn a_value_may_sit_below_its_label_and_an_address_may_span_lines() {
+        let found = pairs("Name\nKathy Kline\nAddress\n123 Main St\nLancaster, PA 17601\n\nThanks");
+        assert_eq!(found[0], ("Name".to_owned(), "Kathy Kline".to_owned()));
+        assert_eq!(found[1].1, "123 Main St\nLancaster, PA 17601");
+        assert_eq!(found.len(), 2);
+    }
+}

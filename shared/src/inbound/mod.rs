@@ -1,0 +1,333 @@
+//! Forwarded lead emails arriving through SES: claim the message, read its body from
+//! S3 (waiting with growing delays when SES has not written it yet), route it by the
+//! recipient's workspace slug, parse it, and import it or hold it for review.
+
+mod retry;
+
+pub use retry::{delay_seconds, RetryMessage, DEFAULT_MAX_ATTEMPTS};
+
+use crate::domain::{ImportStatus, Provider, RequestOrigin, Transport, Workspace};
+use crate::email::parse_email;
+use crate::pipeline::{self, Delivery, Doubt, IntakeError, Outcome};
+use crate::store::{EmailClaim, Store, StoreError};
+use serde::Serialize;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// One delivery of one message, from SES itself or from the retry queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Arrival {
+    /// The SES message id: the S3 object is `inbound/{message_id}`.
+    pub message_id: String,
+    pub recipients: Vec<String>,
+    pub spam_verdict: Option<String>,
+    pub virus_verdict: Option<String>,
+    /// 0 for SES's own delivery, then 1, 2, … for each retry.
+    pub attempt: u32,
+}
+
+/// What became of a delivery, as `POST /_local/email` answers it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EmailOutcome {
+    pub status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub import_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lead_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl EmailOutcome {
+    fn new(status: &'static str) -> Self {
+        Self {
+            status,
+            import_id: None,
+            lead_id: None,
+            review_id: None,
+            confidence: None,
+            reason: None,
+        }
+    }
+
+    fn because(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+}
+
+/// Every failure here is worth retrying: the message stays claimable.
+#[derive(Debug, thiserror::Error)]
+pub enum InboundError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("could not read the message body from S3")]
+    Body(#[source] BoxError),
+    #[error("could not schedule the retry")]
+    Retry(#[source] BoxError),
+}
+
+impl From<IntakeError> for InboundError {
+    fn from(err: IntakeError) -> Self {
+        match err {
+            IntakeError::Store(err) => InboundError::Store(err),
+            IntakeError::Inactive { .. } => {
+                InboundError::Store(StoreError::Unexpected(err.to_string().into()))
+            }
+        }
+    }
+}
+
+/// The email door and what it reaches.
+#[derive(Debug, Clone)]
+pub struct Inbound {
+    pub store: Store,
+    pub s3: aws_sdk_s3::Client,
+    pub sqs: aws_sdk_sqs::Client,
+    pub bucket: String,
+    pub retry_queue_url: String,
+    pub max_attempts: u32,
+}
+
+/// How long one delivery may hold a message before another may take it over.
+const LOCK_SECONDS: i64 = 120;
+const NEVER_ARRIVED: &str = "message body never arrived";
+
+impl Inbound {
+    /// Handles one delivery once, however often SES or SQS repeats it.
+    pub async fn receive(&self, arrival: &Arrival) -> Result<EmailOutcome, InboundError> {
+        let now = chrono::Utc::now().timestamp();
+        let claim = self
+            .store
+            .claim_email(&arrival.message_id, arrival.attempt, now, LOCK_SECONDS)
+            .await?;
+        if claim == EmailClaim::Taken {
+            return Ok(EmailOutcome::new("duplicate").because("this delivery was handled before"));
+        }
+        match self.process(arrival).await {
+            Ok(outcome) => {
+                if outcome.status != "waiting_for_body" {
+                    self.store
+                        .settle_email(&arrival.message_id, outcome.status)
+                        .await?;
+                }
+                Ok(outcome)
+            }
+            Err(err) => {
+                if let Err(release) = self
+                    .store
+                    .release_email(&arrival.message_id, arrival.attempt)
+                    .await
+                {
+                    tracing::warn!(error = %release, "claim not released; it expires on its own");
+                }
+                Err(err)
+            }
+        }
+    }
+
+    async fn process(&self, arrival: &Arrival) -> Result<EmailOutcome, InboundError> {
+        let workspace = self.workspace_of(&arrival.recipients).await?;
+        if let Some(verdict) = failed_verdict(arrival) {
+            return self
+                .log(workspace.as_ref(), ImportStatus::Ignored, &verdict, "")
+                .await;
+        }
+        let Some(raw) = self.body(&arrival.message_id).await? else {
+            return self.retry_or_give_up(arrival, workspace.as_ref()).await;
+        };
+        let Some(workspace) = workspace else {
+            tracing::warn!(recipients = ?arrival.recipients, "inbound email for no known workspace slug");
+            return Ok(EmailOutcome::new("failed").because("no workspace uses this address"));
+        };
+        let text = String::from_utf8_lossy(&raw);
+        let connector = self
+            .store
+            .active_connector(
+                &workspace.id,
+                Provider::EmailForward,
+                Transport::EmailInbound,
+            )
+            .await?;
+        let Some(connector) = connector else {
+            let reason =
+                "no active email-forward connector: the email is logged, no lead is created";
+            return self
+                .log(Some(&workspace), ImportStatus::Failed, reason, &text)
+                .await;
+        };
+
+        let parsed = parse_email(&raw, &connector.field_aliases);
+        let mut candidate = parsed.candidate;
+        if candidate.external_id.is_none() {
+            candidate.external_id = Some(
+                parsed
+                    .message_id
+                    .unwrap_or_else(|| arrival.message_id.clone()),
+            );
+        }
+        let delivery = Delivery {
+            raw: &text,
+            origin: RequestOrigin {
+                source_ip: None,
+                user_agent: parsed.sender.clone(),
+            },
+        };
+        let confidence = Some(parsed.confidence);
+        if pipeline::needs_review(&connector, parsed.confidence) {
+            let doubt = Doubt {
+                confidence: parsed.confidence,
+                reasons: parsed.reasons,
+                sender: parsed.sender,
+                subject: parsed.subject,
+                preview: parsed.preview,
+            };
+            let (import_id, review_id) =
+                pipeline::hold_for_review(&self.store, &connector, candidate, doubt, &delivery)
+                    .await?;
+            return Ok(EmailOutcome {
+                import_id: Some(import_id),
+                review_id: Some(review_id),
+                confidence,
+                ..EmailOutcome::new("review_required")
+            });
+        }
+        Ok(
+            match pipeline::import(&self.store, &connector, candidate, &delivery).await? {
+                Outcome::Imported(receipt) | Outcome::Replayed(receipt) => EmailOutcome {
+                    status: receipt.status.key(),
+                    import_id: Some(receipt.import_id),
+                    lead_id: Some(receipt.lead_id),
+                    confidence,
+                    ..EmailOutcome::new("imported")
+                },
+                Outcome::Failed { import_id, errors } => EmailOutcome {
+                    import_id: Some(import_id),
+                    confidence,
+                    ..EmailOutcome::new("failed").because(pipeline::summary(&errors))
+                },
+            },
+        )
+    }
+
+    /// The first recipient whose local part is a workspace's email slug.
+    async fn workspace_of(&self, recipients: &[String]) -> Result<Option<Workspace>, StoreError> {
+        for recipient in recipients {
+            let local = recipient
+                .rsplit_once('@')
+                .map_or(recipient.as_str(), |(l, _)| l);
+            let slug = local.trim().trim_matches('<').to_lowercase();
+            if let Some(workspace) = self.store.workspace_by_slug(&slug).await? {
+                return Ok(Some(workspace));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The raw message, or `None` while SES has not written it yet.
+    async fn body(&self, message_id: &str) -> Result<Option<Vec<u8>>, InboundError> {
+        let fetched = self
+            .s3
+            .get_object()
+            .bucket(&self.bucket)
+            .key(format!("inbound/{message_id}"))
+            .send()
+            .await;
+        let object = match fetched {
+            Ok(object) => object,
+            Err(err) if err.as_service_error().is_some_and(|e| e.is_no_such_key()) => {
+                return Ok(None)
+            }
+            Err(err) => return Err(InboundError::Body(Box::new(err))),
+        };
+        let bytes = object
+            .body
+            .collect()
+            .await
+            .map_err(|e| InboundError::Body(Box::new(e)))?;
+        Ok(Some(bytes.into_bytes().to_vec()))
+    }
+
+    async fn retry_or_give_up(
+        &self,
+        arrival: &Arrival,
+        workspace: Option<&Workspace>,
+    ) -> Result<EmailOutcome, InboundError> {
+        let next = arrival.attempt + 1;
+        if next > self.max_attempts {
+            return self
+                .log(workspace, ImportStatus::Failed, NEVER_ARRIVED, "")
+                .await;
+        }
+        let message = RetryMessage::next(arrival);
+        let body = serde_json::to_string(&message).map_err(|e| InboundError::Retry(Box::new(e)))?;
+        // The retry is sent before the wait is recorded: if recording fails, the claim is
+        // released and this delivery retried, and the surplus retry finds its attempt taken.
+        self.sqs
+            .send_message()
+            .queue_url(&self.retry_queue_url)
+            .message_body(body)
+            .delay_seconds(delay_seconds(next))
+            .send()
+            .await
+            .map_err(|e| InboundError::Retry(Box::new(e)))?;
+        self.store.email_waiting(&arrival.message_id, next).await?;
+        Ok(EmailOutcome::new("waiting_for_body").because(format!(
+            "body not in S3 yet; retry {next} in {}s",
+            delay_seconds(next)
+        )))
+    }
+
+    /// Logs a delivery that makes no lead, in its workspace's import log when it has one.
+    async fn log(
+        &self,
+        workspace: Option<&Workspace>,
+        status: ImportStatus,
+        reason: &str,
+        raw: &str,
+    ) -> Result<EmailOutcome, InboundError> {
+        let key = match status {
+            ImportStatus::Ignored => "ignored",
+            _ => "failed",
+        };
+        let Some(workspace) = workspace else {
+            tracing::warn!(reason, "inbound email for no known workspace slug");
+            return Ok(EmailOutcome::new(key).because(reason));
+        };
+        let delivery = Delivery {
+            raw,
+            origin: RequestOrigin::default(),
+        };
+        let mut record = pipeline::attempt(
+            &workspace.id,
+            Some(Provider::EmailForward),
+            status,
+            &delivery,
+        );
+        record.reason = Some(reason.to_owned());
+        self.store.log_import(&record).await?;
+        Ok(EmailOutcome {
+            import_id: Some(record.id),
+            ..EmailOutcome::new(key).because(reason)
+        })
+    }
+}
+
+/// `"spam verdict FAIL"` / `"virus verdict FAIL"` when SES judged the message.
+fn failed_verdict(arrival: &Arrival) -> Option<String> {
+    [
+        ("spam", &arrival.spam_verdict),
+        ("virus", &arrival.virus_verdict),
+    ]
+    .into_iter()
+    .find(|(_, verdict)| {
+        verdict
+            .as_deref()
+            .is_some_and(|v| v.eq_ignore_ascii_case("FAIL"))
+    })
+    .map(|(kind, _)| format!("{kind} verdict FAIL"))
+}
