@@ -116,6 +116,59 @@ async fn test_import_tells_a_replay_and_a_failure_apart() {
     assert_eq!(app.import_log().await.len(), 1);
 }
 
+fn golden(name: &str) -> String {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tests/golden");
+    std::fs::read_to_string(dir.join(name)).unwrap()
+}
+
+#[tokio::test]
+async fn an_email_test_import_runs_the_parser_and_the_review_threshold() {
+    let app = TestApp::spawn().await;
+    let email = app
+        .create_connector(
+            json!({"display_name": "Inbox", "provider": "email_forward", "review_threshold": 0.7}),
+        )
+        .await;
+    let path = format!(
+        "/admin/connectors/{}/test-import",
+        email["id"].as_str().unwrap()
+    );
+
+    let doubtful = app
+        .admin(
+            "POST",
+            &path,
+            Some(json!({"raw_email": golden("20_several_contacts_in_thread.eml")})),
+        )
+        .await;
+    let clear = app
+        .admin(
+            "POST",
+            &path,
+            Some(json!({"raw_email": golden("18_label_above_value_seed_example.eml")})),
+        )
+        .await;
+
+    assert_eq!(doubtful.status, 200, "{}", doubtful.text);
+    let doubtful = doubtful.json();
+    assert_eq!(doubtful["would"], "review_required");
+    assert_eq!(
+        doubtful["email"]["reasons"],
+        json!(["several different contacts"])
+    );
+    assert_eq!(doubtful["lead"]["customer_name"], "Paul Grady");
+    assert!(doubtful["reason"]
+        .as_str()
+        .unwrap()
+        .contains("below the review threshold"));
+    let clear = clear.json();
+    assert_eq!(clear["would"], "imported", "{clear}");
+    assert_eq!(clear["source"], "email_forward");
+    assert!(clear["email"]["confidence"].as_f64().unwrap() >= 0.7);
+    assert!(app.items("REVIEW#").await.is_empty());
+    assert!(app.import_log().await.is_empty());
+}
+
 #[tokio::test]
 async fn recent_imports_page_newest_first_with_an_opaque_cursor() {
     let app = TestApp::spawn().await;

@@ -63,6 +63,18 @@ impl From<Prepared> for LeadPreview {
     }
 }
 
+/// What the email parser read from a raw message.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EmailReading {
+    pub confidence: f64,
+    pub review_threshold: Option<f64>,
+    pub reasons: Vec<String>,
+    pub sender: Option<String>,
+    pub subject: Option<String>,
+    pub message_id: Option<String>,
+    pub preview: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TestImport {
     pub would: Would,
@@ -80,6 +92,8 @@ pub struct TestImport {
     pub errors: Vec<FieldError>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<EmailReading>,
 }
 
 /// `{"payload": {...}}`, or for email-forward connectors `{"raw_email": "..."}`.
@@ -106,10 +120,14 @@ pub async fn test_import(
                 "applies to email_forward connectors; send a payload instead",
             ))
         }
+        (None, Some(Value::String(raw))) => {
+            let (candidate, email) = read_email(&connector, &raw);
+            return evaluate(ctx, &connector, candidate, Some(email)).await;
+        }
         (None, Some(_)) => {
             return Err(AdminError::field(
                 "raw_email",
-                "email test imports arrive with the email parser",
+                "must be the raw RFC 822 message as a string",
             ))
         }
         (Some(_), Some(_)) => {
@@ -131,14 +149,38 @@ pub async fn test_import(
         payload.take("connector_key");
     }
     let candidate = mapping::map(&payload, &connector.field_aliases);
-    evaluate(ctx, &connector, candidate).await
+    evaluate(ctx, &connector, candidate, None).await
+}
+
+/// The parser's reading of a raw message, with the message id as the external id when
+/// the body names none (as the email door does).
+fn read_email(connector: &Connector, raw: &str) -> (LeadCandidate, EmailReading) {
+    let parsed = crate::email::parse_email(raw.as_bytes(), &connector.field_aliases);
+    let mut candidate = parsed.candidate;
+    if candidate.external_id.is_none() {
+        candidate.external_id = parsed.message_id.clone();
+    }
+    let reading = EmailReading {
+        confidence: parsed.confidence,
+        review_threshold: connector.review_threshold,
+        reasons: parsed.reasons,
+        sender: parsed.sender,
+        subject: parsed.subject,
+        message_id: parsed.message_id,
+        preview: parsed.preview,
+    };
+    (candidate, reading)
 }
 
 async fn evaluate(
     ctx: &AdminContext<'_>,
     connector: &Connector,
     candidate: LeadCandidate,
+    email: Option<EmailReading>,
 ) -> Result<TestImport, AdminError> {
+    let held = email
+        .as_ref()
+        .is_some_and(|email| pipeline::needs_review(connector, email.confidence));
     let mut notices = Vec::new();
     if !connector.is_active() {
         notices.push(format!(
@@ -158,9 +200,16 @@ async fn evaluate(
         existing_lead_id: None,
         errors: Vec::new(),
         notices,
+        email,
     };
     let prepared = match pipeline::prepare(ctx.store, connector, candidate).await? {
         Ok(prepared) => prepared,
+        Err(errors) if held => {
+            answer.would = Would::ReviewRequired;
+            answer.reason = Some(held_reason(&answer));
+            answer.errors = errors;
+            return Ok(answer);
+        }
         Err(errors) => {
             answer.reason = Some(pipeline::summary(&errors));
             answer.errors = errors;
@@ -180,8 +229,28 @@ async fn evaluate(
         }
         None => Would::Imported,
     };
+    if held {
+        answer.would = Would::ReviewRequired;
+        answer.reason = Some(held_reason(&answer));
+    }
     answer.notes = prepared.notes.clone();
     answer.assigned_rep = prepared.assigned_rep.clone();
     answer.lead = Some(LeadPreview::from(prepared));
     Ok(answer)
+}
+
+/// Why a parse would wait for a person; approving it would give `lead`.
+fn held_reason(answer: &TestImport) -> String {
+    let Some(email) = &answer.email else {
+        return "held for review".to_owned();
+    };
+    let mut reason = format!(
+        "confidence {:.2} below the review threshold {:.2}",
+        email.confidence,
+        email.review_threshold.unwrap_or_default()
+    );
+    if !email.reasons.is_empty() {
+        reason.push_str(&format!(": {}", email.reasons.join(", ")));
+    }
+    reason
 }
