@@ -49,5 +49,14 @@ pub fn handlers(store: &Store) -> HashMap<String, Handler> {
             admin_api::handle(&deps, request).await
         }),
     );
+    let reviews = review_actions::Deps {
+        store: store.clone(),
+    };
+    handlers.insert(
+        "review-actions".to_owned(),
+        gateway::handler(reviews, |deps, request| async move {
+            review_actions::handle(&deps, request).await
+        }),
+    );
     handlers
 }

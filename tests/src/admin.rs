@@ -84,6 +84,12 @@ impl TestApp {
     ) -> lambda_http::Response<lambda_http::Body> {
         match binary {
             "admin-api" => admin_api::handle(&self.admin_deps(), request).await,
+            "review-actions" => {
+                let deps = review_actions::Deps {
+                    store: self.store.clone(),
+                };
+                review_actions::handle(&deps, request).await
+            }
             "api-intake" => api_intake::handle(&self.api_deps(), request).await,
             other => panic!("no handler for {other} in the tests"),
         }
@@ -106,6 +112,8 @@ pub mod samples {
     pub const IMPORT: &str = "01J9SAMPLE1MP0RT0000000001";
     pub const API_KEY: &str = "01J9SAMPLEAP1KEY0000000001";
     pub const DELETED_TERRITORY: &str = "17602";
+    pub const REVIEW_TO_APPROVE: &str = "01J9SAMPLEREV1EW0000000001";
+    pub const REVIEW_TO_REJECT: &str = "01J9SAMPLEREV1EW0000000002";
 }
 
 impl TestApp {
@@ -176,5 +184,81 @@ impl TestApp {
         };
         let hash = shared::auth::key_hash(&shared::domain::random_token("lc_live_"));
         assert!(self.store.create_api_key(&hash, &key).await.unwrap());
+    }
+}
+
+/// A candidate the parser was unsure of: a name and a phone, from a reply chain.
+pub fn doubtful_candidate(external_id: &str) -> shared::domain::LeadCandidate {
+    shared::domain::LeadCandidate {
+        customer_name: Some("Jo Caller".into()),
+        customer_phone: Some("717-555-0199".into()),
+        notes: Some("Can you call her?".into()),
+        external_id: Some(external_id.into()),
+        ..Default::default()
+    }
+}
+
+impl TestApp {
+    /// Holds `candidate` for review on the workspace's email connector, as the email
+    /// door does for a doubtful parse; answers `(import_id, review_id)`.
+    pub async fn hold_review(&self, candidate: shared::domain::LeadCandidate) -> (String, String) {
+        let connector = self
+            .seeded
+            .connector(shared::domain::Provider::EmailForward)
+            .expect("an email connector (with_email_connector)");
+        let doubt = shared::pipeline::Doubt {
+            confidence: 0.4,
+            reasons: vec![shared::email::REPLY_CHAIN.to_owned()],
+            sender: Some("Dan Forwarder <dan@acme-wash.example>".into()),
+            subject: Some("Re: that lead from yesterday".into()),
+            preview: "Can you call her? I think it was 717-555-0199".into(),
+        };
+        let delivery = shared::pipeline::Delivery {
+            raw: crate::email::DOUBTFUL,
+            ..Default::default()
+        };
+        shared::pipeline::hold_for_review(&self.store, connector, candidate, doubt, &delivery)
+            .await
+            .expect("held for review")
+    }
+
+    /// The two pending reviews the files in `events/review-actions/` decide.
+    pub async fn seed_review_samples(&self) {
+        use shared::domain::{ImportStatus, Provider, ReviewItem, ReviewStatus};
+        let connector = self
+            .seeded
+            .connector(Provider::EmailForward)
+            .expect("the demo's email connector")
+            .clone();
+        for (id, n) in [
+            (samples::REVIEW_TO_APPROVE, 1),
+            (samples::REVIEW_TO_REJECT, 2),
+        ] {
+            let delivery = shared::pipeline::Delivery {
+                raw: crate::email::DOUBTFUL,
+                ..Default::default()
+            };
+            let mut entry =
+                shared::pipeline::record(&connector, ImportStatus::ReviewRequired, &delivery);
+            entry.review_id = Some(id.to_owned());
+            let review = ReviewItem {
+                id: id.to_owned(),
+                workspace_id: connector.workspace_id.clone(),
+                connector_id: connector.id.clone(),
+                provider: connector.provider,
+                status: ReviewStatus::Pending,
+                confidence: 0.4,
+                reasons: vec![shared::email::REPLY_CHAIN.to_owned()],
+                sender: Some("Dan Forwarder <dan@acme-wash.example>".into()),
+                subject: Some("Re: that lead from yesterday".into()),
+                preview: "Can you call her? I think it was 717-555-0199".into(),
+                candidate: doubtful_candidate(&format!("sample-review-{n}")),
+                import_id: entry.id.clone(),
+                created_at: entry.received_at.clone(),
+                decided_at: None,
+                lead_id: None,
+            };
+            self.store.hold_for_review(&review, &entry).await.unwrap();
+        }
     }
 }

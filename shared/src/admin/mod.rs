@@ -9,6 +9,7 @@ pub mod http;
 mod input;
 mod profile;
 mod records;
+mod reviews;
 mod territories;
 mod test_import;
 mod views;
@@ -19,6 +20,7 @@ pub use connectors::{
     update_connector, AdminContext,
 };
 pub use records::{import, imports, lead, ImportDetail, ImportSummary, LeadView};
+pub use reviews::{approve_review, list_reviews, reject_review, Decision, ReviewView};
 pub use territories::{delete_territory, list_territories, put_territory};
 pub use test_import::{test_import, TestImport, Would};
 pub use views::{ConnectorView, Setup, Stats};

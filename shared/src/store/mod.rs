@@ -11,6 +11,7 @@ pub mod keys;
 mod leads;
 mod queries;
 mod recent;
+mod review_queue;
 mod reviews;
 mod territories;
 
