@@ -53,3 +53,56 @@ impl Changes {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(pairs: &[(&str, AttributeValue)]) -> Item {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    }
+
+    fn s(value: &str) -> AttributeValue {
+        AttributeValue::S(value.to_owned())
+    }
+
+    #[test]
+    fn only_changed_attributes_and_settings_are_written() {
+        let before = item(&[
+            ("id", s("c1")),
+            ("display_name", s("Old")),
+            ("notes_prefix", s("[A]")),
+            (
+                "settings",
+                AttributeValue::M(item(&[("form_id", s("f1")), ("redirect_url", s("r"))])),
+            ),
+        ]);
+        let after = item(&[
+            ("id", s("c2")),
+            ("display_name", s("New")),
+            ("notes_prefix", s("[A]")),
+            ("settings", AttributeValue::M(item(&[("form_id", s("f2"))]))),
+        ]);
+        let mut changes = Changes::default();
+
+        changes.diff("", &before, &after, &["id"]);
+
+        let resolve = |clause: &str| {
+            changes
+                .names
+                .iter()
+                .fold(clause.to_owned(), |text, (placeholder, name)| {
+                    text.replace(placeholder.as_str(), name)
+                })
+        };
+        let set: Vec<_> = changes.set.iter().map(|c| resolve(c)).collect();
+        let remove: Vec<_> = changes.remove.iter().map(|c| resolve(c)).collect();
+        assert_eq!(set.len(), 2, "{set:?}");
+        assert!(set.iter().any(|c| c.starts_with("display_name = :v")));
+        assert!(set.iter().any(|c| c.starts_with("settings.form_id = :v")));
+        assert_eq!(remove, ["settings.redirect_url"]);
+    }
+}
