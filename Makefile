@@ -1,5 +1,5 @@
 # Lead Connectors: `make dev` runs everything locally, `make test` checks everything.
-# Both install what is missing first (moto and cfn-lint from PyPI).
+# Both install what is missing first (moto and cfn-lint from PyPI, Chromium from Debian).
 
 PYTHON ?= python3
 PIP    := $(PYTHON) -m pip
@@ -25,6 +25,9 @@ tools:
 	@$(PYTHON) -c "import moto.server, werkzeug" 2>/dev/null || $(PIP) install --quiet 'moto[server]>=5.1,<6'
 	@$(PYTHON) -c "import cfnlint" 2>/dev/null || $(PIP) install --quiet 'cfn-lint>=1,<2'
 	@rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt
+	@# The browser test drives Debian's headless Chromium through chromedriver.
+	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
 
 ## bench: criterion benchmarks of email parsing and mapping (release)
 bench:

@@ -6,6 +6,7 @@ pub mod gateway;
 pub mod moto;
 pub mod provision;
 pub mod seed;
+pub mod streams;
 pub mod template;
 
 use gateway::Handler;
@@ -33,12 +34,23 @@ pub fn handlers(store: &Store) -> HashMap<String, Handler> {
     let api = api_intake::Deps {
         store: store.clone(),
     };
-    let mut handlers = HashMap::from([(
-        "api-intake".to_owned(),
-        gateway::handler(api, |deps, request| async move {
-            api_intake::handle(&deps, request).await
-        }),
-    )]);
+    let form = form_intake::Deps {
+        store: store.clone(),
+    };
+    let mut handlers = HashMap::from([
+        (
+            "api-intake".to_owned(),
+            gateway::handler(api, |deps, request| async move {
+                api_intake::handle(&deps, request).await
+            }),
+        ),
+        (
+            "form-intake".to_owned(),
+            gateway::handler(form, |deps, request| async move {
+                form_intake::handle(&deps, request).await
+            }),
+        ),
+    ]);
     let admin = admin_api::Deps {
         store: store.clone(),
         inbound_email_domain: Some(seed::INBOUND_EMAIL_DOMAIN.to_owned()),

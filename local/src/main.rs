@@ -1,7 +1,7 @@
 //! `make dev`: moto, the table, a demo workspace, and every function on
 //! http://127.0.0.1:3000 (`LOCAL_PORT` to change it).
 
-use local::{gateway, moto, provision, seed, template::Template};
+use local::{gateway, moto, provision, seed, streams, template::Template};
 use std::path::PathBuf;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -25,6 +25,21 @@ async fn main() -> Result<(), BoxError> {
     let store = shared::store::Store::new(shared::aws::dynamodb(&config), &resources.table);
     let seeded = seed::demo(&store).await?;
 
+    // The table's stream, delivered to speed-to-lead as the event source mapping would.
+    let stream = streams::StreamReader::latest(&config, &resources.table).await?;
+    let followups = speed_to_lead::Deps {
+        followups: shared::followup::FollowUps {
+            store: store.clone(),
+            mailer: shared::followup::Mailer::new(shared::aws::ses(&config)),
+            default_sender: provision::sender_address()?,
+        },
+    };
+    tokio::spawn(streams::poll(
+        stream,
+        streams::speed_to_lead(followups),
+        std::time::Duration::from_millis(250),
+    ));
+
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", api_port)).await?;
     let api_base = format!("http://127.0.0.1:{api_port}");
     let demo = seed::DemoFile::new(&seeded, &api_base, &moto.endpoint);
@@ -40,6 +55,10 @@ async fn main() -> Result<(), BoxError> {
     );
     println!("  admin key: {}", seeded.admin_key);
     println!("  credentials and connector ids: .local/demo.json");
+    println!(
+        "  mail:     sent follow-ups at {}/moto-api/data.json (ses)",
+        moto.endpoint
+    );
     println!("Press Ctrl-C to stop.");
 
     let routes = Template::load()?.http_routes();

@@ -100,6 +100,25 @@ async fn create_table(
     Ok(())
 }
 
+/// The From address of follow-up mail: the template's `SenderAddress` default.
+pub fn sender_address() -> Result<String, TemplateError> {
+    Template::load()?
+        .parameter_default("SenderAddress")
+        .ok_or_else(|| TemplateError::Missing("SenderAddress parameter default".into()))
+}
+
+/// Verifies the sender's domain as an SES identity, as a deployment must before SES
+/// sends from it.
+async fn verify_sender(config: &aws_config::SdkConfig, sender: &str) -> Result<(), BoxError> {
+    let domain = sender.rsplit_once('@').map_or(sender, |(_, domain)| domain);
+    aws_sdk_ses::Client::new(config)
+        .verify_domain_identity()
+        .domain(domain)
+        .send()
+        .await?;
+    Ok(())
+}
+
 /// The local resources: the table, and every bucket and queue of the template by its
 /// logical id (`InboundEmailBucket` → bucket `inbound-email-bucket`).
 #[derive(Debug, Clone, Default)]
@@ -168,6 +187,9 @@ pub async fn provision(config: &aws_config::SdkConfig) -> Result<Resources, Prov
         let url = created.queue_url.unwrap_or_default();
         resources.queue_urls.insert(logical_id.to_owned(), url);
     }
+    verify_sender(config, &sender_address()?)
+        .await
+        .map_err(aws("the SES sender identity"))?;
     Ok(resources)
 }
 

@@ -38,6 +38,7 @@ pub async fn workspace(store: &Store, name: &str) -> Result<Seeded, SeedError> {
         id,
         name: name.to_owned(),
         created_at: shared::pipeline::now(),
+        settings: Default::default(),
     };
     if !store.create_workspace(&workspace).await? {
         return Err(SeedError::Taken(format!(
@@ -84,6 +85,12 @@ pub const SAMPLE_ADMIN_KEY: &str = "lc_live_SampleAdminKeyForLocalRunsOnly001";
 pub const SAMPLE_CONNECTOR_KEY: &str = "lc_conn_SampleConnectorKeyForLocalRuns01";
 /// The domain forwarded emails are addressed to locally (the template's default).
 pub const INBOUND_EMAIL_DOMAIN: &str = "leads.example.com";
+/// The demo website form's public id (`POST /forms/{form_id}`).
+pub const SAMPLE_FORM_ID: &str = "form_SampleWebsiteFormIdForLocalRuns01";
+/// Where the demo website form may be posted from: `file:` pages (origin `null`) and
+/// a page served on port 8000, whose `_redirect` thank-you page is then honoured.
+pub const SAMPLE_FORM_ORIGINS: [&str; 3] =
+    ["null", "http://localhost:8000", "http://127.0.0.1:8000"];
 
 async fn sample_key(
     store: &Store,
@@ -117,6 +124,12 @@ pub async fn demo(store: &Store) -> Result<Seeded, SeedError> {
         name: "Demo Workspace".to_owned(),
         email_slug: "demo".to_owned(),
         created_at: shared::pipeline::now(),
+        settings: shared::domain::WorkspaceSettings {
+            notification_address: Some("sales@example.com".to_owned()),
+            acknowledge_leads: true,
+            reviewer_addresses: vec!["reviews@example.com".to_owned()],
+            ..Default::default()
+        },
     };
     if !store.create_workspace(&workspace).await? {
         return Err(SeedError::Taken("email slug demo".into()));
@@ -133,11 +146,24 @@ pub async fn demo(store: &Store) -> Result<Seeded, SeedError> {
         c.display_name = "Zapier / middleware".into();
         c.notes_prefix = Some("[API]".into());
         c.settings.connector_key = Some(SAMPLE_CONNECTOR_KEY.into());
+        c.speed_to_lead = true;
+        c.assigned_rep = Some("rep@example.com".into());
     })
     .await?;
     active_connector(store, &mut seeded, Provider::EmailForward, |c| {
         c.display_name = "Forwarded lead emails".into();
         c.review_threshold = Some(0.65);
+    })
+    .await?;
+    active_connector(store, &mut seeded, Provider::WebsiteForm, |c| {
+        c.display_name = "Website quote form".into();
+        c.source_label = Some("website".into());
+        c.notes_prefix = Some("[Web form]".into());
+        c.field_aliases = [("your-message", "notes"), ("project", "service_interest")]
+            .map(|(from, to)| (from.to_owned(), to.to_owned()))
+            .into();
+        c.settings.form_id = Some(SAMPLE_FORM_ID.into());
+        c.settings.allowed_origins = SAMPLE_FORM_ORIGINS.map(str::to_owned).to_vec();
     })
     .await?;
     Ok(seeded)
@@ -167,6 +193,9 @@ impl DemoFile {
                 if c.provider == Provider::EmailForward {
                     let address = format!("{}@{INBOUND_EMAIL_DOMAIN}", seeded.workspace.email_slug);
                     entry["address"] = address.into();
+                }
+                if let Some(form_id) = &c.settings.form_id {
+                    entry["form_id"] = form_id.clone().into();
                 }
                 (c.provider.key().to_owned(), entry)
             })

@@ -122,6 +122,12 @@ impl Template {
         Ok(serde_yaml::from_value(properties)?)
     }
 
+    /// A parameter's default value (`SenderAddress`, …).
+    pub fn parameter_default(&self, name: &str) -> Option<String> {
+        let parameter = self.root.get("Parameters")?.get(name)?;
+        parameter.get("Default")?.as_str().map(str::to_owned)
+    }
+
     /// Every `HttpApi` event of every function, with the function's binary name.
     pub fn http_routes(&self) -> Vec<Route> {
         let mut routes = Vec::new();

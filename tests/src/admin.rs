@@ -163,6 +163,7 @@ impl TestApp {
             import_id: import.id.clone(),
             custom_fields: Default::default(),
             created_at: import.received_at.clone(),
+            followups: Vec::new(),
         };
         let new = shared::store::NewLead {
             lead,

@@ -2,6 +2,7 @@
 //! and a [`TestApp`] per test that owns a fresh workspace in it.
 
 pub mod email;
+pub mod followups;
 
 use aws_config::SdkConfig;
 use local::gateway::HttpCall;
@@ -14,6 +15,7 @@ use std::sync::OnceLock;
 pub use local::moto::Moto;
 
 pub mod admin;
+pub mod forms;
 
 struct Aws {
     moto: Moto,
@@ -209,6 +211,26 @@ impl TestApp {
 
     pub async fn post_lead(&self, body: Value) -> TestResponse {
         self.post_lead_with(&[], body).await
+    }
+
+    /// The gateway of `make dev` on a free port, wired to this app's store (and, for
+    /// `/_local/email`, to an email door with a retry queue of its own). Answers its base URL.
+    pub async fn serve_gateway(&self) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a free port");
+        let base = format!("http://{}", listener.local_addr().expect("an address"));
+        let routes = local::template::Template::load()
+            .expect("template.yaml")
+            .http_routes();
+        let local_routes = local::email::router(self.email_deps(3).await);
+        tokio::spawn(local::gateway::serve(
+            listener,
+            routes,
+            local::handlers(&self.store),
+            local_routes,
+        ));
+        base
     }
 
     /// The workspace's whole import log, newest first.

@@ -130,6 +130,85 @@ async fn every_email_inbound_event_has_the_outcome_its_name_promises() {
 }
 
 #[tokio::test]
+async fn every_form_intake_event_gets_the_status_its_name_promises() {
+    let app = TestApp::demo().await;
+    let files = event_files("form-intake");
+    assert!(files.len() >= 4, "events/form-intake has its samples");
+    let form = app
+        .seeded
+        .connector(shared::domain::Provider::WebsiteForm)
+        .expect("the demo website form");
+    // The throttled sample's sender has used up this hour (and the next) already.
+    let repeat = shared::domain::Email::parse("repeat@example.com").unwrap();
+    e2e::forms::exhaust(&app.store, &shared::forms::rules::email(form, &repeat)).await;
+
+    for path in files {
+        let event = std::fs::read_to_string(&path).unwrap();
+        let request = lambda_http::request::from_str(&event)
+            .unwrap_or_else(|e| panic!("{} is not an HTTP API event: {e}", name(&path)));
+
+        let response =
+            TestResponse::from_lambda(form_intake::handle(&app.form_deps(), request).await);
+
+        assert_eq!(
+            response.status,
+            expected_status(&path),
+            "{}: {}",
+            name(&path),
+            response.text
+        );
+        let location = response.header("location").unwrap_or_default();
+        assert!(
+            !location.contains("lead_status=error"),
+            "{}: {location}",
+            name(&path)
+        );
+    }
+}
+
+/// Stream records have no status: a file named `…-ignored` must send nothing, any
+/// other one mail about its lead; neither is ever retried.
+#[tokio::test]
+async fn every_speed_to_lead_event_sends_what_its_name_promises() {
+    use e2e::followups::{retried, sent_mail};
+    let app = TestApp::spawn().await;
+    let files = event_files("speed-to-lead");
+    assert!(files.len() >= 2, "events/speed-to-lead has its samples");
+
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let event: aws_lambda_events::event::dynamodb::Event = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{} is not a DynamoDB stream event: {e}", name(&path)));
+        let lead_name = event.records[0]
+            .change
+            .new_image
+            .get("customer_name")
+            .cloned();
+        let about_lead = |mail: &e2e::followups::Mail| {
+            lead_name.as_ref().is_some_and(
+                |n| matches!(n, serde_dynamo::AttributeValue::S(n) if mail.subject.contains(n)),
+            )
+        };
+        let before = sent_mail(app.endpoint())
+            .await
+            .iter()
+            .filter(|m| about_lead(m))
+            .count();
+
+        let response = app.speed_to_lead(event.clone()).await;
+
+        let after = sent_mail(app.endpoint())
+            .await
+            .iter()
+            .filter(|m| about_lead(m))
+            .count();
+        let expected = usize::from(!name(&path).contains("ignored"));
+        assert!(retried(&response).is_empty(), "{}", name(&path));
+        assert_eq!(after - before, expected, "{}: mail sent", name(&path));
+    }
+}
+
+#[tokio::test]
 async fn every_admin_api_event_gets_the_status_its_name_promises() {
     let app = TestApp::demo().await;
     app.seed_admin_samples().await;

@@ -1,27 +1,11 @@
 //! The local gateway of `make dev`: real HTTP on loopback, routes from `template.yaml`.
 
 use e2e::{lead_body, TestApp};
-use local::template::Template;
-
-async fn serve(app: &TestApp) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let routes = Template::load().unwrap().http_routes();
-    let handlers = local::handlers(&app.store);
-    let local_routes = local::email::router(app.email_deps(3).await);
-    tokio::spawn(local::gateway::serve(
-        listener,
-        routes,
-        handlers,
-        local_routes,
-    ));
-    base
-}
 
 #[tokio::test]
 async fn a_lead_posted_over_http_is_created_through_the_gateway() {
     let app = TestApp::spawn().await;
-    let base = serve(&app).await;
+    let base = app.serve_gateway().await;
     let mut body = lead_body("over-http");
     body["connector_key"] = app.connector_key().into();
 
@@ -43,7 +27,7 @@ async fn a_lead_posted_over_http_is_created_through_the_gateway() {
 #[tokio::test]
 async fn routes_the_template_does_not_declare_are_404() {
     let app = TestApp::spawn().await;
-    let base = serve(&app).await;
+    let base = app.serve_gateway().await;
 
     let response = reqwest::get(format!("{base}/api/v1/nothing-here"))
         .await
@@ -56,7 +40,7 @@ async fn routes_the_template_does_not_declare_are_404() {
 async fn a_raw_email_posted_to_the_local_ses_stand_in_answers_its_import_outcome() {
     let mut app = TestApp::spawn().await;
     app.with_email_connector(|_| {}).await;
-    let base = serve(&app).await;
+    let base = app.serve_gateway().await;
 
     let response = reqwest::Client::new()
         .post(format!("{base}/_local/email?to={}", app.inbound_address()))

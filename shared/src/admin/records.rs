@@ -2,7 +2,8 @@
 
 use super::{AdminContext, AdminError, Listing, PageRequest};
 use crate::domain::{
-    Email, FieldError, ImportRecord, ImportStatus, Lead, PhoneE164, Provider, RequestOrigin, Zip,
+    Email, FieldError, FollowUp, ImportRecord, ImportStatus, Lead, PhoneE164, Provider,
+    RequestOrigin, Zip,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -101,8 +102,7 @@ pub async fn import(ctx: &AdminContext<'_>, import_id: &str) -> Result<ImportDet
         .ok_or(AdminError::NotFound("import"))
 }
 
-/// A lead as `GET /admin/leads/{id}` shows it (DESIGN.md). Later additions, such as
-/// the follow-up timeline, join as fields of their own.
+/// A lead as `GET /admin/leads/{id}` shows it (DESIGN.md), with its follow-up timeline.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LeadView {
     pub id: String,
@@ -125,6 +125,8 @@ pub struct LeadView {
     pub import_id: String,
     pub custom_fields: BTreeMap<String, String>,
     pub created_at: String,
+    /// What follow-ups were sent, skipped or failed, oldest first.
+    pub followups: Vec<FollowUp>,
 }
 
 impl From<Lead> for LeadView {
@@ -150,6 +152,7 @@ impl From<Lead> for LeadView {
             import_id: lead.import_id,
             custom_fields: lead.custom_fields,
             created_at: lead.created_at,
+            followups: lead.followups,
         }
     }
 }

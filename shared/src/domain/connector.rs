@@ -113,6 +113,12 @@ pub struct ProviderSettings {
     /// Website form: where a browser post is sent after success.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
+    /// Website form: the hidden field only bots fill (default `_hp`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub honeypot_field: Option<String>,
+    /// Website form: per-IP and per-contact submission limits; unset ones take defaults.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form_throttle: Option<super::FormThrottle>,
     /// Meta: the Facebook page whose leadgen changes this connector takes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_id: Option<String>,
@@ -122,7 +128,7 @@ pub struct ProviderSettings {
     /// Google: the key Google sends as `google_key`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub google_key: Option<String>,
-    /// Any other provider-specific setting (throttle limits, honeypot name, …).
+    /// Any other provider-specific setting.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
@@ -175,6 +181,20 @@ impl Connector {
 }
 
 impl ProviderSettings {
+    /// The website form's honeypot field name.
+    pub fn honeypot_field(&self) -> &str {
+        self.honeypot_field
+            .as_deref()
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+            .unwrap_or(super::DEFAULT_HONEYPOT_FIELD)
+    }
+
+    /// The website form's submission limits, defaults where unset.
+    pub fn form_throttle(&self) -> super::FormThrottle {
+        self.form_throttle.unwrap_or_default()
+    }
+
     /// The secrets and public ids a new connector of `provider` needs, freshly generated.
     pub fn generate(provider: Provider) -> Self {
         let mut settings = ProviderSettings::default();

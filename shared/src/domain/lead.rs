@@ -1,4 +1,4 @@
-use super::{Email, PhoneE164, Provider, Zip};
+use super::{Email, FollowUp, PhoneE164, Provider, Zip};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -27,6 +27,9 @@ pub struct Lead {
     #[serde(default)]
     pub custom_fields: BTreeMap<String, String>,
     pub created_at: String,
+    /// What follow-ups were sent, skipped or failed, oldest first.
+    #[serde(default)]
+    pub followups: Vec<FollowUp>,
 }
 
 /// The person behind one or more leads, merged by email and phone.

@@ -4,6 +4,8 @@
 mod candidate;
 mod connector;
 mod contact;
+mod followup;
+mod form;
 mod ids;
 mod import;
 mod lead;
@@ -15,6 +17,8 @@ pub use connector::{
     random_token, Connector, ConnectorStatus, Provider, ProviderSettings, Transport,
 };
 pub use contact::{Email, PhoneE164, Zip};
+pub use followup::{FollowUp, FollowUpKind, FollowUpStatus, FollowUpTemplates, WorkspaceSettings};
+pub use form::{FormThrottle, DEFAULT_HONEYPOT_FIELD};
 pub use ids::new_id;
 pub use import::{ImportRecord, ImportStatus, RequestOrigin};
 pub use lead::{Client, Lead};

@@ -1,3 +1,4 @@
+use super::WorkspaceSettings;
 use serde::{Deserialize, Serialize};
 
 /// A business using Lead Connectors; everything else belongs to one.
@@ -8,6 +9,9 @@ pub struct Workspace {
     /// The local part of the forwarding address for email leads.
     pub email_slug: String,
     pub created_at: String,
+    /// Follow-up settings (sender, recipients, templates, safety lock).
+    #[serde(default)]
+    pub settings: WorkspaceSettings,
 }
 
 /// What an API key may do.

@@ -218,6 +218,7 @@ impl Prepared {
             import_id: entry.id.clone(),
             custom_fields: lead.custom_fields,
             created_at: entry.received_at.clone(),
+            followups: Vec::new(),
         }
     }
 }

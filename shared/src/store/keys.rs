@@ -1,6 +1,6 @@
 //! Every key of the one table, and nowhere else: no other code spells a key.
 
-use crate::domain::{Email, PhoneE164, Provider, Transport};
+use crate::domain::{Email, FollowUpKind, PhoneE164, Provider, Transport};
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::HashMap;
 
@@ -106,7 +106,7 @@ pub fn contact_phone(workspace_id: &str, phone: &PhoneE164) -> Key {
 }
 
 pub fn lead(workspace_id: &str, lead_id: &str) -> Key {
-    Key::new(ws(workspace_id), format!("LEAD#{lead_id}"))
+    Key::new(ws(workspace_id), format!("{LEAD_PREFIX}{lead_id}"))
 }
 
 /// The index partition listing a workspace's leads by creation time.
@@ -123,7 +123,7 @@ pub fn idempotency(workspace_id: &str, idempotency_key: &str) -> Key {
 }
 
 pub fn import(workspace_id: &str, import_id: &str) -> Key {
-    Key::new(ws(workspace_id), format!("IMPORT#{import_id}"))
+    Key::new(ws(workspace_id), format!("{IMPORT_PREFIX}{import_id}"))
 }
 
 /// The sort-key prefix of a workspace's import log.
@@ -135,10 +135,10 @@ pub fn connector_imports_index(workspace_id: &str, connector_id: &str) -> String
 }
 
 pub fn review(workspace_id: &str, review_id: &str) -> Key {
-    Key::new(ws(workspace_id), format!("REVIEW#{review_id}"))
+    Key::new(ws(workspace_id), format!("{REVIEW_PREFIX}{review_id}"))
 }
 
-/// The sort-key prefix of a workspace's review items.
+/// The sort-key prefix of a workspace's review items (lists and stream filters).
 pub const REVIEW_PREFIX: &str = "REVIEW#";
 
 pub fn territory(workspace_id: &str, zip: &str) -> Key {
@@ -159,4 +159,28 @@ pub fn inbound_email(message_id: &str) -> Key {
 /// The partition key of a workspace's own items, for `Query`.
 pub fn workspace_partition(workspace_id: &str) -> String {
     ws(workspace_id)
+}
+
+/// The sort-key prefix of lead items, as stream filters see it.
+pub const LEAD_PREFIX: &str = "LEAD#";
+
+/// The once-only claim of one follow-up of one lead.
+pub fn followup(workspace_id: &str, lead_id: &str, kind: FollowUpKind) -> Key {
+    Key::new(
+        ws(workspace_id),
+        format!("FOLLOWUP#{lead_id}#{}", kind.key()),
+    )
+}
+
+/// The safety lock on messaging one contact (`email` or `phone`), keyed by a hash so
+/// the contact itself is not in a key.
+pub fn followup_lock(workspace_id: &str, contact_kind: &str, value: &str) -> Key {
+    use sha2::{Digest, Sha256};
+    let hash = hex::encode(Sha256::digest(format!("{contact_kind}:{value}")));
+    Key::new(ws(workspace_id), format!("FOLLOWUP_LOCK#{hash}"))
+}
+
+/// The claim of the one review digest a workspace sends in a time window.
+pub fn review_digest(workspace_id: &str, window: i64) -> Key {
+    Key::new(ws(workspace_id), format!("FOLLOWUP_DIGEST#{window}"))
 }

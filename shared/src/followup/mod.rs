@@ -1,0 +1,301 @@
+//! Speed-to-lead: the immediate follow-up on a new lead (a notice to the rep, and an
+//! acknowledgement to the lead when the workspace wants one), and one digest to the
+//! reviewers for emails waiting for a decision. Each follow-up is claimed before it
+//! is sent, so a redelivered stream record never sends twice; its outcome goes on the
+//! lead's timeline.
+
+pub mod compose;
+mod mailer;
+
+pub use compose::{Message, Sender};
+pub use mailer::{Mailer, SendError};
+
+use crate::domain::{Email, FollowUp, FollowUpKind, FollowUpStatus, Lead, WorkspaceSettings};
+use crate::store::{self, Change, Claim, PendingReview, Store, StoreError};
+
+/// Reviews arriving within one window of this many minutes share one digest.
+pub const DIGEST_WINDOW_MINUTES: i64 = 10;
+
+/// Why a stream record should be delivered again.
+#[derive(Debug, thiserror::Error)]
+pub enum FollowUpError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Send(#[from] SendError),
+}
+
+/// What the follow-ups need, built once per cold start.
+#[derive(Debug, Clone)]
+pub struct FollowUps {
+    pub store: Store,
+    pub mailer: Mailer,
+    /// The From address when a workspace has none of its own.
+    pub default_sender: String,
+}
+
+/// A workspace's name and settings; defaults when the workspace is not found.
+struct Context {
+    sender: Sender,
+    settings: WorkspaceSettings,
+}
+
+/// What a follow-up came to, or the transient failure to retry.
+type Attempt = Result<FollowUp, FollowUpError>;
+
+fn entry(kind: FollowUpKind, status: FollowUpStatus, to: Option<&str>) -> FollowUp {
+    FollowUp {
+        kind,
+        status,
+        to: to.map(str::to_owned),
+        subject: None,
+        reason: None,
+        message_id: None,
+        at: crate::pipeline::now(),
+    }
+}
+
+fn skipped(kind: FollowUpKind, to: Option<&str>, reason: impl Into<String>) -> FollowUp {
+    FollowUp {
+        reason: Some(reason.into()),
+        ..entry(kind, FollowUpStatus::Skipped, to)
+    }
+}
+
+fn epoch_seconds() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+impl FollowUps {
+    /// Acts on one stream record (its event name and new image). A record that asks for
+    /// nothing, or cannot be read, is done with; `Err` means "deliver it again".
+    pub async fn process(
+        &self,
+        event_name: &str,
+        image: serde_dynamo::Item,
+    ) -> Result<(), FollowUpError> {
+        match store::change(event_name, image) {
+            Ok(None) => Ok(()),
+            // Boxed: the follow-up futures are deep enough to overflow the runtime's layout limit.
+            Ok(Some(Change::NewLead(lead))) => Box::pin(self.lead(&lead)).await,
+            Ok(Some(Change::NewReview(review))) => Box::pin(self.review(&review)).await,
+            Err(err) => {
+                tracing::error!(error = %err, cause = ?err, "malformed stream record skipped");
+                Ok(())
+            }
+        }
+    }
+
+    async fn context(&self, workspace_id: &str) -> Result<Context, StoreError> {
+        let workspace = self.store.workspace(workspace_id).await?;
+        if workspace.is_none() {
+            tracing::warn!(
+                workspace_id,
+                "workspace not found: default follow-up settings"
+            );
+        }
+        let (name, settings) = workspace
+            .map(|w| (w.name, w.settings))
+            .unwrap_or_else(|| ("Lead Connectors".to_owned(), WorkspaceSettings::default()));
+        Ok(Context {
+            sender: Sender::of(&name, &settings, &self.default_sender),
+            settings,
+        })
+    }
+
+    async fn lead(&self, lead: &Lead) -> Result<(), FollowUpError> {
+        let context = self.context(&lead.workspace_id).await?;
+        let notified = self.once(lead, FollowUpKind::Notification, &context).await;
+        let acknowledged = if context.settings.acknowledge_leads {
+            self.once(lead, FollowUpKind::Acknowledgement, &context)
+                .await
+        } else {
+            Ok(())
+        };
+        notified.and(acknowledged)
+    }
+
+    /// Claims, sends and settles one follow-up of a lead.
+    async fn once(
+        &self,
+        lead: &Lead,
+        kind: FollowUpKind,
+        context: &Context,
+    ) -> Result<(), FollowUpError> {
+        let (ws, lead_id) = (&lead.workspace_id, &lead.id);
+        match self
+            .store
+            .claim_followup(ws, lead_id, kind, &crate::pipeline::now())
+            .await?
+        {
+            Claim::Claimed => {}
+            Claim::Done => return Ok(()),
+            Claim::Unrecorded(entry) => {
+                return Ok(self.store.record_followup(ws, lead_id, &entry).await?)
+            }
+            Claim::InDoubt => {
+                tracing::warn!(
+                    lead_id,
+                    kind = kind.key(),
+                    "follow-up claimed by an attempt that did not finish; not sending again"
+                );
+                return Ok(());
+            }
+        }
+        let attempt = match kind {
+            FollowUpKind::Notification => self.notify(lead, context).await,
+            FollowUpKind::Acknowledgement => self.acknowledge(lead, context).await,
+        };
+        match attempt {
+            Ok(entry) => {
+                tracing::info!(
+                    lead_id,
+                    kind = kind.key(),
+                    status = entry.status.key(),
+                    reason = entry.reason.as_deref(),
+                    "follow-up settled"
+                );
+                Ok(self.store.settle_followup(ws, lead_id, &entry).await?)
+            }
+            Err(err) => {
+                tracing::warn!(lead_id, kind = kind.key(), error = %err, cause = ?err, "follow-up will be retried");
+                if let Err(release) = self.store.release_followup(ws, lead_id, kind).await {
+                    tracing::error!(lead_id, error = %release, "claim not released: the retry will not send");
+                }
+                Err(err)
+            }
+        }
+    }
+
+    /// Sends `message`: a sent or permanently failed entry, or the transient error.
+    async fn deliver(&self, kind: FollowUpKind, to: &str, message: &compose::Message) -> Attempt {
+        let mut outcome = entry(kind, FollowUpStatus::Sent, Some(to));
+        outcome.subject = Some(message.subject.clone());
+        match self.mailer.send(message).await {
+            Ok(message_id) => outcome.message_id = Some(message_id),
+            Err(err @ SendError::Transient(_)) => return Err(err.into()),
+            Err(SendError::Rejected { reason, .. }) => {
+                outcome.status = FollowUpStatus::Failed;
+                outcome.reason = Some(format!("SES rejected the message: {reason}"));
+            }
+        }
+        Ok(outcome)
+    }
+
+    async fn notify(&self, lead: &Lead, context: &Context) -> Attempt {
+        let kind = FollowUpKind::Notification;
+        let settings = &context.settings;
+        let Some(to) = lead
+            .assigned_rep
+            .as_deref()
+            .or(settings.notification_address.as_deref())
+        else {
+            return Ok(skipped(
+                kind,
+                None,
+                "no assigned rep and no notification address",
+            ));
+        };
+        let Ok(to) = Email::parse(to) else {
+            let mut failed = entry(kind, FollowUpStatus::Failed, None);
+            failed.reason = Some(format!(
+                "'{}' is not a valid email address",
+                compose::header_safe(to)
+            ));
+            return Ok(failed);
+        };
+        let message = compose::notification(lead, &context.sender, settings, to.as_ref());
+        self.deliver(kind, to.as_ref(), &message).await
+    }
+
+    async fn acknowledge(&self, lead: &Lead, context: &Context) -> Attempt {
+        let kind = FollowUpKind::Acknowledgement;
+        let Some(email) = &lead.customer_email else {
+            return Ok(skipped(kind, None, "the lead has no email address"));
+        };
+        let mut contacts = vec![("email", email.as_ref())];
+        if let Some(phone) = &lead.customer_phone {
+            contacts.push(("phone", phone.as_ref()));
+        }
+        let minutes = context.settings.safety_lock_minutes;
+        let now = epoch_seconds();
+        let until = now + i64::from(minutes) * 60;
+        let (ws, owner) = (&lead.workspace_id, &lead.id);
+        if minutes > 0
+            && !self
+                .store
+                .lock_contacts(ws, &contacts, owner, now, until)
+                .await?
+        {
+            let reason = format!("safety lock: this email or phone got an acknowledgement in the last {minutes} minutes");
+            return Ok(skipped(kind, Some(email.as_ref()), reason));
+        }
+        let message =
+            compose::acknowledgement(lead, &context.sender, &context.settings, email.as_ref());
+        let outcome = self.deliver(kind, email.as_ref(), &message).await;
+        let nothing_sent = !matches!(&outcome, Ok(e) if e.status == FollowUpStatus::Sent);
+        if minutes > 0 && nothing_sent {
+            self.store.unlock_contacts(ws, &contacts, owner).await?;
+        }
+        outcome
+    }
+
+    /// One digest per workspace and window: the first pending review of a window sends
+    /// it, listing every review still waiting; the others in that window send nothing.
+    async fn review(&self, review: &PendingReview) -> Result<(), FollowUpError> {
+        let ws = &review.workspace_id;
+        let context = self.context(ws).await?;
+        let settings = &context.settings;
+        let mut reviewers: Vec<String> = settings
+            .reviewer_addresses
+            .iter()
+            .chain(
+                settings
+                    .notification_address
+                    .iter()
+                    .filter(|_| settings.reviewer_addresses.is_empty()),
+            )
+            .filter_map(|address| Email::parse(address).ok())
+            .map(String::from)
+            .collect();
+        reviewers.sort();
+        reviewers.dedup();
+        if reviewers.is_empty() {
+            tracing::info!(workspace_id = %ws, review_id = %review.id, "no reviewer address: no review notice");
+            return Ok(());
+        }
+        let window_seconds = DIGEST_WINDOW_MINUTES * 60;
+        let now = epoch_seconds();
+        let window = now / window_seconds;
+        if !self
+            .store
+            .claim_review_digest(ws, window, now + 2 * window_seconds)
+            .await?
+        {
+            return Ok(());
+        }
+        let sent = async {
+            let pending = self.store.pending_reviews(ws).await?;
+            let message = compose::review_digest(&pending, &context.sender, &reviewers);
+            self.mailer
+                .send(&message)
+                .await
+                .map_err(FollowUpError::from)
+        }
+        .await;
+        match sent {
+            Ok(message_id) => {
+                tracing::info!(workspace_id = %ws, message_id, "review digest sent");
+                Ok(())
+            }
+            Err(FollowUpError::Send(SendError::Rejected { reason, .. })) => {
+                tracing::error!(workspace_id = %ws, reason, "review digest rejected by SES");
+                Ok(())
+            }
+            Err(err) => {
+                self.store.release_review_digest(ws, window).await?;
+                Err(err)
+            }
+        }
+    }
+}
