@@ -296,6 +296,7 @@ async fn an_import_entry_shows_its_raw_payload_and_a_lead_its_fields() {
         "client_id",
         "custom_fields",
         "created_at",
+        "followups",
     ] {
         assert!(lead.get(field).is_some(), "{field} is shown");
     }
