@@ -72,7 +72,7 @@ pub async fn serve_with(
 }
 
 /// Path parameters when `pattern` (`/forms/{form_id}`) matches `path`.
-fn match_path(pattern: &str, path: &str) -> Option<HashMap<String, String>> {
+pub fn match_path(pattern: &str, path: &str) -> Option<HashMap<String, String>> {
     let pattern: Vec<&str> = pattern.trim_matches('/').split('/').collect();
     let path: Vec<&str> = path.trim_matches('/').split('/').collect();
     if pattern.len() != path.len() {

@@ -38,7 +38,7 @@ pub fn handlers(store: &Store) -> HashMap<String, Handler> {
     let form = form_intake::Deps {
         store: store.clone(),
     };
-    HashMap::from([
+    let mut handlers = HashMap::from([
         (
             "api-intake".to_owned(),
             gateway::handler(api, |deps, request| async move {
@@ -51,7 +51,27 @@ pub fn handlers(store: &Store) -> HashMap<String, Handler> {
                 form_intake::handle(&deps, request).await
             }),
         ),
-    ])
+    ]);
+    let admin = admin_api::Deps {
+        store: store.clone(),
+        inbound_email_domain: Some(seed::INBOUND_EMAIL_DOMAIN.to_owned()),
+    };
+    handlers.insert(
+        "admin-api".to_owned(),
+        gateway::handler(admin, |deps, request| async move {
+            admin_api::handle(&deps, request).await
+        }),
+    );
+    let reviews = review_actions::Deps {
+        store: store.clone(),
+    };
+    handlers.insert(
+        "review-actions".to_owned(),
+        gateway::handler(reviews, |deps, request| async move {
+            review_actions::handle(&deps, request).await
+        }),
+    );
+    handlers
 }
 
 /// The lead-ads webhook doors, with the Meta secret `meta_secret` and the Graph API at

@@ -30,6 +30,16 @@ pub async fn issue_key(
     workspace_id: &str,
     scopes: Vec<Scope>,
 ) -> Result<(String, ApiKey), StoreError> {
+    issue_named_key(store, workspace_id, scopes, None).await
+}
+
+/// [`issue_key`] with a name a person gave the key, shown when keys are listed.
+pub async fn issue_named_key(
+    store: &Store,
+    workspace_id: &str,
+    scopes: Vec<Scope>,
+    name: Option<&str>,
+) -> Result<(String, ApiKey), StoreError> {
     // 190 random bits never collide in practice; a bounded loop still never spins.
     for _ in 0..3 {
         let plain = random_token(KEY_PREFIX);
@@ -41,7 +51,10 @@ pub async fn issue_key(
             created_at: crate::pipeline::now(),
             revoked_at: None,
         };
-        if store.create_api_key(&key_hash(&plain), &key).await? {
+        if store
+            .create_named_api_key(&key_hash(&plain), &key, name)
+            .await?
+        {
             return Ok((plain, key));
         }
     }

@@ -4,6 +4,7 @@
 //! [`domain::LeadCandidate`], then hand it to [`pipeline`], which validates, applies the
 //! connector's defaults, assigns, de-duplicates and stores it through [`store`].
 
+pub mod admin;
 pub mod auth;
 pub mod aws;
 pub mod domain;

@@ -16,6 +16,7 @@ pub mod webhooks;
 
 pub use local::moto::Moto;
 
+pub mod admin;
 pub mod forms;
 
 struct Aws {

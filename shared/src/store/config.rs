@@ -18,14 +18,15 @@ struct SlugTarget {
     workspace_id: String,
 }
 
-#[derive(Serialize, Deserialize)]
-struct Territory {
-    zip: String,
-    rep: String,
+/// A ZIP (its territory key) and the rep who covers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Territory {
+    pub zip: String,
+    pub rep: String,
 }
 
 /// The route items a connector owns, from its provider settings.
-fn routes(connector: &Connector) -> Vec<(RouteKind, String)> {
+pub(super) fn routes(connector: &Connector) -> Vec<(RouteKind, String)> {
     let settings = &connector.settings;
     let mut routes = Vec::new();
     if let Some(key) = &settings.connector_key {
@@ -77,8 +78,7 @@ impl Store {
     }
 
     pub async fn create_api_key(&self, key_hash: &str, key: &ApiKey) -> Result<bool, StoreError> {
-        self.put_all_new([to_item(&keys::api_key(key_hash), "api_key", key)?])
-            .await
+        self.create_named_api_key(key_hash, key, None).await
     }
 
     pub async fn connector(
@@ -166,7 +166,7 @@ impl Store {
 
     /// Puts every item in one transaction, each only if its key is new.
     /// `false` (and nothing written) when any key already exists.
-    async fn put_all_new(
+    pub(super) async fn put_all_new(
         &self,
         items: impl IntoIterator<Item = super::Item>,
     ) -> Result<bool, StoreError> {

@@ -74,6 +74,17 @@ pub fn connector(workspace_id: &str, connector_id: &str) -> Key {
     Key::new(ws(workspace_id), format!("CONNECTOR#{connector_id}"))
 }
 
+/// The sort-key prefix of a workspace's connectors.
+pub const CONNECTOR_PREFIX: &str = "CONNECTOR#";
+
+/// A workspace's pointer to one of its API keys (by id), which holds the key's hash.
+pub fn api_key_ref(workspace_id: &str, key_id: &str) -> Key {
+    Key::new(ws(workspace_id), format!("APIKEYREF#{key_id}"))
+}
+
+/// The sort-key prefix of a workspace's API key pointers.
+pub const API_KEY_REF_PREFIX: &str = "APIKEYREF#";
+
 pub fn route(kind: RouteKind, value: &str) -> Key {
     Key::new(format!("ROUTE#{}#{value}", kind.tag()), "ROUTE")
 }
@@ -133,6 +144,9 @@ pub const REVIEW_PREFIX: &str = "REVIEW#";
 pub fn territory(workspace_id: &str, zip: &str) -> Key {
     Key::new(ws(workspace_id), format!("TERRITORY#{zip}"))
 }
+
+/// The sort-key prefix of a workspace's territories.
+pub const TERRITORY_PREFIX: &str = "TERRITORY#";
 
 pub fn throttle(scope: &str, value: &str, window: u64) -> Key {
     Key::new(format!("THROTTLE#{scope}#{value}#{window}"), "THROTTLE")

@@ -1,6 +1,8 @@
 //! The one DynamoDB table: the only module that knows items and keys.
 
+mod api_keys;
 mod config;
+mod connectors;
 mod error;
 mod followups;
 mod idempotency;
@@ -9,10 +11,15 @@ mod inbound;
 pub mod keys;
 mod leads;
 mod queries;
+mod recent;
+mod review_queue;
 mod reviews;
+mod territories;
 mod throttle;
 
-pub use config::RouteTarget;
+pub use api_keys::{ApiKeyEntry, Revoked};
+pub use config::{RouteTarget, Territory};
+pub use connectors::{ConnectorRecord, Counters, Saved};
 pub use error::StoreError;
 pub use followups::{change, Change, Claim, PendingReview};
 pub use idempotency::{IdempotencyBegin, StoredResponse};

@@ -17,11 +17,21 @@ pub struct Page<T> {
 
 /// Where a list reads from: a partition of the table or of the index, with an
 /// optional sort-key prefix.
-struct Source<'a> {
-    index: Option<&'a str>,
-    pk: String,
-    prefix: Option<&'a str>,
+pub(super) struct Source<'a> {
+    pub(super) index: Option<&'a str>,
+    pub(super) pk: String,
+    pub(super) prefix: Option<&'a str>,
 }
+
+/// A `FilterExpression` with its values (names starting `:f`).
+pub(super) struct Filter {
+    pub(super) expression: String,
+    pub(super) names: HashMap<String, String>,
+    pub(super) values: HashMap<String, AttributeValue>,
+}
+
+/// At most this many queries fill one filtered page.
+const FILL_ROUNDS: usize = 8;
 
 fn encode_cursor(key: &Item) -> Option<String> {
     let plain: HashMap<&str, &str> = key
@@ -46,13 +56,26 @@ fn decode_cursor(cursor: &str) -> Option<Item> {
 pub struct BadCursor;
 
 impl Store {
-    async fn page<T: DeserializeOwned>(
+    pub(super) async fn page<T: DeserializeOwned>(
         &self,
         source: Source<'_>,
         limit: i32,
         cursor: Option<&str>,
     ) -> Result<Result<Page<T>, BadCursor>, StoreError> {
-        let start = match cursor.map(decode_cursor) {
+        self.page_where(source, None, limit, cursor).await
+    }
+
+    /// A page, newest first. With a filter, DynamoDB counts `Limit` before filtering,
+    /// so each round asks only for the room left: the cursor then never skips a
+    /// match, and a page may still come back short (follow the cursor until none).
+    pub(super) async fn page_where<T: DeserializeOwned>(
+        &self,
+        source: Source<'_>,
+        filter: Option<Filter>,
+        limit: i32,
+        cursor: Option<&str>,
+    ) -> Result<Result<Page<T>, BadCursor>, StoreError> {
+        let mut start = match cursor.map(decode_cursor) {
             Some(None) => return Ok(Err(BadCursor)),
             Some(start) => start,
             None => None,
@@ -67,26 +90,40 @@ impl Store {
             condition.push_str(&format!(" AND begins_with({sk_name}, :prefix)"));
             values.insert(":prefix".to_owned(), s(prefix));
         }
-        let output = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .set_index_name(source.index.map(str::to_owned))
-            .key_condition_expression(condition)
-            .set_expression_attribute_values(Some(values))
-            .scan_index_forward(false)
-            .limit(limit.clamp(1, 100))
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .map_err(|e| self.error(e))?;
-        let items = output
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(from_item)
-            .collect::<Result<_, _>>()?;
-        let cursor = output.last_evaluated_key.as_ref().and_then(encode_cursor);
+        let (filter_expression, names) = match filter {
+            Some(filter) => {
+                values.extend(filter.values);
+                (Some(filter.expression), Some(filter.names))
+            }
+            None => (None, None),
+        };
+        let limit = limit.clamp(1, 100) as usize;
+        let mut items = Vec::new();
+        for _ in 0..FILL_ROUNDS {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .set_index_name(source.index.map(str::to_owned))
+                .key_condition_expression(&condition)
+                .set_filter_expression(filter_expression.clone())
+                .set_expression_attribute_names(names.clone().filter(|n| !n.is_empty()))
+                .set_expression_attribute_values(Some(values.clone()))
+                .scan_index_forward(false)
+                .limit((limit - items.len()) as i32)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(|e| self.error(e))?;
+            for item in output.items.unwrap_or_default() {
+                items.push(from_item(item)?);
+            }
+            start = output.last_evaluated_key;
+            if items.len() >= limit || start.is_none() || filter_expression.is_none() {
+                break;
+            }
+        }
+        let cursor = start.as_ref().and_then(encode_cursor);
         Ok(Ok(Page { items, cursor }))
     }
 

@@ -1,0 +1,124 @@
+//! What an admin of a workspace can do: connector profiles (create, edit, activate,
+//! pause, regenerate, delete, Run Test Import), Recent Imports, leads, territories and
+//! API keys. Every use case takes the workspace of the caller's key, so another
+//! workspace's ids are simply not found.
+
+mod api_keys;
+mod connectors;
+pub mod http;
+mod input;
+mod profile;
+mod records;
+mod reviews;
+mod territories;
+mod test_import;
+mod views;
+
+pub use api_keys::{create_api_key, list_api_keys, revoke_api_key, ApiKeyView, IssuedKey};
+pub use connectors::{
+    connector, create_connector, delete_connector, list_connectors, regenerate_key,
+    update_connector, AdminContext,
+};
+pub use records::{import, imports, lead, ImportDetail, ImportSummary, LeadView};
+pub use reviews::{approve_review, list_reviews, reject_review, Decision, ReviewView};
+pub use territories::{delete_territory, list_territories, put_territory};
+pub use test_import::{test_import, TestImport, Would};
+pub use views::{ConnectorView, Setup, Stats};
+
+use crate::domain::FieldError;
+use crate::http::ApiError;
+use crate::store::{BadCursor, Page, StoreError};
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AdminError {
+    /// Nothing with this id in the caller's workspace (whether or not it exists elsewhere).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{detail}")]
+    Invalid {
+        detail: String,
+        errors: Vec<FieldError>,
+    },
+    #[error("{0}")]
+    BadRequest(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl AdminError {
+    pub(crate) fn invalid(errors: Vec<FieldError>) -> Self {
+        AdminError::Invalid {
+            detail: crate::pipeline::summary(&errors),
+            errors,
+        }
+    }
+
+    pub(crate) fn field(field: &str, message: impl Into<String>) -> Self {
+        Self::invalid(vec![FieldError::new(field, message)])
+    }
+}
+
+impl From<BadCursor> for AdminError {
+    fn from(err: BadCursor) -> Self {
+        AdminError::BadRequest(err.to_string())
+    }
+}
+
+impl From<AdminError> for ApiError {
+    fn from(err: AdminError) -> Self {
+        match err {
+            AdminError::NotFound(_) => ApiError::NotFound(err.to_string()),
+            AdminError::Conflict(detail) => ApiError::Conflict(detail),
+            AdminError::Invalid { detail, errors } => ApiError::validation(detail, errors),
+            AdminError::BadRequest(detail) => ApiError::BadRequest(detail),
+            AdminError::Store(err) => err.into(),
+        }
+    }
+}
+
+/// Which page of a list to read: `limit` 1 to 100 (25 when absent) and the opaque
+/// cursor of the previous page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageRequest {
+    pub limit: i32,
+    pub cursor: Option<String>,
+}
+
+impl PageRequest {
+    pub const DEFAULT_LIMIT: i32 = 25;
+
+    pub fn parse(limit: Option<&str>, cursor: Option<String>) -> Result<Self, AdminError> {
+        let limit = match limit {
+            None => Self::DEFAULT_LIMIT,
+            Some(raw) => raw
+                .trim()
+                .parse()
+                .ok()
+                .filter(|limit| (1..=100).contains(limit))
+                .ok_or_else(|| {
+                    AdminError::BadRequest("limit must be a number from 1 to 100".to_owned())
+                })?,
+        };
+        let cursor = cursor.filter(|c| !c.is_empty());
+        Ok(Self { limit, cursor })
+    }
+}
+
+/// A page of a list as the API answers it: `{"items": [...], "cursor": …}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Listing<T> {
+    pub items: Vec<T>,
+    pub cursor: Option<String>,
+}
+
+impl<T> Listing<T> {
+    pub(crate) fn of<S>(page: Page<S>, view: impl FnMut(S) -> T) -> Self {
+        Self {
+            items: page.items.into_iter().map(view).collect(),
+            cursor: page.cursor,
+        }
+    }
+}

@@ -1,0 +1,237 @@
+//! A connector profile edited from an admin's JSON: every field checked, every
+//! mistake reported under its own name.
+
+use super::input::Fields;
+use crate::domain::{Connector, ConnectorStatus, Email, Provider, Transport};
+use crate::mapping::{normalize_label, Field};
+use serde_json::Value;
+
+pub(super) const PROVIDERS: [&str; 5] =
+    ["api", "website_form", "email_forward", "meta", "google_ads"];
+pub(super) const TRANSPORTS: [&str; 4] = ["api", "public_form", "email_inbound", "webhook"];
+pub(super) const STATUSES: [&str; 3] = ["draft", "active", "paused"];
+
+/// Provider and transport as given; they must agree (each provider has one transport).
+pub(super) fn kind(fields: &mut Fields) -> (Option<Provider>, Option<Transport>) {
+    let provider: Option<Provider> = fields.choice("provider", &PROVIDERS);
+    let transport: Option<Transport> = fields.choice("transport", &TRANSPORTS);
+    if let (Some(provider), Some(transport)) = (provider, transport) {
+        if provider.transport() != transport {
+            fields.error(
+                "transport",
+                format!(
+                    "a {provider} connector uses the {} transport",
+                    provider.transport()
+                ),
+            );
+        }
+    }
+    (provider, transport)
+}
+
+/// `draft` → `active` ⇄ `paused`.
+pub(super) fn transition(
+    fields: &mut Fields,
+    from: ConnectorStatus,
+    to: ConnectorStatus,
+) -> ConnectorStatus {
+    use ConnectorStatus::*;
+    match (from, to) {
+        (a, b) if a == b => to,
+        (Draft, Active) | (Active, Paused) | (Paused, Active) => to,
+        _ => {
+            fields.error(
+                "status",
+                format!(
+                    "a {} connector cannot become {}: draft → active ⇄ paused",
+                    from.key(),
+                    to.key()
+                ),
+            );
+            from
+        }
+    }
+}
+
+/// Applies every editable field present in `fields` to `connector`.
+pub(super) fn edit(fields: &mut Fields, connector: &mut Connector) {
+    if let Some(name) = fields.patch_text("display_name", 200) {
+        match name {
+            Some(name) => connector.display_name = name,
+            None => fields.error("display_name", "must not be blank"),
+        }
+    }
+    if let Some(label) = fields.patch_text("source_label", 100) {
+        connector.source_label = label;
+    }
+    if let Some(rep) = fields.patch_text("assigned_rep", 254) {
+        match rep.as_deref().map(Email::parse).transpose() {
+            Ok(rep) => connector.assigned_rep = rep.map(String::from),
+            Err(message) => fields.error("assigned_rep", message),
+        }
+    }
+    if let Some(prefix) = fields.patch_text("notes_prefix", 500) {
+        connector.notes_prefix = prefix;
+    }
+    if let Some(on) = fields.boolean("speed_to_lead") {
+        connector.speed_to_lead = on;
+    }
+    match fields.patch_number("review_threshold") {
+        Some(Some(t)) if !(0.0..=1.0).contains(&t) => {
+            fields.error("review_threshold", "must be between 0 and 1")
+        }
+        Some(threshold) => connector.review_threshold = threshold,
+        None => {}
+    }
+    if let Some(aliases) = fields.string_map("field_aliases") {
+        connector.field_aliases.clear();
+        for (from, to) in aliases {
+            let from = from.trim().to_owned();
+            match Field::from_name(&normalize_label(&to)) {
+                Some(field) if !from.is_empty() => {
+                    connector
+                        .field_aliases
+                        .insert(from, field.name().to_owned());
+                }
+                Some(_) => fields.error("field_aliases", "an incoming field name is blank"),
+                None => fields.error(
+                    &format!("field_aliases.{from}"),
+                    format!(
+                        "'{to}' is not a lead field; use one of: {}",
+                        Field::ALL.map(Field::name).join(", ")
+                    ),
+                ),
+            }
+        }
+    }
+    if let Some(mut settings) = fields.object("settings") {
+        edit_settings(&mut settings, connector);
+        fields.errors.append(&mut settings.errors);
+    }
+}
+
+const GENERATED: [&str; 3] = ["connector_key", "form_id", "google_key"];
+
+fn edit_settings(fields: &mut Fields, connector: &mut Connector) {
+    let provider = connector.provider;
+    for name in GENERATED {
+        if fields.any(name).is_some() {
+            fields.error(
+                name,
+                "is generated: use POST /admin/connectors/{id}/regenerate-key for a new one",
+            );
+        }
+    }
+    let only = |fields: &mut Fields, name: &str, allowed: &[Provider]| {
+        let applies = allowed.contains(&provider);
+        if !applies {
+            let names: Vec<_> = allowed.iter().map(|p| p.key()).collect();
+            fields.error(
+                name,
+                format!("applies to {} connectors only", names.join(" and ")),
+            );
+        }
+        applies
+    };
+    let settings = &mut connector.settings;
+    if let Some(page_id) = fields.patch_text("page_id", 64) {
+        if only(fields, "page_id", &[Provider::Meta]) {
+            match page_id {
+                Some(id) if !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+                    fields.error("page_id", "must be letters, digits and underscores")
+                }
+                page_id => settings.page_id = page_id,
+            }
+        }
+    }
+    if let Some(form) = fields.patch_text("lead_form_id", 128) {
+        if only(
+            fields,
+            "lead_form_id",
+            &[Provider::Meta, Provider::GoogleAds],
+        ) {
+            settings.lead_form_id = form;
+        }
+    }
+    if let Some(origins) = fields.string_list("allowed_origins") {
+        if only(fields, "allowed_origins", &[Provider::WebsiteForm]) {
+            for bad in origins.iter().filter(|o| !is_origin(o)) {
+                fields.error(
+                    "allowed_origins",
+                    format!("'{bad}' is not an origin like https://example.com"),
+                );
+            }
+            settings.allowed_origins = origins;
+        }
+    }
+    if let Some(url) = fields.patch_text("redirect_url", 2048) {
+        if only(fields, "redirect_url", &[Provider::WebsiteForm]) {
+            match url {
+                Some(url) if !is_web_url(&url) => {
+                    fields.error("redirect_url", "must be an http(s) URL")
+                }
+                url => settings.redirect_url = url,
+            }
+        }
+    }
+    for (name, value) in fields.rest() {
+        let well_named = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        match value {
+            _ if !well_named => fields.error(&name, "setting names are snake_case"),
+            Value::Null => {
+                settings.extra.remove(&name);
+            }
+            Value::Bool(_) | Value::Number(_) | Value::String(_) => {
+                settings.extra.insert(name, value);
+            }
+            _ => fields.error(&name, "must be a number, a string or true/false"),
+        }
+    }
+}
+
+/// What only an active connector needs.
+pub(super) fn check_activation(fields: &mut Fields, connector: &Connector) {
+    if connector.is_active()
+        && connector.provider == Provider::Meta
+        && connector.settings.page_id.is_none()
+    {
+        fields.error(
+            "settings.page_id",
+            "a Meta connector needs its page id before it can be active",
+        );
+    }
+}
+
+fn host_part(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    Some(rest.split(['/', '?', '#']).next().unwrap_or_default())
+        .filter(|host| !host.is_empty() && !host.contains(char::is_whitespace))
+}
+
+fn is_web_url(url: &str) -> bool {
+    host_part(url).is_some()
+}
+
+/// `scheme://host[:port]`, nothing after.
+fn is_origin(origin: &str) -> bool {
+    host_part(origin).is_some_and(|host| origin.ends_with(host))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_scheme_and_host_only() {
+        assert!(is_origin("https://example.com"));
+        assert!(is_origin("http://localhost:8080"));
+        assert!(!is_origin("https://example.com/form"));
+        assert!(!is_origin("example.com"));
+        assert!(!is_origin("https://"));
+    }
+}

@@ -1,0 +1,140 @@
+//! Connectors as the admin API shows them: the profile, what the provider needs to
+//! reach it, and its delivery counters.
+
+use crate::domain::{Connector, ImportStatus, Provider};
+use crate::store::{ConnectorRecord, Counters};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Where and how a provider delivers to a connector.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Setup {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connector_key: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub google_key: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_id: Option<String>,
+    /// Email forward: the mailbox to forward lead emails to, once routing is configured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_slug: Option<String>,
+    pub instructions: String,
+}
+
+impl Setup {
+    /// `email_slug` and `inbound_domain` matter only to email-forward connectors.
+    pub fn of(
+        connector: &Connector,
+        email_slug: Option<&str>,
+        inbound_domain: Option<&str>,
+    ) -> Self {
+        let settings = &connector.settings;
+        match connector.provider {
+            Provider::Api => Setup {
+                method: Some("POST"),
+                endpoint: Some("/api/v1/leads".to_owned()),
+                connector_key: settings.connector_key.clone(),
+                instructions: "POST leads with an API key that has leads:write, this \
+                               connector_key in the body, and an Idempotency-Key header"
+                    .to_owned(),
+                ..Setup::default()
+            },
+            Provider::WebsiteForm => Setup {
+                method: Some("POST"),
+                endpoint: settings.form_id.as_ref().map(|id| format!("/forms/{id}")),
+                form_id: settings.form_id.clone(),
+                instructions: "point the form's action (or fetch) at this endpoint; JSON or \
+                               url-encoded fields"
+                    .to_owned(),
+                ..Setup::default()
+            },
+            Provider::GoogleAds => Setup {
+                method: Some("POST"),
+                endpoint: Some(format!("/webhooks/google/{}", connector.id)),
+                google_key: settings.google_key.clone(),
+                instructions: "in the Google Ads lead form, set this webhook URL and key"
+                    .to_owned(),
+                ..Setup::default()
+            },
+            Provider::Meta => Setup {
+                method: Some("POST"),
+                endpoint: Some("/webhooks/meta".to_owned()),
+                page_id: settings.page_id.clone(),
+                instructions: "subscribe the page's leadgen field to this webhook; leads \
+                               route by page id"
+                    .to_owned(),
+                ..Setup::default()
+            },
+            Provider::EmailForward => {
+                let address = email_slug
+                    .zip(inbound_domain.filter(|d| !d.is_empty()))
+                    .map(|(slug, domain)| format!("{slug}@{domain}"));
+                let instructions = match address {
+                    Some(_) => "forward lead emails to this address",
+                    None => {
+                        "inbound email routing is not configured here yet; the address \
+                             will use this slug"
+                    }
+                };
+                Setup {
+                    address,
+                    email_slug: email_slug.map(str::to_owned),
+                    instructions: instructions.to_owned(),
+                    ..Setup::default()
+                }
+            }
+        }
+    }
+}
+
+/// Deliveries to a connector, from its counters.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stats {
+    /// Leads created.
+    pub leads_received: u64,
+    /// Every delivery, whatever became of it.
+    pub deliveries: u64,
+    pub last_received_at: Option<String>,
+    pub by_status: BTreeMap<&'static str, u64>,
+}
+
+impl From<&Counters> for Stats {
+    fn from(counters: &Counters) -> Self {
+        let by_status: BTreeMap<_, _> = ImportStatus::ALL
+            .into_iter()
+            .map(|status| (status.key(), counters.get(status)))
+            .collect();
+        Stats {
+            leads_received: counters.get(ImportStatus::Imported),
+            deliveries: by_status.values().sum(),
+            last_received_at: counters.last_received_at.clone(),
+            by_status,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConnectorView {
+    #[serde(flatten)]
+    pub connector: Connector,
+    pub setup: Setup,
+    pub stats: Stats,
+}
+
+impl ConnectorView {
+    pub fn of(record: &ConnectorRecord, email_slug: Option<&str>, domain: Option<&str>) -> Self {
+        Self {
+            setup: Setup::of(&record.connector, email_slug, domain),
+            stats: Stats::from(&record.counters),
+            connector: record.connector.clone(),
+        }
+    }
+}

@@ -1,0 +1,317 @@
+//! Connector profiles as admins change them: every save is one transaction of an
+//! `UpdateItem` (only the changed attributes, so the delivery counters on the item
+//! survive), the active slot and the route items, guarded by a revision number so a
+//! save never builds on a stale read.
+
+mod changes;
+
+use super::config::routes;
+use super::keys::{self, RouteKind};
+use super::queries::Source;
+use super::{leads, n, s, to_item, BadCursor, Item, Page, RouteTarget, Store, StoreError};
+use crate::domain::{Connector, ImportStatus};
+use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update};
+use changes::Changes;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// The delivery counters `imports::count` keeps on the connector item.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Counters {
+    pub count_imported: u64,
+    pub count_replayed: u64,
+    pub count_review_required: u64,
+    pub count_failed: u64,
+    pub count_ignored: u64,
+    pub last_received_at: Option<String>,
+}
+
+impl Counters {
+    pub fn get(&self, status: ImportStatus) -> u64 {
+        match status {
+            ImportStatus::Imported => self.count_imported,
+            ImportStatus::Replayed => self.count_replayed,
+            ImportStatus::ReviewRequired => self.count_review_required,
+            ImportStatus::Failed => self.count_failed,
+            ImportStatus::Ignored => self.count_ignored,
+        }
+    }
+}
+
+/// A connector as stored: its profile, its counters and the revision of its profile.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ConnectorRecord {
+    #[serde(flatten)]
+    pub connector: Connector,
+    #[serde(flatten)]
+    pub counters: Counters,
+    #[serde(default)]
+    pub revision: u64,
+}
+
+/// What became of a save.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Saved {
+    Saved,
+    /// The connector no longer exists.
+    Missing,
+    /// Another connector holds the active slot for this provider and transport.
+    SlotTaken {
+        connector_id: String,
+    },
+    /// A connector key, form id or Meta page id already routes to another connector.
+    RouteTaken {
+        kind: RouteKind,
+    },
+    /// The connector changed since it was read.
+    Stale,
+}
+
+/// Attributes a save never touches: identity, and the counters by omission.
+const FIXED: [&str; 5] = ["id", "workspace_id", "provider", "transport", "created_at"];
+
+impl Store {
+    pub async fn connector_record(
+        &self,
+        workspace_id: &str,
+        connector_id: &str,
+    ) -> Result<Option<ConnectorRecord>, StoreError> {
+        self.get(&keys::connector(workspace_id, connector_id)).await
+    }
+
+    /// A workspace's connectors, newest first.
+    pub async fn connectors(
+        &self,
+        workspace_id: &str,
+        limit: i32,
+        cursor: Option<&str>,
+    ) -> Result<Result<Page<ConnectorRecord>, BadCursor>, StoreError> {
+        let source = Source {
+            index: None,
+            pk: keys::workspace_partition(workspace_id),
+            prefix: Some(keys::CONNECTOR_PREFIX),
+        };
+        self.page(source, limit, cursor).await
+    }
+
+    /// The connector holding a workspace's active slot for its provider and transport.
+    pub async fn active_connector_id(
+        &self,
+        connector: &Connector,
+    ) -> Result<Option<String>, StoreError> {
+        let slot = self.slot(connector);
+        let target = self.get::<RouteTarget>(&slot).await?;
+        Ok(target.map(|t| t.connector_id))
+    }
+
+    fn slot(&self, connector: &Connector) -> keys::Key {
+        keys::active_slot(
+            &connector.workspace_id,
+            connector.provider,
+            connector.transport,
+        )
+    }
+
+    /// Writes `after` over the connector read as `before`: the changed attributes, the
+    /// active slot taken or released with the status, and the routes of regenerated
+    /// or edited public ids swapped, all at once.
+    pub async fn save_connector(
+        &self,
+        before: &ConnectorRecord,
+        after: &Connector,
+    ) -> Result<Saved, StoreError> {
+        let old = &before.connector;
+        let (old_item, new_item) = (plain_item(old)?, plain_item(after)?);
+        let mut changes = Changes::default();
+        changes.diff("", &old_item, &new_item, &FIXED);
+        let revision = changes.name("revision");
+        changes.set.push(format!("{revision} = :next"));
+        changes
+            .values
+            .insert(":next".into(), n(before.revision + 1));
+        let mut expression = format!("SET {}", changes.set.join(", "));
+        if !changes.remove.is_empty() {
+            expression.push_str(&format!(" REMOVE {}", changes.remove.join(", ")));
+        }
+        let (guard, guard_values) = revision_guard(&revision, before.revision);
+        changes.values.extend(guard_values);
+        let update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(keys::connector(&old.workspace_id, &old.id).to_item()))
+            .update_expression(expression)
+            .condition_expression(guard)
+            .set_expression_attribute_names(Some(changes.names))
+            .set_expression_attribute_values(Some(changes.values))
+            .build()
+            .map_err(unexpected)?;
+
+        let mut items = vec![TransactWriteItem::builder().update(update).build()];
+        let mut slot_put = None;
+        let mut route_puts = HashMap::new();
+        match (old.is_active(), after.is_active()) {
+            (false, true) => {
+                slot_put = Some(items.len());
+                let target = to_item(&self.slot(after), "active_slot", &target(after))?;
+                items.push(self.put_owned(target, &after.id)?);
+            }
+            (true, false) => items.push(self.delete_owned(self.slot(old), &old.id)?),
+            _ => {}
+        }
+        let (old_routes, new_routes) = (routes(old), routes(after));
+        for (kind, value) in old_routes.iter().filter(|r| !new_routes.contains(r)) {
+            items.push(self.delete_owned(keys::route(*kind, value), &old.id)?);
+        }
+        for (kind, value) in new_routes.iter().filter(|r| !old_routes.contains(r)) {
+            route_puts.insert(items.len(), *kind);
+            let route = to_item(&keys::route(*kind, value), "route", &target(after))?;
+            items.push(self.put_new(route)?);
+        }
+
+        let written = self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await;
+        let codes = match written {
+            Ok(_) => return Ok(Saved::Saved),
+            Err(err) => match leads::cancellation_codes(&err) {
+                Some(codes) => codes,
+                None => return Err(self.error(err)),
+            },
+        };
+        let failed = |index: usize| {
+            codes
+                .get(index)
+                .is_some_and(|c| c == "ConditionalCheckFailed")
+        };
+        if failed(0) {
+            return self.missing_or_stale(old).await;
+        }
+        if slot_put.is_some_and(failed) {
+            if let Some(connector_id) = self.active_connector_id(after).await? {
+                return Ok(Saved::SlotTaken { connector_id });
+            }
+        }
+        if let Some(kind) = route_puts
+            .iter()
+            .find(|(i, _)| failed(**i))
+            .map(|(_, k)| *k)
+        {
+            return Ok(Saved::RouteTaken { kind });
+        }
+        Ok(Saved::Stale)
+    }
+
+    /// Deletes a connector with its routes and its active slot; its leads and its
+    /// import log stay.
+    pub async fn delete_connector(&self, before: &ConnectorRecord) -> Result<Saved, StoreError> {
+        let old = &before.connector;
+        let (guard, values) = revision_guard("#revision", before.revision);
+        let delete = Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(keys::connector(&old.workspace_id, &old.id).to_item()))
+            .condition_expression(guard)
+            .expression_attribute_names("#revision", "revision")
+            .set_expression_attribute_values(Some(values).filter(|v| !v.is_empty()))
+            .build()
+            .map_err(unexpected)?;
+        let mut items = vec![TransactWriteItem::builder().delete(delete).build()];
+        // Only an active connector holds its slot; another connector may hold it now.
+        if old.is_active() {
+            items.push(self.delete_owned(self.slot(old), &old.id)?);
+        }
+        for (kind, value) in routes(old) {
+            items.push(self.delete_owned(keys::route(kind, &value), &old.id)?);
+        }
+        let written = self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await;
+        match written {
+            Ok(_) => Ok(Saved::Saved),
+            Err(err) => match leads::cancellation_codes(&err) {
+                Some(_) => self.missing_or_stale(old).await,
+                None => Err(self.error(err)),
+            },
+        }
+    }
+
+    async fn missing_or_stale(&self, connector: &Connector) -> Result<Saved, StoreError> {
+        let now = self
+            .connector(&connector.workspace_id, &connector.id)
+            .await?;
+        Ok(if now.is_none() {
+            Saved::Missing
+        } else {
+            Saved::Stale
+        })
+    }
+
+    /// Puts a slot this connector may already hold.
+    fn put_owned(&self, item: Item, connector_id: &str) -> Result<TransactWriteItem, StoreError> {
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk) OR connector_id = :me")
+            .expression_attribute_values(":me", s(connector_id))
+            .build()
+            .map_err(unexpected)?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    /// Deletes a slot or route unless another connector holds it.
+    fn delete_owned(
+        &self,
+        key: keys::Key,
+        connector_id: &str,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let delete = Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(key.to_item()))
+            .condition_expression("attribute_not_exists(pk) OR connector_id = :me")
+            .expression_attribute_values(":me", s(connector_id))
+            .build()
+            .map_err(unexpected)?;
+        Ok(TransactWriteItem::builder().delete(delete).build())
+    }
+}
+
+fn target(connector: &Connector) -> RouteTarget {
+    RouteTarget {
+        workspace_id: connector.workspace_id.clone(),
+        connector_id: connector.id.clone(),
+    }
+}
+
+/// The condition that the connector exists at the revision it was read at.
+fn revision_guard(
+    name: &str,
+    revision: u64,
+) -> (
+    String,
+    HashMap<String, aws_sdk_dynamodb::types::AttributeValue>,
+) {
+    if revision == 0 {
+        (
+            format!("attribute_exists(pk) AND attribute_not_exists({name})"),
+            HashMap::new(),
+        )
+    } else {
+        (
+            format!("{name} = :revision"),
+            HashMap::from([(":revision".to_owned(), n(revision))]),
+        )
+    }
+}
+
+fn plain_item(connector: &Connector) -> Result<Item, StoreError> {
+    serde_dynamo::to_item(connector).map_err(StoreError::Encoding)
+}
+
+fn unexpected(err: aws_sdk_dynamodb::error::BuildError) -> StoreError {
+    StoreError::Unexpected(Box::new(err))
+}
