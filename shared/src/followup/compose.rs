@@ -2,6 +2,7 @@
 //! escaped in HTML and never reaches a header with a line break in it.
 
 use crate::domain::{Email, Lead, WorkspaceSettings};
+use crate::http::escape_html;
 use crate::store::PendingReview;
 
 /// One mail, ready for SES.
@@ -71,22 +72,6 @@ pub fn header_safe(value: &str) -> String {
         .collect();
     let words: Vec<&str> = flat.split_whitespace().collect();
     words.join(" ").chars().take(200).collect()
-}
-
-/// Text for an HTML body: the five characters that mean something in HTML escaped.
-pub fn escape_html(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// A template with `{name}`, `{service}`, `{source}` and `{workspace}` filled in.

@@ -148,7 +148,7 @@ impl ApiError {
 }
 
 /// `error: cause: cause…`, for the log.
-pub(crate) fn chain(error: &dyn std::error::Error) -> String {
+pub fn chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {

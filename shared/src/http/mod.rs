@@ -4,7 +4,7 @@
 mod error;
 mod request;
 
-pub use error::{ApiError, Problem};
+pub use error::{chain, ApiError, Problem};
 pub use http::HeaderValue;
 pub use request::{body_bytes, header, origin, query_param, require_json, BODY_LIMIT};
 
@@ -27,4 +27,21 @@ pub fn json_text(status: u16, body: String) -> Response<Body> {
         http::HeaderValue::from_static("application/json"),
     );
     response
+}
+
+/// Text for an HTML page or mail body: the five characters that mean something in
+/// HTML as entities.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+    out
 }

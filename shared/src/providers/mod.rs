@@ -122,15 +122,3 @@ pub(crate) fn other_form(connector: &Connector, form_id: Option<&Id>) -> Option<
         format!("lead form {form_id} is not this connector's form {wanted}: the lead is not for it")
     })
 }
-
-/// `error: cause: cause…`, for the log.
-pub(crate) fn chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
-}

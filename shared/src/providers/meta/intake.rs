@@ -8,10 +8,9 @@ use super::{preset, MetaSecrets};
 use crate::domain::{
     Connector, ImportRecord, ImportStatus, LeadCandidate, Provider, RequestOrigin,
 };
+use crate::http::chain;
 use crate::pipeline::{self, Delivery};
-use crate::providers::{
-    chain, log_without_lead, other_form, settle, Acknowledgement, Id, WebhookError,
-};
+use crate::providers::{log_without_lead, other_form, settle, Acknowledgement, Id, WebhookError};
 use crate::store::keys::RouteKind;
 use crate::store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
