@@ -57,7 +57,7 @@ const THANKS_PAGE: &str = r#"<!doctype html>
 async fn serve_site(listener: tokio::net::TcpListener, form_action: String) {
     use axum::response::Html;
     use axum::routing::get;
-    let page = quote_page(&shared::forms::page::escape(&form_action));
+    let page = quote_page(&shared::http::escape_html(&form_action));
     let app = axum::Router::new()
         .route("/quote.html", get(move || async move { Html(page) }))
         .route("/thanks.html", get(|| async { Html(THANKS_PAGE) }));
