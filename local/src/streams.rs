@@ -28,12 +28,23 @@ fn aws(err: impl std::error::Error + Send + Sync + 'static) -> StreamError {
 }
 
 /// A reader of every shard of a table's stream.
+///
+/// It asks for a fresh shard iterator after the last record it saw on every read,
+/// instead of following `NextShardIterator`: moto restores a table from a copy when a
+/// transaction is cancelled, and iterators made before that keep reading the stale
+/// copy's shard, so a long-lived iterator would miss every later record.
 #[derive(Debug)]
 pub struct StreamReader {
     client: aws_sdk_dynamodbstreams::Client,
     stream_arn: String,
-    /// Each open shard and where to read it next.
-    iterators: Vec<String>,
+    shards: Vec<Cursor>,
+}
+
+/// A shard and the sequence number of the last record read from it.
+#[derive(Debug)]
+struct Cursor {
+    shard_id: String,
+    after: Option<String>,
 }
 
 impl StreamReader {
@@ -61,35 +72,42 @@ impl StreamReader {
         let shards = stream
             .stream_description
             .and_then(|d| d.shards)
-            .unwrap_or_default();
-        let mut iterators = Vec::new();
-        for shard in shards {
-            let Some(shard_id) = shard.shard_id else {
-                continue;
-            };
-            let iterator = client
-                .get_shard_iterator()
-                .stream_arn(&stream_arn)
-                .shard_id(shard_id)
-                .shard_iterator_type(ShardIteratorType::Latest)
-                .send()
-                .await
-                .map_err(aws)?;
-            iterators.extend(iterator.shard_iterator);
-        }
-        Ok(Self {
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|shard| shard.shard_id)
+            .map(|shard_id| Cursor {
+                shard_id,
+                after: None,
+            })
+            .collect();
+        let mut reader = Self {
             client,
             stream_arn,
-            iterators,
-        })
+            shards,
+        };
+        // Skip what is already there: the reader starts at the end.
+        reader.read_all().await?;
+        Ok(reader)
     }
 
     /// The records written since the last read, oldest first, shaped as Lambda
     /// delivers them.
     pub async fn read(&mut self) -> Result<Vec<EventRecord>, StreamError> {
         let mut records = Vec::new();
-        let mut next = Vec::with_capacity(self.iterators.len());
-        for iterator in &self.iterators {
+        for cursor in &mut self.shards {
+            let request = self
+                .client
+                .get_shard_iterator()
+                .stream_arn(&self.stream_arn)
+                .shard_id(&cursor.shard_id);
+            let request = match &cursor.after {
+                Some(sequence) => request
+                    .shard_iterator_type(ShardIteratorType::AfterSequenceNumber)
+                    .sequence_number(sequence),
+                None => request.shard_iterator_type(ShardIteratorType::TrimHorizon),
+            };
+            let iterator = request.send().await.map_err(aws)?.shard_iterator;
+            let Some(iterator) = iterator else { continue };
             let output = self
                 .client
                 .get_records()
@@ -97,17 +115,17 @@ impl StreamReader {
                 .send()
                 .await
                 .map_err(aws)?;
-            records.extend(
-                output
-                    .records
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|r| event_record(r, &self.stream_arn)),
-            );
-            // No next iterator: the shard is closed and fully read.
-            next.extend(output.next_shard_iterator);
+            for record in output.records.unwrap_or_default() {
+                if let Some(sequence) = record
+                    .dynamodb
+                    .as_ref()
+                    .and_then(|change| change.sequence_number.clone())
+                {
+                    cursor.after = Some(sequence);
+                }
+                records.push(event_record(record, &self.stream_arn));
+            }
         }
-        self.iterators = next;
         Ok(records)
     }
 
