@@ -4,7 +4,7 @@ Builds each function in release with `cargo lambda build --release --x86-64` twi
 with `opt-level = "s"` and `opt-level = 3` (the release profile of Cargo.toml otherwise:
 lto, codegen-units = 1, strip), reports the stripped `bootstrap` size and its zip size,
 then the start-up time from exec to the first `next` call on a Runtime API stand-in
-(runtime_api.py). Writes the tables to BENCHMARKS.md with the command that made them.
+(runtime_api.py). Writes its section of BENCHMARKS.md with the command that made it.
 
 usage: make bench-size   (or: python3 bench/measure.py [--runs N])
 x86_64 only here (the machine's one target); template.yaml deploys arm64.
@@ -58,18 +58,17 @@ def main():
         [sys.executable, str(ROOT / "bench" / "runtime_api.py"), "--runs", str(args.runs), *commands],
         env=env, check=True, capture_output=True, text=True).stdout)
 
-    lines = ["# Benchmarks", "",
+    lines = ["## Size and start-up (`make bench-size`)", "",
              f"Measured on {platform.machine()} ({os.cpu_count()} cores) with "
-             f"`python3 bench/measure.py --runs {args.runs}` (`make bench-size`); "
-             "email parsing and mapping: `cargo bench -p shared`.", "",
-             "## Size (stripped `bootstrap`, zip at deflate level 9)", "",
+             f"`python3 bench/measure.py --runs {args.runs}`.", "",
+             "### Size (stripped `bootstrap`, zip at deflate level 9)", "",
              "| function | opt-level s | zip | opt-level 3 | zip |", "| --- | ---: | ---: | ---: | ---: |"]
     for function in FUNCTIONS:
         s_raw, s_zip = sizes[(function, "s")]
         o_raw, o_zip = sizes[(function, "3")]
         lines.append(f"| {function} | {s_raw / 1e6:.2f} MB | {s_zip / 1e6:.2f} MB | "
                      f"{o_raw / 1e6:.2f} MB | {o_zip / 1e6:.2f} MB |")
-    lines += ["", "## Start-up: exec to first `next` on a Runtime API stand-in", "",
+    lines += ["", "### Start-up: exec to first `next` on a Runtime API stand-in", "",
               "| process | median | p90 | runs |", "| --- | ---: | ---: | ---: |"]
     for name, result in startup.items():
         if "error" in result:
@@ -78,7 +77,11 @@ def main():
             lines.append(f"| {name} | {result['median_ms']} ms | {result['p90_ms']} ms | {result['runs']} |")
     report = "\n".join(lines) + "\n"
     print(report)
-    (ROOT / "BENCHMARKS.md").write_text(report)
+    # Replace this script's own section of BENCHMARKS.md, keep the rest.
+    path = ROOT / "BENCHMARKS.md"
+    before = path.read_text() if path.exists() else "# Benchmarks\n\n"
+    before = before.split("## Size and start-up")[0]
+    path.write_text(before + report)
 
 
 if __name__ == "__main__":
