@@ -10,7 +10,7 @@ use tokio::sync::Semaphore;
 /// The full burst is 400 attempts (`LOAD_ATTEMPTS=400`). moto deep-copies the whole table
 /// for every item of a `TransactWriteItems`, so each lead costs more as the table grows:
 /// 100 attempts take ~25 s here, 400 take ~6 minutes. The default keeps `cargo test`
-/// short and still runs 50 at once; the 400 burst passed too (364 leads, 36 replays).
+/// short and still runs 50 at once; the full 400 burst passed as well.
 const DEFAULT_ATTEMPTS: usize = 100;
 const CONCURRENCY: usize = 50;
 /// Every tenth attempt redelivers an external id already in the burst.
