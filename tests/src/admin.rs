@@ -263,3 +263,22 @@ impl TestApp {
         }
     }
 }
+
+/// The body that creates an API connector named `name` with `status`.
+pub fn api_connector(name: &str, status: &str) -> serde_json::Value {
+    serde_json::json!({"display_name": name, "provider": "api", "status": status})
+}
+
+/// The fields a problem's `errors` name, in order.
+pub fn error_fields(response: &crate::TestResponse) -> Vec<String> {
+    let body = response.json();
+    body["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .filter_map(|e| e["field"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -2,25 +2,9 @@
 //! isolation, and connector profiles.
 
 use e2e::admin::INBOUND_DOMAIN;
+use e2e::admin::{api_connector, error_fields as fields};
 use e2e::{lead_body, TestApp};
 use serde_json::{json, Value};
-
-fn api_connector(name: &str, status: &str) -> Value {
-    json!({"display_name": name, "provider": "api", "status": status})
-}
-
-fn fields(response: &e2e::TestResponse) -> Vec<String> {
-    let body = response.json();
-    body["errors"]
-        .as_array()
-        .map(|errors| {
-            errors
-                .iter()
-                .map(|e| e["field"].as_str().unwrap().to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 #[tokio::test]
 async fn admin_routes_refuse_missing_bad_and_revoked_keys() {

@@ -1,26 +1,10 @@
 //! Connector lifecycles through the admin API against moto: the one-active rule,
 //! status changes, edits that keep counters, regenerated keys and deletion.
 
+use e2e::admin::{api_connector, error_fields as fields};
 use e2e::{lead_body, TestApp};
 use serde_json::{json, Value};
 use shared::store::keys::RouteKind;
-
-fn api_connector(name: &str, status: &str) -> Value {
-    json!({"display_name": name, "provider": "api", "status": status})
-}
-
-fn fields(response: &e2e::TestResponse) -> Vec<String> {
-    let body = response.json();
-    body["errors"]
-        .as_array()
-        .map(|errors| {
-            errors
-                .iter()
-                .map(|e| e["field"].as_str().unwrap().to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 #[tokio::test]
 async fn a_second_active_connector_of_a_provider_is_refused_naming_the_active_one() {

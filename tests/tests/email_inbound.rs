@@ -2,20 +2,36 @@
 
 use e2e::email::{DOUBTFUL, LABELLED_LEAD};
 use e2e::TestApp;
-use shared::domain::ImportStatus;
+use shared::domain::{Connector, ImportStatus};
 
-fn message_id() -> String {
-    shared::domain::new_id().to_lowercase()
+/// A workspace (with an active email connector shaped by `connector`, if given), its
+/// email door with `max_attempts` retries, and a message id whose raw body, if given,
+/// SES's S3 action has stored.
+async fn arrived(
+    connector: Option<fn(&mut Connector)>,
+    max_attempts: u32,
+    raw: Option<&str>,
+) -> (TestApp, email_inbound::Deps, String) {
+    let mut app = TestApp::spawn().await;
+    if let Some(configure) = connector {
+        app.with_email_connector(configure).await;
+    }
+    let deps = app.email_deps(max_attempts).await;
+    let id = shared::domain::new_id().to_lowercase();
+    if let Some(raw) = raw {
+        app.store_raw_email(&deps, &id, raw).await;
+    }
+    (app, deps, id)
 }
 
 #[tokio::test]
 async fn a_labelled_email_whose_body_is_present_becomes_a_lead() {
-    let mut app = TestApp::spawn().await;
-    app.with_email_connector(|c| c.review_threshold = Some(0.65))
-        .await;
-    let deps = app.email_deps(3).await;
-    let id = message_id();
-    app.store_raw_email(&deps, &id, LABELLED_LEAD).await;
+    let (app, deps, id) = arrived(
+        Some(|c| c.review_threshold = Some(0.65)),
+        3,
+        Some(LABELLED_LEAD),
+    )
+    .await;
 
     let outcome = app
         .deliver_ses(&deps, &id, &app.inbound_address(), "PASS")
@@ -47,10 +63,7 @@ async fn a_labelled_email_whose_body_is_present_becomes_a_lead() {
 
 #[tokio::test]
 async fn a_body_that_lands_late_is_read_on_the_retry() {
-    let mut app = TestApp::spawn().await;
-    app.with_email_connector(|_| {}).await;
-    let deps = app.email_deps(3).await;
-    let id = message_id();
+    let (app, deps, id) = arrived(Some(|_| {}), 3, None).await;
 
     let first = app
         .deliver_ses(&deps, &id, &app.inbound_address(), "PASS")
@@ -67,10 +80,7 @@ async fn a_body_that_lands_late_is_read_on_the_retry() {
 
 #[tokio::test]
 async fn a_body_that_never_arrives_is_logged_failed_and_makes_no_lead() {
-    let mut app = TestApp::spawn().await;
-    app.with_email_connector(|_| {}).await;
-    let deps = app.email_deps(1).await;
-    let id = message_id();
+    let (app, deps, id) = arrived(Some(|_| {}), 1, None).await;
 
     app.deliver_ses(&deps, &id, &app.inbound_address(), "PASS")
         .await;
@@ -91,11 +101,7 @@ async fn a_body_that_never_arrives_is_logged_failed_and_makes_no_lead() {
 
 #[tokio::test]
 async fn ses_delivering_a_message_twice_makes_one_lead() {
-    let mut app = TestApp::spawn().await;
-    app.with_email_connector(|_| {}).await;
-    let deps = app.email_deps(3).await;
-    let id = message_id();
-    app.store_raw_email(&deps, &id, LABELLED_LEAD).await;
+    let (app, deps, id) = arrived(Some(|_| {}), 3, Some(LABELLED_LEAD)).await;
 
     let first = app
         .deliver_ses(&deps, &id, &app.inbound_address(), "PASS")
@@ -111,11 +117,7 @@ async fn ses_delivering_a_message_twice_makes_one_lead() {
 
 #[tokio::test]
 async fn a_spam_verdict_is_logged_ignored_and_makes_no_lead() {
-    let mut app = TestApp::spawn().await;
-    app.with_email_connector(|_| {}).await;
-    let deps = app.email_deps(3).await;
-    let id = message_id();
-    app.store_raw_email(&deps, &id, LABELLED_LEAD).await;
+    let (app, deps, id) = arrived(Some(|_| {}), 3, Some(LABELLED_LEAD)).await;
 
     let outcome = app
         .deliver_ses(&deps, &id, &app.inbound_address(), "FAIL")
@@ -130,10 +132,7 @@ async fn a_spam_verdict_is_logged_ignored_and_makes_no_lead() {
 
 #[tokio::test]
 async fn without_an_active_email_connector_the_email_is_logged_and_no_lead_is_made() {
-    let app = TestApp::spawn().await;
-    let deps = app.email_deps(3).await;
-    let id = message_id();
-    app.store_raw_email(&deps, &id, LABELLED_LEAD).await;
+    let (app, deps, id) = arrived(None, 3, Some(LABELLED_LEAD)).await;
 
     let outcome = app
         .deliver_ses(&deps, &id, &app.inbound_address(), "PASS")
@@ -155,10 +154,7 @@ async fn without_an_active_email_connector_the_email_is_logged_and_no_lead_is_ma
 
 #[tokio::test]
 async fn an_address_of_no_workspace_makes_nothing() {
-    let app = TestApp::spawn().await;
-    let deps = app.email_deps(3).await;
-    let id = message_id();
-    app.store_raw_email(&deps, &id, LABELLED_LEAD).await;
+    let (app, deps, id) = arrived(None, 3, Some(LABELLED_LEAD)).await;
 
     let outcome = app
         .deliver_ses(&deps, &id, "nobody-here@leads.example.com", "PASS")
@@ -170,12 +166,8 @@ async fn an_address_of_no_workspace_makes_nothing() {
 
 #[tokio::test]
 async fn a_parse_below_the_threshold_waits_for_review() {
-    let mut app = TestApp::spawn().await;
-    app.with_email_connector(|c| c.review_threshold = Some(0.75))
-        .await;
-    let deps = app.email_deps(3).await;
-    let id = message_id();
-    app.store_raw_email(&deps, &id, DOUBTFUL).await;
+    let (app, deps, id) =
+        arrived(Some(|c| c.review_threshold = Some(0.75)), 3, Some(DOUBTFUL)).await;
 
     let outcome = app
         .deliver_ses(&deps, &id, &app.inbound_address(), "PASS")
@@ -204,10 +196,7 @@ async fn a_parse_below_the_threshold_waits_for_review() {
 
 #[tokio::test]
 async fn without_a_threshold_an_invalid_parse_fails_with_its_reasons() {
-    let mut app = TestApp::spawn().await;
-    app.with_email_connector(|_| {}).await;
-    let deps = app.email_deps(3).await;
-    let id = message_id();
+    let (app, deps, id) = arrived(Some(|_| {}), 3, None).await;
     let nameless = "From: x@y.example\r\nSubject: hi\r\nContent-Type: text/plain\r\n\r\nPlease call me back.\r\n";
     app.store_raw_email(&deps, &id, nameless).await;
 
