@@ -123,8 +123,16 @@ fn email_like_text() -> impl Strategy<Value = String> {
     proptest::collection::vec(token, 0..80).prop_map(|tokens| tokens.concat())
 }
 
+/// `PROPTEST_CASES` for a long run (e.g. 200000); 2000 in `make test`.
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|cases| cases.parse().ok())
+        .unwrap_or(default)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #![proptest_config(ProptestConfig::with_cases(cases(2000)))]
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {

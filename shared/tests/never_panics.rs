@@ -148,8 +148,16 @@ fn through_the_pipeline(value: &Value, aliases: &BTreeMap<String, String>) {
     }
 }
 
+/// `PROPTEST_CASES` for a long run (e.g. 200000); 1000 in `make test`.
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|cases| cases.parse().ok())
+        .unwrap_or(default)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(1000))]
+    #![proptest_config(ProptestConfig::with_cases(cases(1000)))]
 
     #[test]
     fn arbitrary_json_maps_and_validates_without_panicking(value in json(), aliases in aliases()) {
