@@ -1,21 +1,23 @@
 # Lead Connectors: `make dev` runs everything locally, `make test` checks everything.
-# Both install what is missing first (moto and cfn-lint from PyPI, Chromium from Debian).
+# Both install what is missing first: moto and cfn-lint from PyPI; `make test` also
+# Debian's Chromium and chromedriver for its browser test.
 
 PYTHON ?= python3
 PIP    := $(PYTHON) -m pip
 export MOTO_PYTHON := $(PYTHON)
 
-.PHONY: dev test tools lint fmt clean bench bench-size
+.PHONY: dev test tools browser lint fmt clean bench bench-size
 
 ## dev: moto + every function on http://127.0.0.1:3000, demo credentials in .local/demo.json
 dev: tools
 	cargo run -p local --bin local-gateway
 
 ## test: formatting, clippy, cfn-lint and every test (debug builds)
-test: tools lint
+test: tools browser lint
 	cargo test --workspace
 
 lint:
+	@cargo clippy --version >/dev/null 2>&1 && cargo fmt --version >/dev/null 2>&1 || rustup component add clippy rustfmt
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	$(PYTHON) -c "import sys, cfnlint.runner; sys.argv = ['cfn-lint', 'template.yaml']; cfnlint.runner.main()"
@@ -24,8 +26,9 @@ lint:
 tools:
 	@$(PYTHON) -c "import moto.server, werkzeug" 2>/dev/null || $(PIP) install --quiet 'moto[server]>=5.1,<6'
 	@$(PYTHON) -c "import cfnlint" 2>/dev/null || $(PIP) install --quiet 'cfn-lint>=1,<2'
-	@rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt
-	@# The browser test drives Debian's headless Chromium through chromedriver.
+
+## browser: the browser test drives Debian's headless Chromium through chromedriver
+browser:
 	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || { \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
 
