@@ -33,25 +33,12 @@ fn expected_status(path: &Path) -> u16 {
 #[tokio::test]
 async fn every_api_intake_event_gets_the_status_its_name_promises() {
     let app = TestApp::demo().await;
-    let files = event_files("api-intake");
-    assert!(files.len() >= 4, "events/api-intake has its samples");
+    let deps = app.api_deps();
 
-    for path in files {
-        let event = std::fs::read_to_string(&path).unwrap();
-        let request = lambda_http::request::from_str(&event)
-            .unwrap_or_else(|e| panic!("{} is not an HTTP API event: {e}", name(&path)));
-
-        let response =
-            TestResponse::from_lambda(api_intake::handle(&app.api_deps(), request).await);
-
-        assert_eq!(
-            response.status,
-            expected_status(&path),
-            "{}: {}",
-            name(&path),
-            response.text
-        );
-    }
+    check_events("api-intake", 4, |request| {
+        api_intake::handle(&deps, request)
+    })
+    .await;
 }
 
 /// Every file of `events/<function>/` through `handle`, checked against its name.
@@ -278,46 +265,20 @@ async fn every_speed_to_lead_event_sends_what_its_name_promises() {
 async fn every_admin_api_event_gets_the_status_its_name_promises() {
     let app = TestApp::demo().await;
     app.seed_admin_samples().await;
-    let files = event_files("admin-api");
-    assert!(files.len() >= 17, "one sample per admin route at least");
 
-    for path in files {
-        let event = std::fs::read_to_string(&path).unwrap();
-        let request = lambda_http::request::from_str(&event)
-            .unwrap_or_else(|e| panic!("{} is not an HTTP API event: {e}", name(&path)));
-
-        let response = TestResponse::from_lambda(app.dispatch("admin-api", request).await);
-
-        assert_eq!(
-            response.status,
-            expected_status(&path),
-            "{}: {}",
-            name(&path),
-            response.text
-        );
-    }
+    check_events("admin-api", 17, |request| {
+        app.dispatch("admin-api", request)
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn every_review_actions_event_gets_the_status_its_name_promises() {
     let app = TestApp::demo().await;
     app.seed_review_samples().await;
-    let files = event_files("review-actions");
-    assert!(files.len() >= 5, "events/review-actions has its samples");
 
-    for path in files {
-        let event = std::fs::read_to_string(&path).unwrap();
-        let request = lambda_http::request::from_str(&event)
-            .unwrap_or_else(|e| panic!("{} is not an HTTP API event: {e}", name(&path)));
-
-        let response = TestResponse::from_lambda(app.dispatch("review-actions", request).await);
-
-        assert_eq!(
-            response.status,
-            expected_status(&path),
-            "{}: {}",
-            name(&path),
-            response.text
-        );
-    }
+    check_events("review-actions", 5, |request| {
+        app.dispatch("review-actions", request)
+    })
+    .await;
 }
