@@ -2,7 +2,7 @@
 
 use super::keys;
 use super::{from_item, s, Item, Store, StoreError};
-use crate::domain::{ImportRecord, Lead, ReviewItem};
+use crate::domain::{ImportRecord, Lead};
 use aws_sdk_dynamodb::types::AttributeValue;
 use base64::Engine;
 use serde::de::DeserializeOwned;
@@ -23,11 +23,40 @@ pub(super) struct Source<'a> {
     pub(super) prefix: Option<&'a str>,
 }
 
+impl Source<'_> {
+    /// A workspace's import log, or one connector's through the index.
+    pub(super) fn import_log(workspace_id: &str, connector_id: Option<&str>) -> Self {
+        match connector_id {
+            Some(connector_id) => Source {
+                index: Some(keys::GSI1),
+                pk: keys::connector_imports_index(workspace_id, connector_id),
+                prefix: None,
+            },
+            None => Source {
+                index: None,
+                pk: keys::workspace_partition(workspace_id),
+                prefix: Some(keys::IMPORT_PREFIX),
+            },
+        }
+    }
+}
+
 /// A `FilterExpression` with its values (names starting `:f`).
 pub(super) struct Filter {
     pub(super) expression: String,
     pub(super) names: HashMap<String, String>,
     pub(super) values: HashMap<String, AttributeValue>,
+}
+
+impl Filter {
+    /// Items whose `status` attribute is `status`.
+    pub(super) fn status(status: &str) -> Self {
+        Filter {
+            expression: "#fstatus = :fstatus".to_owned(),
+            names: HashMap::from([("#fstatus".to_owned(), "status".to_owned())]),
+            values: HashMap::from([(":fstatus".to_owned(), s(status))]),
+        }
+    }
 }
 
 /// At most this many queries fill one filtered page.
@@ -135,18 +164,7 @@ impl Store {
         limit: i32,
         cursor: Option<&str>,
     ) -> Result<Result<Page<ImportRecord>, BadCursor>, StoreError> {
-        let source = match connector_id {
-            Some(connector_id) => Source {
-                index: Some(keys::GSI1),
-                pk: keys::connector_imports_index(workspace_id, connector_id),
-                prefix: None,
-            },
-            None => Source {
-                index: None,
-                pk: keys::workspace_partition(workspace_id),
-                prefix: Some(keys::IMPORT_PREFIX),
-            },
-        };
+        let source = Source::import_log(workspace_id, connector_id);
         self.page(source, limit, cursor).await
     }
 
@@ -161,21 +179,6 @@ impl Store {
             index: Some(keys::GSI1),
             pk: keys::leads_index(workspace_id),
             prefix: None,
-        };
-        self.page(source, limit, cursor).await
-    }
-
-    /// A workspace's review items, newest first.
-    pub async fn reviews(
-        &self,
-        workspace_id: &str,
-        limit: i32,
-        cursor: Option<&str>,
-    ) -> Result<Result<Page<ReviewItem>, BadCursor>, StoreError> {
-        let source = Source {
-            index: None,
-            pk: keys::workspace_partition(workspace_id),
-            prefix: Some(keys::REVIEW_PREFIX),
         };
         self.page(source, limit, cursor).await
     }

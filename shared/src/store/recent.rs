@@ -3,10 +3,9 @@
 
 use super::keys;
 use super::queries::{Filter, Source};
-use super::{s, BadCursor, Page, Store, StoreError};
+use super::{BadCursor, Page, Store, StoreError};
 use crate::domain::{ImportRecord, ImportStatus, Provider};
 use serde::Deserialize;
-use std::collections::HashMap;
 
 #[derive(Deserialize)]
 struct Guard {
@@ -38,23 +37,8 @@ impl Store {
                 .imports(workspace_id, connector_id, limit, cursor)
                 .await;
         };
-        let source = match connector_id {
-            Some(connector_id) => Source {
-                index: Some(keys::GSI1),
-                pk: keys::connector_imports_index(workspace_id, connector_id),
-                prefix: None,
-            },
-            None => Source {
-                index: None,
-                pk: keys::workspace_partition(workspace_id),
-                prefix: Some(keys::IMPORT_PREFIX),
-            },
-        };
-        let filter = Filter {
-            expression: "#fstatus = :fstatus".to_owned(),
-            names: HashMap::from([("#fstatus".to_owned(), "status".to_owned())]),
-            values: HashMap::from([(":fstatus".to_owned(), s(status.key()))]),
-        };
+        let source = Source::import_log(workspace_id, connector_id);
+        let filter = Filter::status(status.key());
         self.page_where(source, Some(filter), limit, cursor).await
     }
 

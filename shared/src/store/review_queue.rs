@@ -24,11 +24,7 @@ impl Store {
             pk: keys::workspace_partition(workspace_id),
             prefix: Some(keys::REVIEW_PREFIX),
         };
-        let filter = status.map(|status| Filter {
-            expression: "#fstatus = :fstatus".to_owned(),
-            names: HashMap::from([("#fstatus".to_owned(), "status".to_owned())]),
-            values: HashMap::from([(":fstatus".to_owned(), s(status.key()))]),
-        });
+        let filter = status.map(|status| Filter::status(status.key()));
         self.page_where(source, filter, limit, cursor).await
     }
 
