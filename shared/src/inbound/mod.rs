@@ -71,17 +71,6 @@ pub enum InboundError {
     Retry(#[source] BoxError),
 }
 
-impl From<IntakeError> for InboundError {
-    fn from(err: IntakeError) -> Self {
-        match err {
-            IntakeError::Store(err) => InboundError::Store(err),
-            IntakeError::Inactive { .. } => {
-                InboundError::Store(StoreError::Unexpected(err.to_string().into()))
-            }
-        }
-    }
-}
-
 /// The email door and what it reaches.
 #[derive(Debug, Clone)]
 pub struct Inbound {
@@ -196,22 +185,30 @@ impl Inbound {
                 ..EmailOutcome::new("review_required")
             });
         }
-        Ok(
-            match pipeline::import(&self.store, &connector, candidate, &delivery).await? {
-                Outcome::Imported(receipt) | Outcome::Replayed(receipt) => EmailOutcome {
-                    status: receipt.status.key(),
-                    import_id: Some(receipt.import_id),
-                    lead_id: Some(receipt.lead_id),
-                    confidence,
-                    ..EmailOutcome::new("imported")
-                },
-                Outcome::Failed { import_id, errors } => EmailOutcome {
-                    import_id: Some(import_id),
-                    confidence,
-                    ..EmailOutcome::new("failed").because(pipeline::summary(&errors))
-                },
+        let imported = pipeline::import(&self.store, &connector, candidate, &delivery).await;
+        Ok(match imported {
+            Ok(Outcome::Imported(receipt) | Outcome::Replayed(receipt)) => EmailOutcome {
+                status: receipt.status.key(),
+                import_id: Some(receipt.import_id),
+                lead_id: Some(receipt.lead_id),
+                confidence,
+                ..EmailOutcome::new("imported")
             },
-        )
+            Ok(Outcome::Failed { import_id, errors }) => EmailOutcome {
+                import_id: Some(import_id),
+                confidence,
+                ..EmailOutcome::new("failed").because(pipeline::summary(&errors))
+            },
+            // Paused between routing and import: logged by the pipeline, final.
+            Err(IntakeError::Inactive {
+                import_id, status, ..
+            }) => EmailOutcome {
+                import_id: Some(import_id),
+                confidence,
+                ..EmailOutcome::new("failed").because(format!("the connector is {status}"))
+            },
+            Err(IntakeError::Store(err)) => return Err(err.into()),
+        })
     }
 
     /// The first recipient whose local part is a workspace's email slug.
