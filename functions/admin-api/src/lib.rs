@@ -4,9 +4,10 @@
 //! scopes every read and write.
 
 use lambda_http::{Body, Request, Response};
-use shared::admin::http::{created, json_body, no_content, ok, page, path_param, route_key};
+use shared::admin::http::{
+    admin_key, created, json_body, no_content, ok, page, path_param, route_key,
+};
 use shared::admin::{self, AdminContext};
-use shared::domain::Scope;
 use shared::http::{self, ApiError};
 use shared::store::Store;
 
@@ -26,12 +27,7 @@ pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
 }
 
 async fn serve(deps: &Deps, request: &Request) -> Result<Response<Body>, ApiError> {
-    let key = shared::auth::authenticate(
-        &deps.store,
-        http::header(request, "authorization"),
-        Scope::Admin,
-    )
-    .await?;
+    let key = admin_key(&deps.store, request).await?;
     let ctx = AdminContext {
         store: &deps.store,
         workspace_id: &key.workspace_id,

@@ -3,9 +3,9 @@
 //! entry becomes `ignored`). An API key with the `admin` scope; its workspace only.
 
 use lambda_http::{Body, Request, Response};
-use shared::admin::http::{json_body, ok, page, path_param, route_key};
+use shared::admin::http::{admin_key, json_body, ok, page, path_param, route_key};
 use shared::admin::{self, AdminContext};
-use shared::domain::{ImportStatus, Scope};
+use shared::domain::ImportStatus;
 use shared::http::{self, ApiError};
 use shared::store::Store;
 
@@ -23,12 +23,7 @@ pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
 }
 
 async fn serve(deps: &Deps, request: &Request) -> Result<Response<Body>, ApiError> {
-    let key = shared::auth::authenticate(
-        &deps.store,
-        http::header(request, "authorization"),
-        Scope::Admin,
-    )
-    .await?;
+    let key = admin_key(&deps.store, request).await?;
     let ctx = AdminContext {
         store: &deps.store,
         workspace_id: &key.workspace_id,

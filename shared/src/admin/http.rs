@@ -2,11 +2,20 @@
 //! parameters, JSON bodies, paging parameters and response shapes.
 
 use super::PageRequest;
+use crate::domain::{ApiKey, Scope};
 use crate::http::{self, ApiError};
+use crate::store::Store;
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 use serde::Serialize;
 use serde_json::Value;
+
+/// The request's API key, which must hold the `admin` scope: its workspace is the
+/// only one the request may read or change.
+pub async fn admin_key(store: &Store, request: &Request) -> Result<ApiKey, ApiError> {
+    let header = http::header(request, "authorization");
+    Ok(crate::auth::authenticate(store, header, Scope::Admin).await?)
+}
 
 /// The route API Gateway matched, as the template declares it:
 /// `"GET /admin/connectors/{id}"`.
