@@ -215,6 +215,49 @@ async fn recent_imports_page_newest_first_with_an_opaque_cursor() {
 }
 
 #[tokio::test]
+async fn a_cursor_is_good_only_for_the_list_and_workspace_that_returned_it() {
+    let app = TestApp::spawn().await;
+    let other = TestApp::spawn().await;
+    for n in 0..3 {
+        app.post_lead(lead_body(&format!("cursor-{n}"))).await;
+    }
+    let connector = app.api_connector().id.clone();
+    let whole_log = app.admin("GET", "/admin/imports?limit=1", None).await.json();
+    let one_connector = app
+        .admin(
+            "GET",
+            &format!("/admin/imports?limit=1&connector_id={connector}"),
+            None,
+        )
+        .await
+        .json();
+    let log_cursor = whole_log["cursor"].as_str().unwrap();
+    let index_cursor = one_connector["cursor"].as_str().unwrap();
+
+    let misused = [
+        // The workspace log's cursor on one connector's log (the index), and back.
+        format!("/admin/imports?connector_id={connector}&cursor={log_cursor}"),
+        format!("/admin/imports?cursor={index_cursor}"),
+        // An import-log cursor on another list.
+        format!("/admin/connectors?cursor={log_cursor}"),
+    ];
+    for path in &misused {
+        let response = app.admin("GET", path, None).await;
+        assert_eq!(response.status, 400, "{path}: {}", response.text);
+        assert_eq!(
+            response.json()["type"],
+            "/problems/malformed-request",
+            "{path}"
+        );
+    }
+    // Another workspace cannot page through this one's log with its cursor.
+    let response = other
+        .admin("GET", &format!("/admin/imports?cursor={log_cursor}"), None)
+        .await;
+    assert_eq!(response.status, 400, "{}", response.text);
+}
+
+#[tokio::test]
 async fn recent_imports_filter_by_status_and_connector() {
     let app = TestApp::spawn().await;
     app.post_lead(lead_body("mixed-1")).await;

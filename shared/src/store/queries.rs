@@ -24,6 +24,14 @@ pub(super) struct Source<'a> {
 }
 
 impl Source<'_> {
+    /// The partition and sort key attributes this source queries.
+    fn key_names(&self) -> (&'static str, &'static str) {
+        match self.index {
+            Some(_) => (keys::GSI1PK, keys::GSI1SK),
+            None => (keys::PK, keys::SK),
+        }
+    }
+
     /// A workspace's import log, or one connector's through the index.
     pub(super) fn import_log(workspace_id: &str, connector_id: Option<&str>) -> Self {
         match connector_id {
@@ -71,13 +79,26 @@ fn encode_cursor(key: &Item) -> Option<String> {
     Some(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json))
 }
 
-/// The start key a cursor stands for; `None` for a cursor this store did not make.
-fn decode_cursor(cursor: &str) -> Option<Item> {
+/// The start key a cursor stands for; `None` for a cursor this store did not make for
+/// `source`. A key of another list (or another workspace's partition) would make
+/// DynamoDB refuse the query, so it is refused here as a bad cursor instead.
+fn decode_cursor(cursor: &str, source: &Source<'_>) -> Option<Item> {
     let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(cursor)
         .ok()?;
     let plain: HashMap<String, String> = serde_json::from_slice(&json).ok()?;
-    Some(plain.into_iter().map(|(k, v)| (k, s(v))).collect())
+    let (pk_name, sk_name) = source.key_names();
+    let expected: &[&str] = match source.index {
+        Some(_) => &[keys::PK, keys::SK, keys::GSI1PK, keys::GSI1SK],
+        None => &[keys::PK, keys::SK],
+    };
+    let fits = plain.len() == expected.len()
+        && expected.iter().all(|name| plain.contains_key(*name))
+        && plain[pk_name] == source.pk
+        && source
+            .prefix
+            .is_none_or(|prefix| plain[sk_name].starts_with(prefix));
+    fits.then(|| plain.into_iter().map(|(k, v)| (k, s(v))).collect())
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -104,15 +125,12 @@ impl Store {
         limit: i32,
         cursor: Option<&str>,
     ) -> Result<Result<Page<T>, BadCursor>, StoreError> {
-        let mut start = match cursor.map(decode_cursor) {
+        let mut start = match cursor.map(|cursor| decode_cursor(cursor, &source)) {
             Some(None) => return Ok(Err(BadCursor)),
             Some(start) => start,
             None => None,
         };
-        let (pk_name, sk_name) = match source.index {
-            Some(_) => (keys::GSI1PK, keys::GSI1SK),
-            None => (keys::PK, keys::SK),
-        };
+        let (pk_name, sk_name) = source.key_names();
         let mut condition = format!("{pk_name} = :pk");
         let mut values = HashMap::from([(":pk".to_owned(), s(&source.pk))]);
         if let Some(prefix) = source.prefix {
