@@ -90,7 +90,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => {
                 ("unsupported-media-type", "Unsupported media type")
             }
-            ApiError::Validation { .. } => ("validation-failed", "The lead failed validation"),
+            ApiError::Validation { .. } => ("validation-failed", "The input failed validation"),
             ApiError::TooManyRequests { .. } => ("rate-limited", "Too many requests"),
             ApiError::MigrationRequired(_) => ("migration-required", "Migration required"),
             ApiError::Unavailable(_) => ("unavailable", "Temporarily unavailable"),
