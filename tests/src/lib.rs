@@ -215,8 +215,9 @@ impl TestApp {
         self.post_lead_with(&[], body).await
     }
 
-    /// The gateway of `make dev` on a free port, wired to this app's store (and, for
-    /// `/_local/email`, to an email door with a retry queue of its own). Answers its base URL.
+    /// The gateway of `make dev` on a free port, wired to this app's store: every route
+    /// of the template, `/_local/email` (an email door with a retry queue of its own) and
+    /// the Graph API stand-in the Meta door reads. Answers its base URL.
     pub async fn serve_gateway(&self) -> String {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -225,11 +226,26 @@ impl TestApp {
         let routes = local::template::Template::load()
             .expect("template.yaml")
             .http_routes();
-        let local_routes = local::email::router(self.email_deps(3).await);
+        let graph_leads = local::graph::GraphLeads::default();
+        graph_leads
+            .register(local::graph::sample_lead())
+            .expect("the sample Graph lead");
+        let mut handlers = local::handlers(&self.store);
+        handlers.extend(
+            local::webhook_handlers(
+                &self.store,
+                &self.config,
+                &self.resources().meta_secret,
+                &local::graph::base(&base),
+            )
+            .expect("the webhook doors"),
+        );
+        let local_routes =
+            local::email::router(self.email_deps(3).await).merge(local::graph::router(graph_leads));
         tokio::spawn(local::gateway::serve_with(
             listener,
             routes,
-            local::handlers(&self.store),
+            handlers,
             local_routes,
         ));
         base
