@@ -1,19 +1,19 @@
 # Lead Connectors: `make dev` runs everything locally, `make test` checks everything.
 # Both install what is missing first: moto and cfn-lint from PyPI; `make test` also
-# Debian's Chromium and chromedriver for its browser test.
+# schemathesis from PyPI and Debian's Chromium and chromedriver for its browser test.
 
 PYTHON ?= python3
 PIP    := $(PYTHON) -m pip
 export MOTO_PYTHON := $(PYTHON)
 
-.PHONY: dev test tools browser lint fmt clean bench bench-size
+.PHONY: dev test tools test-tools browser lint fmt clean bench bench-size
 
 ## dev: moto + every function on http://127.0.0.1:3000, demo credentials in .local/demo.json
 dev: tools
 	cargo run -p local --bin local-gateway
 
 ## test: formatting, clippy, cfn-lint and every test (debug builds)
-test: tools browser lint
+test: tools test-tools browser lint
 	cargo test --workspace
 
 lint:
@@ -26,6 +26,10 @@ lint:
 tools:
 	@$(PYTHON) -c "import moto.server, werkzeug" 2>/dev/null || $(PIP) install --quiet 'moto[server]>=5.1,<6'
 	@$(PYTHON) -c "import cfnlint" 2>/dev/null || $(PIP) install --quiet 'cfn-lint>=1,<2'
+
+## test-tools: schemathesis, which tests/tests/schemathesis.rs runs against the local gateway
+test-tools:
+	@$(PYTHON) -c "import schemathesis" 2>/dev/null || $(PIP) install --quiet 'schemathesis>=4.32,<5'
 
 ## browser: the browser test drives Debian's headless Chromium through chromedriver
 browser:
