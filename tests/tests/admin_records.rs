@@ -222,7 +222,10 @@ async fn a_cursor_is_good_only_for_the_list_and_workspace_that_returned_it() {
         app.post_lead(lead_body(&format!("cursor-{n}"))).await;
     }
     let connector = app.api_connector().id.clone();
-    let whole_log = app.admin("GET", "/admin/imports?limit=1", None).await.json();
+    let whole_log = app
+        .admin("GET", "/admin/imports?limit=1", None)
+        .await
+        .json();
     let one_connector = app
         .admin(
             "GET",
