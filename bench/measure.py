@@ -25,10 +25,10 @@ FUNCTIONS = sorted(p.name for p in (ROOT / "functions").iterdir() if (p / "Cargo
 
 def build(opt_level):
     target = ROOT / "target" / f"measure-opt-{opt_level}"
-    env = dict(os.environ, CARGO_PROFILE_RELEASE_OPT_LEVEL=str(opt_level))
+    # cargo-lambda passes --target-dir on to `cargo metadata`, which refuses it: use the env.
+    env = dict(os.environ, CARGO_PROFILE_RELEASE_OPT_LEVEL=str(opt_level), CARGO_TARGET_DIR=str(target))
     subprocess.run(
-        ["cargo", "lambda", "build", "--release", "--x86-64", "--target-dir", str(target),
-         "--lambda-dir", str(target / "lambda")],
+        ["cargo", "lambda", "build", "--release", "--x86-64", "--lambda-dir", str(target / "lambda")],
         cwd=ROOT, env=env, check=True)
     return target / "lambda"
 
