@@ -136,3 +136,149 @@ async fn racing_deliveries_whose_transactions_lose_leave_no_partial_items() {
     assert_one_whole_lead(&app, "raced").await;
     assert_eq!(app.import_log().await.len(), 8, "every delivery is logged");
 }
+
+/// A stand-in for DynamoDB under load: in front of the shared moto, it answers the
+/// requests `throttle(operation, nth)` picks with DynamoDB's
+/// `ProvisionedThroughputExceededException` and passes the rest through.
+struct Throttling {
+    endpoint: String,
+    answered: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>,
+}
+
+impl Throttling {
+    async fn start(moto: &str, throttle: fn(&str, usize) -> bool) -> Self {
+        use axum::{body::Bytes, extract::State, http::HeaderMap, response::IntoResponse};
+        type Seen = std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, usize>>>;
+        let answered: Seen = Default::default();
+        let upstream = moto.to_owned();
+        let client = reqwest::Client::new();
+        let state = (answered.clone(), upstream, client);
+        let proxy = move |State((seen, upstream, client)): State<(
+            Seen,
+            String,
+            reqwest::Client,
+        )>,
+                          headers: HeaderMap,
+                          body: Bytes| async move {
+            let target = headers
+                .get("x-amz-target")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            let attempt = {
+                let mut seen = seen.lock().unwrap();
+                let count = seen.entry(target.clone()).or_default();
+                *count += 1;
+                *count
+            };
+            let operation = target.trim_start_matches("DynamoDB_20120810.");
+            if throttle(operation, attempt) {
+                let body = r#"{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"The level of configured provisioned throughput for the table was exceeded."}"#;
+                return (
+                    axum::http::StatusCode::BAD_REQUEST,
+                    [("content-type", "application/x-amz-json-1.0")],
+                    body.to_owned(),
+                )
+                    .into_response();
+            }
+            let mut request = client.post(&upstream).body(body);
+            for (name, value) in &headers {
+                if name != "host" && name != "content-length" {
+                    request = request.header(name, value);
+                }
+            }
+            let response = request.send().await.expect("moto answers");
+            let status = axum::http::StatusCode::from_u16(response.status().as_u16()).unwrap();
+            let content_type = response
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("application/x-amz-json-1.0")
+                .to_owned();
+            let body = response.bytes().await.expect("moto's body");
+            (status, [("content-type", content_type)], body).into_response()
+        };
+        let router = axum::Router::new()
+            .route("/", axum::routing::post(proxy))
+            .with_state(state);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        Self { endpoint, answered }
+    }
+
+    /// How many requests of `operation` (e.g. `TransactWriteItems`) arrived.
+    fn arrived(&self, operation: &str) -> usize {
+        let target = format!("DynamoDB_20120810.{operation}");
+        self.answered
+            .lock()
+            .unwrap()
+            .get(&target)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// The app's workspace, reached through this proxy.
+    async fn store_for(&self, app: &TestApp) -> Store {
+        let config = local::moto::sdk_config(&self.endpoint).await;
+        Store::new(shared::aws::dynamodb(&config), &app.resources().table)
+    }
+}
+
+#[tokio::test]
+async fn throttled_dynamodb_calls_are_retried_by_the_sdk_and_the_lead_is_stored_once() {
+    let app = TestApp::spawn().await;
+    // Two throttled answers per operation: the SDK's standard mode makes three attempts.
+    let throttling = Throttling::start(app.endpoint(), |_, nth| nth <= 2).await;
+    let deps = api_intake::Deps {
+        store: throttling.store_for(&app).await,
+    };
+    let mut body = lead_body("throttled");
+    body["connector_key"] = app.connector_key().into();
+    let headers = app.auth_headers();
+    let headers: Vec<_> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+
+    let request = TestApp::lead_request(&headers, body.to_string().as_bytes());
+    let response = e2e::TestResponse::from_lambda(api_intake::handle(&deps, request).await);
+
+    assert_eq!(response.status, 201, "{}", response.text);
+    assert_eq!(
+        throttling.arrived("TransactWriteItems"),
+        3,
+        "two throttled, one written"
+    );
+    assert!(
+        throttling.arrived("GetItem") > 2,
+        "reads were throttled and retried too"
+    );
+    assert_one_whole_lead(&app, "throttled").await;
+    let statuses: Vec<_> = app.import_log().await.iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [ImportStatus::Imported]);
+}
+
+#[tokio::test]
+async fn throttling_past_the_retries_answers_a_retryable_503_and_writes_nothing() {
+    let app = TestApp::spawn().await;
+    let throttling = Throttling::start(app.endpoint(), |op, _| op == "TransactWriteItems").await;
+    let deps = api_intake::Deps {
+        store: throttling.store_for(&app).await,
+    };
+    let mut body = lead_body("always-throttled");
+    body["connector_key"] = app.connector_key().into();
+    let headers = app.auth_headers();
+    let headers: Vec<_> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+
+    let request = TestApp::lead_request(&headers, body.to_string().as_bytes());
+    let response = e2e::TestResponse::from_lambda(api_intake::handle(&deps, request).await);
+
+    assert_eq!(response.status, 503, "{}", response.text);
+    assert_eq!(response.json()["type"], "/problems/unavailable");
+    assert!(!response.text.contains("Throughput"), "{}", response.text);
+    assert_eq!(
+        throttling.arrived("TransactWriteItems"),
+        3,
+        "the SDK tried three times"
+    );
+    assert!(app.leads().await.is_empty());
+    assert!(app.import_log().await.is_empty());
+}
