@@ -2,7 +2,7 @@
 
 Builds each function in release with `cargo lambda build --release --x86-64` twice,
 with `opt-level = "s"` and `opt-level = 3` (the release profile of Cargo.toml otherwise:
-lto, codegen-units = 1, strip), reports the stripped `bootstrap` size and its zip size,
+lto, codegen-units = 1, strip, panic = unwind), reports the stripped `bootstrap` size and its zip size,
 then the start-up time from exec to the first `next` call on a Runtime API stand-in
 (runtime_api.py). Writes its section of BENCHMARKS.md with the command that made it.
 
@@ -28,7 +28,9 @@ def build(opt_level):
     # cargo-lambda passes --target-dir on to `cargo metadata`, which refuses it: use the env.
     env = dict(os.environ, CARGO_PROFILE_RELEASE_OPT_LEVEL=str(opt_level), CARGO_TARGET_DIR=str(target))
     subprocess.run(
-        ["cargo", "lambda", "build", "--release", "--x86-64", "--lambda-dir", str(target / "lambda")],
+        ["cargo", "lambda", "build", "--release", "--x86-64", "--lambda-dir", str(target / "lambda"),
+         # Only the functions: the workspace's local gateway and test crate are not deployed.
+         *[arg for function in FUNCTIONS for arg in ("--package", function)]],
         cwd=ROOT, env=env, check=True)
     return target / "lambda"
 
