@@ -209,3 +209,48 @@ async fn without_a_threshold_an_invalid_parse_fails_with_its_reasons() {
     let log = app.import_log().await;
     assert!(!log[0].errors.is_empty());
 }
+
+#[tokio::test]
+async fn the_retry_queue_redelivering_a_message_makes_one_lead() {
+    let (app, deps, id) = arrived(Some(|_| {}), 3, None).await;
+    app.deliver_ses(&deps, &id, &app.inbound_address(), "PASS")
+        .await;
+    app.store_raw_email(&deps, &id, LABELLED_LEAD).await;
+    let mut messages = Vec::new();
+    for _ in 0..10 {
+        let received = deps
+            .sqs
+            .receive_message()
+            .queue_url(&deps.retry_queue_url)
+            .wait_time_seconds(2)
+            .send()
+            .await
+            .expect("the retry queue");
+        messages = received.messages.unwrap_or_default();
+        if !messages.is_empty() {
+            break;
+        }
+    }
+    assert_eq!(messages.len(), 1, "the retry was queued");
+    let arn = "arn:aws:sqs:us-east-1:000000000000:email-retry-queue";
+
+    // SQS is at-least-once: the same message handed to the function twice.
+    for _ in 0..2 {
+        let event = local::email::sqs_event(arn, &messages);
+        match email_inbound::handle(&deps, event).await.expect("handled") {
+            email_inbound::Handled::Sqs(response) => {
+                assert!(response.batch_item_failures.is_empty(), "{response:?}")
+            }
+            other => panic!("an SQS outcome, not {other:?}"),
+        }
+    }
+
+    assert_eq!(app.leads().await.len(), 1);
+    let imported = app
+        .import_log()
+        .await
+        .into_iter()
+        .filter(|r| r.status == ImportStatus::Imported)
+        .count();
+    assert_eq!(imported, 1);
+}
