@@ -218,10 +218,18 @@ impl Throttling {
             .unwrap_or(0)
     }
 
-    /// The app's workspace, reached through this proxy.
-    async fn store_for(&self, app: &TestApp) -> Store {
+    /// Posts a lead to the API door of `app`, whose store is reached through this proxy.
+    async fn post_lead(&self, app: &TestApp, external_id: &str) -> e2e::TestResponse {
         let config = local::moto::sdk_config(&self.endpoint).await;
-        Store::new(shared::aws::dynamodb(&config), &app.resources().table)
+        let deps = api_intake::Deps {
+            store: Store::new(shared::aws::dynamodb(&config), &app.resources().table),
+        };
+        let mut body = lead_body(external_id);
+        body["connector_key"] = app.connector_key().into();
+        let headers = app.auth_headers();
+        let headers: Vec<_> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let request = TestApp::lead_request(&headers, body.to_string().as_bytes());
+        e2e::TestResponse::from_lambda(api_intake::handle(&deps, request).await)
     }
 }
 
@@ -230,16 +238,7 @@ async fn throttled_dynamodb_calls_are_retried_by_the_sdk_and_the_lead_is_stored_
     let app = TestApp::spawn().await;
     // Two throttled answers per operation: the SDK's standard mode makes three attempts.
     let throttling = Throttling::start(app.endpoint(), |_, nth| nth <= 2).await;
-    let deps = api_intake::Deps {
-        store: throttling.store_for(&app).await,
-    };
-    let mut body = lead_body("throttled");
-    body["connector_key"] = app.connector_key().into();
-    let headers = app.auth_headers();
-    let headers: Vec<_> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
-
-    let request = TestApp::lead_request(&headers, body.to_string().as_bytes());
-    let response = e2e::TestResponse::from_lambda(api_intake::handle(&deps, request).await);
+    let response = throttling.post_lead(&app, "throttled").await;
 
     assert_eq!(response.status, 201, "{}", response.text);
     assert_eq!(
@@ -260,16 +259,7 @@ async fn throttled_dynamodb_calls_are_retried_by_the_sdk_and_the_lead_is_stored_
 async fn throttling_past_the_retries_answers_a_retryable_503_and_writes_nothing() {
     let app = TestApp::spawn().await;
     let throttling = Throttling::start(app.endpoint(), |op, _| op == "TransactWriteItems").await;
-    let deps = api_intake::Deps {
-        store: throttling.store_for(&app).await,
-    };
-    let mut body = lead_body("always-throttled");
-    body["connector_key"] = app.connector_key().into();
-    let headers = app.auth_headers();
-    let headers: Vec<_> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
-
-    let request = TestApp::lead_request(&headers, body.to_string().as_bytes());
-    let response = e2e::TestResponse::from_lambda(api_intake::handle(&deps, request).await);
+    let response = throttling.post_lead(&app, "always-throttled").await;
 
     assert_eq!(response.status, 503, "{}", response.text);
     assert_eq!(response.json()["type"], "/problems/unavailable");
