@@ -18,6 +18,7 @@ pub use local::moto::Moto;
 
 pub mod admin;
 pub mod forms;
+pub mod security;
 
 struct Aws {
     moto: Moto,

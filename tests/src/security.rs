@@ -1,0 +1,148 @@
+//! Support for the security sweep (`tests/tests/security.rs`): answers as a client
+//! sees them, refusals as the HTTP contract has them, a workspace with a door of every
+//! kind, and its stored items to compare before and after.
+
+use crate::{TestApp, TestResponse};
+use serde_json::Value;
+use shared::domain::Provider;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU8, Ordering};
+
+/// What a door answered: status, content type and body.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub content_type: String,
+    pub text: String,
+}
+
+impl Answer {
+    pub async fn of(request: reqwest::RequestBuilder) -> Self {
+        let response = request.send().await.expect("the gateway answers");
+        let content_type = response.headers().get("content-type").cloned();
+        Self {
+            status: response.status().as_u16(),
+            content_type: content_type.map_or(String::new(), |v| v.to_str().unwrap().to_owned()),
+            text: response.text().await.expect("a body"),
+        }
+    }
+
+    /// `status` with an RFC 9457 problem that says so.
+    pub fn assert_refused(&self, status: u16, what: &str) {
+        assert_eq!(self.status, status, "{what}: {}", self.text);
+        assert_eq!(self.content_type, "application/problem+json", "{what}");
+        let problem: Value = serde_json::from_str(&self.text).unwrap_or_default();
+        let kind = problem["type"].as_str().unwrap_or_default();
+        assert!(kind.starts_with("/problems/"), "{what}: {}", self.text);
+        assert_eq!(problem["status"], status, "{what}");
+        assert!(problem["title"].is_string() && problem["detail"].is_string());
+    }
+}
+
+impl From<TestResponse> for Answer {
+    fn from(response: TestResponse) -> Self {
+        Self {
+            status: response.status,
+            content_type: response
+                .header("content-type")
+                .unwrap_or_default()
+                .to_owned(),
+            text: response.text,
+        }
+    }
+}
+
+/// Posts `body` to the gateway at `base` as `content_type`, with `key` as the bearer
+/// token, from an IP of its own (the form door throttles by IP).
+pub async fn post(
+    base: &str,
+    path: &str,
+    key: Option<&String>,
+    content_type: &str,
+    body: Vec<u8>,
+) -> Answer {
+    static NEXT_IP: AtomicU8 = AtomicU8::new(1);
+    let ip = format!("198.51.100.{}", NEXT_IP.fetch_add(1, Ordering::Relaxed));
+    let request = reqwest::Client::new()
+        .post(format!("{base}{path}"))
+        .header("content-type", content_type)
+        .header("x-forwarded-for", ip);
+    let request = match key {
+        Some(key) => request.bearer_auth(key),
+        None => request,
+    };
+    Answer::of(request.body(body)).await
+}
+
+/// Every item of the workspace's partition, by sort key.
+pub async fn items(app: &TestApp) -> BTreeMap<String, Value> {
+    let items = app.store.workspace_items(app.workspace_id()).await;
+    items
+        .expect("the workspace's items")
+        .into_iter()
+        .map(|item| serde_dynamo::from_item::<_, Value>(item).expect("an item"))
+        .map(|item| (item["sk"].as_str().unwrap_or_default().to_owned(), item))
+        .collect()
+}
+
+/// The items that are new or changed since `before`.
+pub fn changed(before: &BTreeMap<String, Value>, after: BTreeMap<String, Value>) -> Vec<Value> {
+    after
+        .into_iter()
+        .filter(|(sk, item)| before.get(sk) != Some(item))
+        .map(|(_, item)| item)
+        .collect()
+}
+
+impl TestApp {
+    /// A workspace with a door of every kind: its API connector, and active website-form,
+    /// Google Ads and email-forward connectors.
+    pub async fn spawn_every_door() -> Self {
+        let mut app = TestApp::spawn().await;
+        for provider in [
+            Provider::WebsiteForm,
+            Provider::GoogleAds,
+            Provider::EmailForward,
+        ] {
+            local::seed::active_connector(&app.store, &mut app.seeded, provider, |_| {})
+                .await
+                .expect("a connector");
+        }
+        app
+    }
+
+    /// The Google Ads connector's id and key.
+    pub fn google(&self) -> (String, String) {
+        let connector = self
+            .seeded
+            .connector(Provider::GoogleAds)
+            .expect("a Google Ads connector");
+        let key = connector.settings.google_key.clone().expect("a google key");
+        (connector.id.clone(), key)
+    }
+
+    /// A key with every scope, issued and then revoked through the admin API.
+    pub async fn revoked_key(&self) -> String {
+        let scopes = serde_json::json!({"scopes": ["admin", "leads:write"]});
+        let issued = self
+            .admin("POST", "/admin/api-keys", Some(scopes))
+            .await
+            .json();
+        let id = issued["id"].as_str().expect("an id");
+        let revoked = self
+            .admin("DELETE", &format!("/admin/api-keys/{id}"), None)
+            .await;
+        assert_eq!(revoked.status, 204, "{}", revoked.text);
+        issued["key"].as_str().expect("a key").to_owned()
+    }
+
+    /// What only this workspace may know: its keys, connector key and google key.
+    pub fn secrets(&self) -> Vec<String> {
+        let keys = [&self.seeded.api_key, &self.seeded.admin_key].map(String::clone);
+        let connectors = self.seeded.connectors.iter().map(|c| &c.settings);
+        let connector_keys = connectors.flat_map(|s| [&s.connector_key, &s.google_key]);
+        keys.into_iter()
+            .chain(connector_keys.flatten().cloned())
+            .collect()
+    }
+}
