@@ -106,3 +106,30 @@ pub fn webhook_handlers(
         ),
     ]))
 }
+
+/// The gateway of `make dev` on `listener`: every route of the template, `/_local/email`
+/// (served by `email`), and the Graph API stand-in the Meta door reads, holding the
+/// sample lead. Nothing is served until the answer is awaited.
+pub fn serve_all(
+    listener: tokio::net::TcpListener,
+    store: &Store,
+    config: &aws_config::SdkConfig,
+    meta_secret: &str,
+    email: email_inbound::Deps,
+) -> Result<impl std::future::Future<Output = std::io::Result<()>>, BoxError> {
+    let base = format!("http://{}", listener.local_addr()?);
+    let graph_leads = graph::GraphLeads::default();
+    graph_leads.register(graph::sample_lead())?;
+    let mut handlers = handlers(store);
+    handlers.extend(webhook_handlers(
+        store,
+        config,
+        meta_secret,
+        &graph::base(&base),
+    )?);
+    let routes = template::Template::load()?.http_routes();
+    let extra = email::router(email).merge(graph::router(graph_leads));
+    Ok(gateway::serve_with(listener, routes, handlers, extra))
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;

@@ -1,7 +1,7 @@
 //! `make dev`: moto, the table, a demo workspace, and every function on
 //! http://127.0.0.1:3000 (`LOCAL_PORT` to change it).
 
-use local::{gateway, moto, provision, seed, streams, template::Template};
+use local::{moto, provision, seed, streams};
 use std::path::PathBuf;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -59,26 +59,15 @@ async fn main() -> Result<(), BoxError> {
         "  mail:     sent follow-ups at {}/moto-api/data.json (ses)",
         moto.endpoint
     );
-    let graph_leads = local::graph::GraphLeads::default();
-    graph_leads.register(local::graph::sample_lead())?;
     let graph_base = local::graph::base(&api_base);
     println!("  Graph API stand-in: {graph_base} (register leads: POST /_local/meta/leads)");
     println!("Press Ctrl-C to stop.");
 
-    let mut handlers = local::handlers(&store);
-    handlers.extend(local::webhook_handlers(
-        &store,
-        &config,
-        &resources.meta_secret,
-        &graph_base,
-    )?);
-
-    let routes = Template::load()?.http_routes();
     let email = local::email_deps(&config, &store, &resources);
     tokio::spawn(local::email::poll_retries(email.clone()));
-    let extra = local::email::router(email).merge(local::graph::router(graph_leads));
+    let served = local::serve_all(listener, &store, &config, &resources.meta_secret, email)?;
     tokio::select! {
-        served = gateway::serve_with(listener, routes, handlers, extra) => served?,
+        served = served => served?,
         _ = tokio::signal::ctrl_c() => {}
     }
     Ok(())

@@ -224,31 +224,15 @@ impl TestApp {
             .await
             .expect("a free port");
         let base = format!("http://{}", listener.local_addr().expect("an address"));
-        let routes = local::template::Template::load()
-            .expect("template.yaml")
-            .http_routes();
-        let graph_leads = local::graph::GraphLeads::default();
-        graph_leads
-            .register(local::graph::sample_lead())
-            .expect("the sample Graph lead");
-        let mut handlers = local::handlers(&self.store);
-        handlers.extend(
-            local::webhook_handlers(
-                &self.store,
-                &self.config,
-                &self.resources().meta_secret,
-                &local::graph::base(&base),
-            )
-            .expect("the webhook doors"),
-        );
-        let local_routes =
-            local::email::router(self.email_deps(3).await).merge(local::graph::router(graph_leads));
-        tokio::spawn(local::gateway::serve_with(
+        let served = local::serve_all(
             listener,
-            routes,
-            handlers,
-            local_routes,
-        ));
+            &self.store,
+            &self.config,
+            &self.resources().meta_secret,
+            self.email_deps(3).await,
+        )
+        .expect("the gateway's doors");
+        tokio::spawn(served);
         base
     }
 
