@@ -63,6 +63,19 @@ impl TestResponse {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
+    /// Sends `request` (to the local gateway) and reads the whole answer.
+    pub async fn of(request: reqwest::RequestBuilder) -> Self {
+        let response = request.send().await.expect("the gateway answers");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("a body");
+        Self {
+            status,
+            headers,
+            text,
+        }
+    }
+
     pub fn from_lambda(response: lambda_http::Response<lambda_http::Body>) -> Self {
         let (parts, body) = response.into_parts();
         let text = match body {

@@ -8,47 +8,17 @@ use shared::domain::Provider;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU8, Ordering};
 
-/// What a door answered: status, content type and body.
-#[derive(Debug)]
-pub struct Answer {
-    pub status: u16,
-    pub content_type: String,
-    pub text: String,
-}
-
-impl Answer {
-    pub async fn of(request: reqwest::RequestBuilder) -> Self {
-        let response = request.send().await.expect("the gateway answers");
-        let content_type = response.headers().get("content-type").cloned();
-        Self {
-            status: response.status().as_u16(),
-            content_type: content_type.map_or(String::new(), |v| v.to_str().unwrap().to_owned()),
-            text: response.text().await.expect("a body"),
-        }
-    }
-
+impl TestResponse {
     /// `status` with an RFC 9457 problem that says so.
     pub fn assert_refused(&self, status: u16, what: &str) {
         assert_eq!(self.status, status, "{what}: {}", self.text);
-        assert_eq!(self.content_type, "application/problem+json", "{what}");
-        let problem: Value = serde_json::from_str(&self.text).unwrap_or_default();
+        let content_type = self.header("content-type");
+        assert_eq!(content_type, Some("application/problem+json"), "{what}");
+        let problem = self.json();
         let kind = problem["type"].as_str().unwrap_or_default();
         assert!(kind.starts_with("/problems/"), "{what}: {}", self.text);
         assert_eq!(problem["status"], status, "{what}");
         assert!(problem["title"].is_string() && problem["detail"].is_string());
-    }
-}
-
-impl From<TestResponse> for Answer {
-    fn from(response: TestResponse) -> Self {
-        Self {
-            status: response.status,
-            content_type: response
-                .header("content-type")
-                .unwrap_or_default()
-                .to_owned(),
-            text: response.text,
-        }
     }
 }
 
@@ -60,7 +30,7 @@ pub async fn post(
     key: Option<&String>,
     content_type: &str,
     body: Vec<u8>,
-) -> Answer {
+) -> TestResponse {
     static NEXT_IP: AtomicU8 = AtomicU8::new(1);
     let ip = format!("198.51.100.{}", NEXT_IP.fetch_add(1, Ordering::Relaxed));
     let request = reqwest::Client::new()
@@ -71,7 +41,7 @@ pub async fn post(
         Some(key) => request.bearer_auth(key),
         None => request,
     };
-    Answer::of(request.body(body)).await
+    TestResponse::of(request.body(body)).await
 }
 
 /// Every item of the workspace's partition, by sort key.
