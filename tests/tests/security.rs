@@ -15,7 +15,7 @@ use shared::domain::{random_token, ImportRecord};
 use std::collections::BTreeMap;
 use std::sync::{Mutex, Once};
 
-// The functions' log lines, JSON as `shared::telemetry::init` sets them up, captured.
+// The functions' log lines, captured from the subscriber they run with in Lambda.
 
 static LOGS: Mutex<Vec<u8>> = Mutex::new(Vec::new());
 
@@ -33,16 +33,7 @@ impl std::io::Write for Capture {
 
 fn capture_logs() {
     static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        tracing_subscriber::fmt()
-            .json()
-            .with_env_filter(tracing_subscriber::EnvFilter::new("info"))
-            .with_current_span(false)
-            .with_target(false)
-            .without_time()
-            .with_writer(|| Capture)
-            .init();
-    });
+    ONCE.call_once(|| shared::telemetry::init_with(|| Capture));
 }
 
 fn logs() -> String {
