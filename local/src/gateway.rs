@@ -7,6 +7,7 @@ use axum::body::to_bytes;
 use axum::extract::{ConnectInfo, State};
 use axum::response::IntoResponse;
 use lambda_http::{Body, Request, Response};
+use shared::http::Door;
 use std::collections::HashMap;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -20,15 +21,13 @@ const GATEWAY_BODY_LIMIT: usize = 10 * 1024 * 1024;
 pub type Handler =
     Arc<dyn Fn(Request) -> Pin<Box<dyn Future<Output = Response<Body>> + Send>> + Send + Sync>;
 
-/// Wraps a `handle(&deps, request)` function as a gateway handler.
-pub fn handler<D, F, Fut>(deps: D, handle: F) -> Handler
-where
-    D: Send + Sync + 'static,
-    F: Fn(Arc<D>, Request) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Response<Body>> + Send + 'static,
-{
-    let deps = Arc::new(deps);
-    Arc::new(move |request| Box::pin(handle(deps.clone(), request)))
+/// A door as the gateway runs it, in-process, as Lambda would.
+pub fn door<D: Door + 'static>(door: D) -> Handler {
+    let door = Arc::new(door);
+    Arc::new(move |request| {
+        let door = door.clone();
+        Box::pin(async move { shared::http::answer(door.as_ref(), request).await })
+    })
 }
 
 struct Gateway {

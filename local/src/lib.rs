@@ -10,7 +10,7 @@ pub mod seed;
 pub mod streams;
 pub mod template;
 
-use gateway::Handler;
+use gateway::{door, Handler};
 use shared::store::Store;
 use std::collections::HashMap;
 
@@ -30,81 +30,44 @@ pub fn email_deps(
     }
 }
 
-/// Every function's handler by its binary name, wired to the local resources.
-pub fn handlers(store: &Store) -> HashMap<String, Handler> {
-    let api = api_intake::Deps {
-        store: store.clone(),
-    };
-    let form = form_intake::Deps {
-        store: store.clone(),
-    };
-    let mut handlers = HashMap::from([
-        (
-            "api-intake".to_owned(),
-            gateway::handler(api, |deps, request| async move {
-                api_intake::handle(&deps, request).await
-            }),
-        ),
-        (
-            "form-intake".to_owned(),
-            gateway::handler(form, |deps, request| async move {
-                form_intake::handle(&deps, request).await
-            }),
-        ),
-    ]);
-    let admin = admin_api::Deps {
-        store: store.clone(),
-        inbound_email_domain: Some(seed::INBOUND_EMAIL_DOMAIN.to_owned()),
-    };
-    handlers.insert(
-        "admin-api".to_owned(),
-        gateway::handler(admin, |deps, request| async move {
-            admin_api::handle(&deps, request).await
-        }),
-    );
-    let reviews = review_actions::Deps {
-        store: store.clone(),
-    };
-    handlers.insert(
-        "review-actions".to_owned(),
-        gateway::handler(reviews, |deps, request| async move {
-            review_actions::handle(&deps, request).await
-        }),
-    );
-    handlers
-}
-
-/// The lead-ads webhook doors, with the Meta secret `meta_secret` and the Graph API at
-/// `graph_base` (the gateway's own stand-in in `make dev`).
-pub fn webhook_handlers(
+/// Every HTTP door by its function's binary name, wired to the local resources: the
+/// Meta door reads the secret `meta_secret` and the Graph API at `graph_base` (the
+/// gateway's own stand-in in `make dev`).
+pub fn doors(
     store: &Store,
     config: &aws_config::SdkConfig,
     meta_secret: &str,
     graph_base: &str,
 ) -> Result<HashMap<String, Handler>, shared::providers::meta::GraphError> {
     use shared::providers::meta::{GraphClient, DEFAULT_VERSION};
-    let meta = meta_webhook::Deps {
-        store: store.clone(),
+    let store = || store.clone();
+    let meta = meta_webhook::MetaWebhook {
+        store: store(),
         secrets: shared::secrets::Secret::new(shared::aws::secrets(config), meta_secret),
         graph: GraphClient::new(graph_base, DEFAULT_VERSION)?,
     };
-    let google = google_webhook::Deps {
-        store: store.clone(),
+    let admin = admin_api::AdminApi {
+        store: store(),
+        inbound_email_domain: Some(seed::INBOUND_EMAIL_DOMAIN.to_owned()),
     };
-    Ok(HashMap::from([
+    let doors = [
+        ("api-intake", door(api_intake::ApiIntake { store: store() })),
         (
-            "meta-webhook".to_owned(),
-            gateway::handler(meta, |deps, request| async move {
-                meta_webhook::handle(&deps, request).await
-            }),
+            "form-intake",
+            door(form_intake::FormIntake { store: store() }),
         ),
+        ("admin-api", door(admin)),
         (
-            "google-webhook".to_owned(),
-            gateway::handler(google, |deps, request| async move {
-                google_webhook::handle(&deps, request).await
-            }),
+            "review-actions",
+            door(review_actions::ReviewActions { store: store() }),
         ),
-    ]))
+        ("meta-webhook", door(meta)),
+        (
+            "google-webhook",
+            door(google_webhook::GoogleWebhook { store: store() }),
+        ),
+    ];
+    Ok(doors.map(|(name, door)| (name.to_owned(), door)).into())
 }
 
 /// The gateway of `make dev` on `listener`: every route of the template, `/_local/email`
@@ -120,13 +83,7 @@ pub fn serve_all(
     let base = format!("http://{}", listener.local_addr()?);
     let graph_leads = graph::GraphLeads::default();
     graph_leads.register(graph::sample_lead())?;
-    let mut handlers = handlers(store);
-    handlers.extend(webhook_handlers(
-        store,
-        config,
-        meta_secret,
-        &graph::base(&base),
-    )?);
+    let handlers = doors(store, config, meta_secret, &graph::base(&base))?;
     let routes = template::Template::load()?.http_routes();
     let extra = email::router(email).merge(graph::router(graph_leads));
     Ok(gateway::serve_with(listener, routes, handlers, extra))

@@ -37,7 +37,7 @@ pub async fn workspace(store: &Store, name: &str) -> Result<Seeded, SeedError> {
         email_slug: format!("ws-{}", id.to_lowercase()),
         id,
         name: name.to_owned(),
-        created_at: shared::pipeline::now(),
+        created_at: store.clock().stamp(),
         settings: Default::default(),
     };
     if !store.create_workspace(&workspace).await? {
@@ -68,6 +68,7 @@ pub async fn active_connector(
         &seeded.workspace.id,
         provider,
         &format!("Demo {provider} connector"),
+        &store.clock().stamp(),
     );
     connector.status = ConnectorStatus::Active;
     configure(&mut connector);
@@ -122,7 +123,7 @@ async fn sample_key(
         workspace_id: workspace_id.to_owned(),
         scopes: vec![scope],
         prefix: plain.chars().take(12).collect(),
-        created_at: shared::pipeline::now(),
+        created_at: store.clock().stamp(),
         revoked_at: None,
     };
     if !store
@@ -142,7 +143,7 @@ pub async fn demo(store: &Store) -> Result<Seeded, SeedError> {
         id,
         name: "Demo Workspace".to_owned(),
         email_slug: "demo".to_owned(),
-        created_at: shared::pipeline::now(),
+        created_at: store.clock().stamp(),
         settings: shared::domain::WorkspaceSettings {
             notification_address: Some("sales@example.com".to_owned()),
             acknowledge_leads: true,

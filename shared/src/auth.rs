@@ -48,7 +48,7 @@ pub async fn issue_named_key(
             workspace_id: workspace_id.to_owned(),
             scopes: scopes.clone(),
             prefix: plain.chars().take(KEY_PREFIX.len() + 4).collect(),
-            created_at: crate::pipeline::now(),
+            created_at: store.clock().stamp(),
             revoked_at: None,
         };
         if store

@@ -37,3 +37,30 @@ pub fn s3(config: &SdkConfig) -> aws_sdk_s3::Client {
 pub fn env(name: &str) -> Result<String, String> {
     std::env::var(name).map_err(|_| format!("environment variable {name} is not set"))
 }
+
+/// What a function starts from: the SDK configuration and its environment.
+#[derive(Debug, Clone)]
+pub struct Aws {
+    pub config: SdkConfig,
+}
+
+impl Aws {
+    /// The configuration from the environment (region, credentials, endpoint).
+    pub async fn load() -> Self {
+        Self {
+            config: sdk_config().await,
+        }
+    }
+
+    pub fn secrets(&self) -> aws_sdk_secretsmanager::Client {
+        secrets(&self.config)
+    }
+
+    /// The lead table named by `LEADS_TABLE`.
+    pub fn store(&self) -> Result<crate::store::Store, String> {
+        Ok(crate::store::Store::new(
+            dynamodb(&self.config),
+            env("LEADS_TABLE")?,
+        ))
+    }
+}

@@ -50,7 +50,7 @@ pub async fn begin(
     key: &IdempotencyKey,
     body: &[u8],
 ) -> Result<IdempotencyBegin, StoreError> {
-    let now = chrono::Utc::now().timestamp();
+    let now = store.clock().epoch();
     store
         .idempotency_begin(
             workspace_id,

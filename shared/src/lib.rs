@@ -5,8 +5,10 @@
 //! connector's defaults, assigns, de-duplicates and stores it through [`store`].
 
 pub mod admin;
+pub mod api;
 pub mod auth;
 pub mod aws;
+pub mod clock;
 pub mod domain;
 pub mod email;
 pub mod followup;

@@ -73,11 +73,6 @@ pub async fn hit(store: &Store, rule: &Rule, now: u64) -> Result<Verdict, StoreE
     })
 }
 
-/// The current time in epoch seconds.
-pub fn now() -> u64 {
-    u64::try_from(chrono::Utc::now().timestamp()).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

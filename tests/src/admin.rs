@@ -16,8 +16,8 @@ fn routes() -> &'static [Route] {
 }
 
 impl TestApp {
-    pub fn admin_deps(&self) -> admin_api::Deps {
-        admin_api::Deps {
+    pub fn admin_deps(&self) -> admin_api::AdminApi {
+        admin_api::AdminApi {
             store: self.store.clone(),
             inbound_email_domain: Some(INBOUND_DOMAIN.to_owned()),
         }
@@ -83,14 +83,14 @@ impl TestApp {
         request: lambda_http::Request,
     ) -> lambda_http::Response<lambda_http::Body> {
         match binary {
-            "admin-api" => admin_api::handle(&self.admin_deps(), request).await,
+            "admin-api" => shared::http::answer(&self.admin_deps(), request).await,
             "review-actions" => {
-                let deps = review_actions::Deps {
+                let deps = review_actions::ReviewActions {
                     store: self.store.clone(),
                 };
-                review_actions::handle(&deps, request).await
+                shared::http::answer(&deps, request).await
             }
-            "api-intake" => api_intake::handle(&self.api_deps(), request).await,
+            "api-intake" => shared::http::answer(&self.api_deps(), request).await,
             other => panic!("no handler for {other} in the tests"),
         }
     }
@@ -124,9 +124,10 @@ impl TestApp {
             new_id, ApiKey, Connector, ImportStatus, Lead, PhoneE164, Provider, Scope,
         };
         let ws = self.workspace_id();
-        let mut form = Connector::new(ws, Provider::WebsiteForm, "Sample website form");
+        let now = self.store.clock().stamp();
+        let mut form = Connector::new(ws, Provider::WebsiteForm, "Sample website form", &now);
         form.id = samples::FORM_CONNECTOR.into();
-        let mut doomed = Connector::new(ws, Provider::GoogleAds, "Old Google form");
+        let mut doomed = Connector::new(ws, Provider::GoogleAds, "Old Google form", &now);
         doomed.id = samples::DOOMED_CONNECTOR.into();
         for connector in [&form, &doomed] {
             assert!(self.store.create_connector(connector).await.unwrap());
@@ -138,7 +139,8 @@ impl TestApp {
             raw,
             ..Default::default()
         };
-        let mut import = shared::pipeline::record(&api, ImportStatus::Imported, &delivery);
+        let mut import = shared::pipeline::record(self.store.clock(), &api, &delivery);
+        import.status = ImportStatus::Imported;
         import.id = samples::IMPORT.into();
         import.lead_id = Some(samples::LEAD.into());
         let lead = Lead {
@@ -180,7 +182,7 @@ impl TestApp {
             workspace_id: ws.to_owned(),
             scopes: vec![Scope::LeadsWrite],
             prefix: "lc_live_Samp".into(),
-            created_at: shared::pipeline::now(),
+            created_at: now,
             revoked_at: None,
         };
         let hash = shared::auth::key_hash(&shared::domain::random_token("lc_live_"));
@@ -218,9 +220,17 @@ impl TestApp {
             raw: crate::email::DOUBTFUL,
             ..Default::default()
         };
-        shared::pipeline::hold_for_review(&self.store, connector, candidate, doubt, &delivery)
-            .await
-            .expect("held for review")
+        let held =
+            shared::pipeline::hold_for_review(&self.store, connector, candidate, doubt, &delivery)
+                .await
+                .expect("held for review");
+        match held {
+            shared::pipeline::Outcome::Held {
+                import_id,
+                review_id,
+            } => (import_id, review_id),
+            other => panic!("not held: {other:?}"),
+        }
     }
 
     /// The two pending reviews the files in `events/review-actions/` decide.
@@ -239,8 +249,8 @@ impl TestApp {
                 raw: crate::email::DOUBTFUL,
                 ..Default::default()
             };
-            let mut entry =
-                shared::pipeline::record(&connector, ImportStatus::ReviewRequired, &delivery);
+            let mut entry = shared::pipeline::record(self.store.clock(), &connector, &delivery);
+            entry.status = ImportStatus::ReviewRequired;
             entry.review_id = Some(id.to_owned());
             let review = ReviewItem {
                 id: id.to_owned(),

@@ -112,8 +112,8 @@ impl TestApp {
             .expect("a form id")
     }
 
-    pub fn form_deps(&self) -> form_intake::Deps {
-        form_intake::Deps {
+    pub fn form_deps(&self) -> form_intake::FormIntake {
+        form_intake::FormIntake {
             store: self.store.clone(),
         }
     }
@@ -132,14 +132,14 @@ impl TestApp {
             ..Default::default()
         };
         let event = call.request().expect("a valid event");
-        TestResponse::from_lambda(form_intake::handle(&self.form_deps(), event).await)
+        TestResponse::from_lambda(shared::http::answer(&self.form_deps(), event).await)
     }
 }
 
 /// Fills `rule`'s counters for this window and the next, so that the next hit is over
 /// the limit whenever it lands.
 pub async fn exhaust(store: &shared::store::Store, rule: &Rule) {
-    let now = throttle::now();
+    let now = u64::try_from(store.clock().epoch()).expect("after 1970");
     let next = Window::at(now, rule.window_seconds).ends_at;
     for at in [now, next] {
         for _ in 0..rule.limit {

@@ -169,8 +169,8 @@ impl TestApp {
             .expect("a connector key")
     }
 
-    pub fn api_deps(&self) -> api_intake::Deps {
-        api_intake::Deps {
+    pub fn api_deps(&self) -> api_intake::ApiIntake {
+        api_intake::ApiIntake {
             store: self.store.clone(),
         }
     }
@@ -178,7 +178,7 @@ impl TestApp {
     /// `POST /api/v1/leads` with `headers` and `body` as they are.
     pub async fn post_raw(&self, headers: &[(&str, &str)], body: &[u8]) -> TestResponse {
         let request = Self::lead_request(headers, body);
-        TestResponse::from_lambda(api_intake::handle(&self.api_deps(), request).await)
+        TestResponse::from_lambda(shared::http::answer(&self.api_deps(), request).await)
     }
 
     /// The request API Gateway would hand `api-intake` for this post.

@@ -30,7 +30,7 @@ pub struct MetaApp {
     pub app: TestApp,
     pub page_id: String,
     pub connector: Connector,
-    pub deps: meta_webhook::Deps,
+    pub deps: meta_webhook::MetaWebhook,
 }
 
 impl MetaApp {
@@ -89,7 +89,7 @@ impl MetaApp {
         }
         .request()
         .expect("a valid event");
-        TestResponse::from_lambda(meta_webhook::handle(&self.deps, request).await)
+        TestResponse::from_lambda(shared::http::answer(&self.deps, request).await)
     }
 
     /// `POST /webhooks/meta` signed with the app secret, as Meta sends it.
@@ -111,13 +111,13 @@ impl MetaApp {
         }
         .request()
         .expect("a valid event");
-        TestResponse::from_lambda(meta_webhook::handle(&self.deps, request).await)
+        TestResponse::from_lambda(shared::http::answer(&self.deps, request).await)
     }
 }
 
 /// The Meta door's deps for `app`, with secret `secret_name` and the Graph API at `graph_base`.
-pub fn meta_deps(app: &TestApp, secret_name: &str, graph_base: &str) -> meta_webhook::Deps {
-    meta_webhook::Deps {
+pub fn meta_deps(app: &TestApp, secret_name: &str, graph_base: &str) -> meta_webhook::MetaWebhook {
+    meta_webhook::MetaWebhook {
         store: app.store.clone(),
         secrets: Secret::new(shared::aws::secrets(&app.config), secret_name),
         graph: GraphClient::new(graph_base, DEFAULT_VERSION).expect("graph client"),
@@ -172,7 +172,7 @@ pub fn graph_lead(leadgen_id: &str) -> Value {
 pub struct GoogleApp {
     pub app: TestApp,
     pub connector: Connector,
-    pub deps: google_webhook::Deps,
+    pub deps: google_webhook::GoogleWebhook,
 }
 
 impl GoogleApp {
@@ -182,7 +182,7 @@ impl GoogleApp {
             seed::active_connector(&app.store, &mut app.seeded, Provider::GoogleAds, configure)
                 .await
                 .expect("google connector");
-        let deps = google_webhook::Deps {
+        let deps = google_webhook::GoogleWebhook {
             store: app.store.clone(),
         };
         Self {
@@ -214,7 +214,7 @@ impl GoogleApp {
         }
         .request()
         .expect("a valid event");
-        TestResponse::from_lambda(google_webhook::handle(&self.deps, request).await)
+        TestResponse::from_lambda(shared::http::answer(&self.deps, request).await)
     }
 
     pub async fn post(&self, body: &Value) -> TestResponse {

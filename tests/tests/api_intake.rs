@@ -66,7 +66,7 @@ async fn twenty_concurrent_deliveries_of_one_external_id_create_one_lead() {
     for _ in 0..20 {
         let deps = app.api_deps();
         let request = TestApp::lead_request(&headers, body.as_bytes());
-        deliveries.spawn(async move { api_intake::handle(&deps, request).await });
+        deliveries.spawn(async move { shared::http::answer(&deps, request).await });
     }
     let responses: Vec<_> = deliveries
         .join_all()
@@ -352,7 +352,7 @@ async fn revoke(store: &Store, key: &str) {
         .update_expression("SET revoked_at = :now")
         .expression_attribute_values(
             ":now",
-            aws_sdk_dynamodb::types::AttributeValue::S(shared::pipeline::now()),
+            aws_sdk_dynamodb::types::AttributeValue::S(store.clock().stamp()),
         )
         .send()
         .await
@@ -476,7 +476,7 @@ async fn an_invalid_idempotency_key_is_400() {
 #[tokio::test]
 async fn a_missing_table_answers_503_migration_required() {
     let app = TestApp::spawn().await;
-    let deps = api_intake::Deps {
+    let deps = api_intake::ApiIntake {
         store: Store::new(app.store.client().clone(), "lead-connectors-not-migrated"),
     };
     let request = local::gateway::HttpCall {
@@ -493,7 +493,7 @@ async fn a_missing_table_answers_503_migration_required() {
     .request()
     .unwrap();
 
-    let response = e2e::TestResponse::from_lambda(api_intake::handle(&deps, request).await);
+    let response = e2e::TestResponse::from_lambda(shared::http::answer(&deps, request).await);
 
     assert_eq!(response.status, 503);
     assert_eq!(response.json()["type"], "/problems/migration-required");

@@ -36,7 +36,7 @@ async fn every_api_intake_event_gets_the_status_its_name_promises() {
     let deps = app.api_deps();
 
     check_events("api-intake", 4, |request| {
-        api_intake::handle(&deps, request)
+        shared::http::answer(&deps, request)
     })
     .await;
 }
@@ -77,7 +77,7 @@ async fn every_meta_webhook_event_gets_the_status_its_name_promises() {
     let deps = e2e::webhooks::meta_deps(&app, &secret, &graph_base);
 
     check_events("meta-webhook", 3, |request| {
-        meta_webhook::handle(&deps, request)
+        shared::http::answer(&deps, request)
     })
     .await;
 
@@ -91,12 +91,12 @@ async fn every_meta_webhook_event_gets_the_status_its_name_promises() {
 #[tokio::test]
 async fn every_google_webhook_event_gets_the_status_its_name_promises() {
     let app = TestApp::demo().await;
-    let deps = google_webhook::Deps {
+    let deps = google_webhook::GoogleWebhook {
         store: app.store.clone(),
     };
 
     check_events("google-webhook", 3, |request| {
-        google_webhook::handle(&deps, request)
+        shared::http::answer(&deps, request)
     })
     .await;
 
@@ -201,7 +201,7 @@ async fn every_form_intake_event_gets_the_status_its_name_promises() {
             .unwrap_or_else(|e| panic!("{} is not an HTTP API event: {e}", name(&path)));
 
         let response =
-            TestResponse::from_lambda(form_intake::handle(&app.form_deps(), request).await);
+            TestResponse::from_lambda(shared::http::answer(&app.form_deps(), request).await);
 
         assert_eq!(
             response.status,

@@ -221,7 +221,7 @@ impl Throttling {
     /// Posts a lead to the API door of `app`, whose store is reached through this proxy.
     async fn post_lead(&self, app: &TestApp, external_id: &str) -> e2e::TestResponse {
         let config = local::moto::sdk_config(&self.endpoint).await;
-        let deps = api_intake::Deps {
+        let deps = api_intake::ApiIntake {
             store: Store::new(shared::aws::dynamodb(&config), &app.resources().table),
         };
         let mut body = lead_body(external_id);
@@ -229,7 +229,7 @@ impl Throttling {
         let headers = app.auth_headers();
         let headers: Vec<_> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let request = TestApp::lead_request(&headers, body.to_string().as_bytes());
-        e2e::TestResponse::from_lambda(api_intake::handle(&deps, request).await)
+        e2e::TestResponse::from_lambda(shared::http::answer(&deps, request).await)
     }
 }
 

@@ -247,8 +247,7 @@ async fn a_google_lead_posted_over_http_is_created_through_the_gateway() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (app, config) = (&google.app, &google.app.config);
-    let handlers =
-        local::webhook_handlers(&app.store, config, "unused", "http://127.0.0.1:9").unwrap();
+    let handlers = local::doors(&app.store, config, "unused", "http://127.0.0.1:9").unwrap();
     let routes = local::template::Template::load().unwrap().http_routes();
     tokio::spawn(local::gateway::serve(listener, routes, handlers));
 

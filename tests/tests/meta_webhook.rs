@@ -190,7 +190,7 @@ async fn a_base64_encoded_body_is_verified_over_its_decoded_bytes() {
     event["isBase64Encoded"] = true.into();
     let request = lambda_http::request::from_str(&event.to_string()).unwrap();
 
-    let response = e2e::TestResponse::from_lambda(meta_webhook::handle(&meta.deps, request).await);
+    let response = e2e::TestResponse::from_lambda(shared::http::answer(&meta.deps, request).await);
 
     assert_eq!(response.status, 200, "{}", response.text);
     assert_eq!(meta.app.leads().await.len(), 1);
@@ -465,7 +465,7 @@ async fn a_lead_registered_with_the_gateways_stand_in_is_imported_over_http() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let secret = format!("meta-webhook-{}", meta.app.workspace_id());
-    let handlers = local::webhook_handlers(
+    let handlers = local::doors(
         &meta.app.store,
         &meta.app.config,
         &secret,

@@ -219,7 +219,7 @@ async fn concurrent_approvals_create_exactly_one_lead() {
 async fn futures_join(app: &TestApp, path: &str, n: usize) -> Vec<TestResponse> {
     let mut calls = tokio::task::JoinSet::new();
     for _ in 0..n {
-        let deps = review_actions::Deps {
+        let deps = review_actions::ReviewActions {
             store: app.store.clone(),
         };
         let key = app.seeded.admin_key.clone();
@@ -236,7 +236,7 @@ async fn futures_join(app: &TestApp, path: &str, n: usize) -> Vec<TestResponse> 
             }
             .request()
             .unwrap();
-            TestResponse::from_lambda(review_actions::handle(&deps, request).await)
+            TestResponse::from_lambda(shared::http::answer(&deps, request).await)
         });
     }
     calls.join_all().await

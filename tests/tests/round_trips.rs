@@ -48,14 +48,14 @@ async fn an_imported_lead_costs_a_few_reads_and_one_transaction() {
         aws_sdk_dynamodb::Client::from_conf(counted),
         app.store.table(),
     );
-    let deps = api_intake::Deps { store };
+    let deps = api_intake::ApiIntake { store };
     let mut body = lead_body("counted-1");
     body["connector_key"] = app.connector_key().into();
     let headers = app.auth_headers();
     let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let request = TestApp::lead_request(&headers, body.to_string().as_bytes());
 
-    let response = api_intake::handle(&deps, request).await;
+    let response = shared::http::answer(&deps, request).await;
 
     assert_eq!(response.status(), 201);
     let sent = requests.0.lock().unwrap().clone();

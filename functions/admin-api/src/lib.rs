@@ -4,35 +4,29 @@
 //! scopes every read and write.
 
 use lambda_http::{Body, Request, Response};
-use shared::admin::http::{
-    admin_key, created, json_body, no_content, ok, page, path_param, route_key,
-};
 use shared::admin::{self, AdminContext};
-use shared::http::{self, ApiError};
+use shared::domain::Scope;
+use shared::http::{self, created, json_body, no_content, ok, page, path_param, route_key};
+use shared::http::{ApiError, Door};
 use shared::store::Store;
 
-/// What the handler needs, built once per cold start.
+/// The door and what it needs, built once per cold start.
 #[derive(Debug, Clone)]
-pub struct Deps {
+pub struct AdminApi {
     pub store: Store,
     /// The domain of inbound mailboxes, shown in email-forward connectors' setup.
     pub inbound_email_domain: Option<String>,
 }
 
-pub async fn handle(deps: &Deps, request: Request) -> Response<Body> {
-    match serve(deps, &request).await {
-        Ok(response) => response,
-        Err(err) => err.into_response(),
+impl Door for AdminApi {
+    async fn answer(&self, request: &Request) -> Result<Response<Body>, ApiError> {
+        let key = http::authenticate(&self.store, request, Scope::Admin).await?;
+        let domain = self.inbound_email_domain.as_deref();
+        route(AdminContext::of(&self.store, &key, domain), request).await
     }
 }
 
-async fn serve(deps: &Deps, request: &Request) -> Result<Response<Body>, ApiError> {
-    let key = admin_key(&deps.store, request).await?;
-    let ctx = AdminContext {
-        store: &deps.store,
-        workspace_id: &key.workspace_id,
-        inbound_email_domain: deps.inbound_email_domain.as_deref(),
-    };
+async fn route(ctx: AdminContext<'_>, request: &Request) -> Result<Response<Body>, ApiError> {
     let id = || path_param(request, "id");
     let zip = || path_param(request, "zip");
     let query = |name| http::query_param(request, name);

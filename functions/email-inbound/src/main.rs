@@ -4,15 +4,15 @@ use shared::aws;
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     shared::telemetry::init();
-    let config = aws::sdk_config().await;
+    let aws = aws::Aws::load().await;
     let max_attempts = match std::env::var("EMAIL_MAX_ATTEMPTS") {
         Ok(value) => value.parse()?,
         Err(_) => shared::inbound::DEFAULT_MAX_ATTEMPTS,
     };
     let deps = email_inbound::Deps {
-        store: shared::store::Store::new(aws::dynamodb(&config), aws::env("LEADS_TABLE")?),
-        s3: aws::s3(&config),
-        sqs: aws::sqs(&config),
+        store: aws.store()?,
+        s3: aws::s3(&aws.config),
+        sqs: aws::sqs(&aws.config),
         bucket: aws::env("INBOUND_BUCKET")?,
         retry_queue_url: aws::env("EMAIL_RETRY_QUEUE_URL")?,
         max_attempts,

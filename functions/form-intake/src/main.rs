@@ -1,16 +1,9 @@
-use lambda_http::{run, service_fn, Error};
-
 #[tokio::main]
-async fn main() -> Result<(), Error> {
-    shared::telemetry::init();
-    let config = shared::aws::sdk_config().await;
-    let table = shared::aws::env("LEADS_TABLE")?;
-    let deps = form_intake::Deps {
-        store: shared::store::Store::new(shared::aws::dynamodb(&config), table),
-    };
-    run(service_fn(|request| {
-        let deps = &deps;
-        async move { Ok::<_, Error>(form_intake::handle(deps, request).await) }
-    }))
+async fn main() -> Result<(), lambda_http::Error> {
+    shared::http::run(|aws| {
+        Ok::<_, String>(form_intake::FormIntake {
+            store: aws.store()?,
+        })
+    })
     .await
 }

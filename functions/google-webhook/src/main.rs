@@ -1,16 +1,9 @@
-use lambda_http::{run, service_fn, Error};
-
 #[tokio::main]
-async fn main() -> Result<(), Error> {
-    shared::telemetry::init();
-    let config = shared::aws::sdk_config().await;
-    let table = shared::aws::env("LEADS_TABLE")?;
-    let deps = google_webhook::Deps {
-        store: shared::store::Store::new(shared::aws::dynamodb(&config), table),
-    };
-    run(service_fn(|request| {
-        let deps = &deps;
-        async move { Ok::<_, Error>(google_webhook::handle(deps, request).await) }
-    }))
+async fn main() -> Result<(), lambda_http::Error> {
+    shared::http::run(|aws| {
+        Ok::<_, String>(google_webhook::GoogleWebhook {
+            store: aws.store()?,
+        })
+    })
     .await
 }

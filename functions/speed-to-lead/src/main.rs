@@ -5,12 +5,11 @@ use shared::followup::{FollowUps, Mailer};
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     shared::telemetry::init();
-    let config = shared::aws::sdk_config().await;
-    let table = shared::aws::env("LEADS_TABLE")?;
+    let aws = shared::aws::Aws::load().await;
     let deps = speed_to_lead::Deps {
         followups: FollowUps {
-            store: shared::store::Store::new(shared::aws::dynamodb(&config), table),
-            mailer: Mailer::new(shared::aws::ses(&config)),
+            store: aws.store()?,
+            mailer: Mailer::new(shared::aws::ses(&aws.config)),
             default_sender: shared::aws::env("FOLLOWUP_SENDER")?,
         },
     };

@@ -96,7 +96,7 @@ pub async fn list_api_keys(
 
 /// Revokes a key: the next request with it is refused. Revoking twice is harmless.
 pub async fn revoke_api_key(ctx: &AdminContext<'_>, key_id: &str) -> Result<(), AdminError> {
-    let at = crate::pipeline::now();
+    let at = ctx.store.clock().stamp();
     match ctx
         .store
         .revoke_api_key(ctx.workspace_id, key_id, &at)

@@ -4,7 +4,7 @@
 use super::input::Fields;
 use super::profile::{self, STATUSES};
 use super::{AdminError, ConnectorView, Listing, PageRequest};
-use crate::domain::{Connector, ConnectorStatus, Provider, ProviderSettings};
+use crate::domain::{ApiKey, Connector, ConnectorStatus, Provider, ProviderSettings};
 use crate::store::keys::RouteKind;
 use crate::store::{ConnectorRecord, Counters, Saved, Store};
 use serde_json::Value;
@@ -16,6 +16,17 @@ pub struct AdminContext<'a> {
     pub workspace_id: &'a str,
     /// The domain of the inbound mailboxes (`INBOUND_EMAIL_DOMAIN`), when configured.
     pub inbound_email_domain: Option<&'a str>,
+}
+
+impl<'a> AdminContext<'a> {
+    /// The context of a request made with `key` (its workspace only).
+    pub fn of(store: &'a Store, key: &'a ApiKey, inbound_email_domain: Option<&'a str>) -> Self {
+        Self {
+            store,
+            workspace_id: &key.workspace_id,
+            inbound_email_domain,
+        }
+    }
 }
 
 impl AdminContext<'_> {
@@ -109,7 +120,7 @@ pub async fn create_connector(
         }
         return Err(AdminError::invalid(fields.errors));
     };
-    let mut connector = Connector::new(ctx.workspace_id, provider, "");
+    let mut connector = Connector::new(ctx.workspace_id, provider, "", &ctx.store.clock().stamp());
     connector.status = profile::transition(
         &mut fields,
         ConnectorStatus::Draft,
@@ -204,7 +215,7 @@ pub async fn update_connector(
     profile::edit(&mut fields, &mut after);
     profile::check_activation(&mut fields, &after);
     fields.finish()?;
-    after.updated_at = crate::pipeline::now();
+    after.updated_at = ctx.store.clock().stamp();
 
     let saved = ctx.store.save_connector(&record, &after).await?;
     ctx.saved(saved, after, record.counters, record.revision)
@@ -231,7 +242,7 @@ pub async fn regenerate_key(
             ))
         }
     }
-    after.updated_at = crate::pipeline::now();
+    after.updated_at = ctx.store.clock().stamp();
     let saved = ctx.store.save_connector(&record, &after).await?;
     ctx.saved(saved, after, record.counters, record.revision)
         .await

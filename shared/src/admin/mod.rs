@@ -5,7 +5,6 @@
 
 mod api_keys;
 mod connectors;
-pub mod http;
 mod input;
 mod profile;
 mod records;
@@ -26,7 +25,6 @@ pub use test_import::{test_import, TestImport, Would};
 pub use views::{ConnectorView, Setup, Stats};
 
 use crate::domain::FieldError;
-use crate::http::ApiError;
 use crate::store::{BadCursor, Page, StoreError};
 use serde::Serialize;
 
@@ -64,18 +62,6 @@ impl AdminError {
 impl From<BadCursor> for AdminError {
     fn from(err: BadCursor) -> Self {
         AdminError::BadRequest(err.to_string())
-    }
-}
-
-impl From<AdminError> for ApiError {
-    fn from(err: AdminError) -> Self {
-        match err {
-            AdminError::NotFound(_) => ApiError::NotFound(err.to_string()),
-            AdminError::Conflict(detail) => ApiError::Conflict(detail),
-            AdminError::Invalid { detail, errors } => ApiError::validation(detail, errors),
-            AdminError::BadRequest(detail) => ApiError::BadRequest(detail),
-            AdminError::Store(err) => err.into(),
-        }
     }
 }
 

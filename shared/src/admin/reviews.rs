@@ -6,7 +6,7 @@ use super::input::Fields;
 use super::{AdminContext, AdminError, Listing, PageRequest};
 use crate::domain::{ImportStatus, LeadCandidate, Provider, ReviewItem, ReviewStatus};
 use crate::mapping::Field;
-use crate::pipeline::{self, Delivery, IntakeError, Outcome, Receipt};
+use crate::pipeline::{self, Delivery, Outcome, Receipt};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -115,7 +115,7 @@ async fn decide(
     item: &ReviewItem,
     decision: ReviewStatus,
 ) -> Result<ReviewItem, AdminError> {
-    let now = pipeline::now();
+    let now = ctx.store.clock().stamp();
     match ctx
         .store
         .decide_review(ctx.workspace_id, &item.id, decision, &now)
@@ -165,32 +165,27 @@ pub async fn approve_review(
         origin: Default::default(),
     };
     let outcome = match pipeline::import(ctx.store, &connector, candidate, &delivery).await {
+        Ok(Outcome::Inactive { .. }) => {
+            ctx.store.reopen_review(ctx.workspace_id, &item.id).await?;
+            return Err(AdminError::Conflict(
+                "the review's connector was paused meanwhile: activate it to approve".to_owned(),
+            ));
+        }
         Ok(outcome) => outcome,
         Err(err) => {
             // Nothing was created: the decision is given back so it can be taken again.
             ctx.store.reopen_review(ctx.workspace_id, &item.id).await?;
-            return Err(match err {
-                IntakeError::Store(err) => err.into(),
-                IntakeError::Inactive { .. } => AdminError::Conflict(
-                    "the review's connector was paused meanwhile: activate it to approve"
-                        .to_owned(),
-                ),
-            });
+            return Err(err.into());
         }
     };
-    let (status, receipt, reason) = match outcome {
-        Outcome::Imported(receipt) => (ImportStatus::Imported, Some(receipt), "approved in review"),
-        Outcome::Replayed(receipt) => (
-            ImportStatus::Replayed,
-            Some(receipt),
-            "approved in review: the external id was seen before, the earlier lead stands",
-        ),
-        Outcome::Failed { .. } => (
-            ImportStatus::Failed,
-            None,
-            "approved in review, then failed validation",
-        ),
+    let reason = match &outcome {
+        Outcome::Imported(_) => "approved in review",
+        Outcome::Replayed(_) => {
+            "approved in review: the external id was seen before, the earlier lead stands"
+        }
+        _ => "approved in review, then failed validation",
     };
+    let (status, receipt) = (outcome.status(), outcome.receipt().cloned());
     let lead_id = receipt.as_ref().map(|r| r.lead_id.as_str());
     if let Some(lead_id) = lead_id {
         ctx.store

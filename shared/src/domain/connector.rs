@@ -218,9 +218,8 @@ pub fn random_token(prefix: &str) -> String {
 }
 
 impl Connector {
-    /// A new draft connector with what its provider needs generated.
-    pub fn new(workspace_id: &str, provider: Provider, display_name: &str) -> Self {
-        let now = crate::pipeline::now();
+    /// A new draft connector with what its provider needs generated, created `now`.
+    pub fn new(workspace_id: &str, provider: Provider, display_name: &str, now: &str) -> Self {
         Self {
             id: super::new_id(),
             workspace_id: workspace_id.to_owned(),
@@ -235,8 +234,8 @@ impl Connector {
             review_threshold: None,
             field_aliases: BTreeMap::new(),
             settings: ProviderSettings::generate(provider),
-            created_at: now.clone(),
-            updated_at: now,
+            created_at: now.to_owned(),
+            updated_at: now.to_owned(),
         }
     }
 }

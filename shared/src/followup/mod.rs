@@ -43,30 +43,26 @@ struct Context {
 /// What a follow-up came to, or the transient failure to retry.
 type Attempt = Result<FollowUp, FollowUpError>;
 
-fn entry(kind: FollowUpKind, status: FollowUpStatus, to: Option<&str>) -> FollowUp {
-    FollowUp {
-        kind,
-        status,
-        to: to.map(str::to_owned),
-        subject: None,
-        reason: None,
-        message_id: None,
-        at: crate::pipeline::now(),
-    }
-}
-
-fn skipped(kind: FollowUpKind, to: Option<&str>, reason: impl Into<String>) -> FollowUp {
-    FollowUp {
-        reason: Some(reason.into()),
-        ..entry(kind, FollowUpStatus::Skipped, to)
-    }
-}
-
-fn epoch_seconds() -> i64 {
-    chrono::Utc::now().timestamp()
-}
-
 impl FollowUps {
+    fn entry(&self, kind: FollowUpKind, status: FollowUpStatus, to: Option<&str>) -> FollowUp {
+        FollowUp {
+            kind,
+            status,
+            to: to.map(str::to_owned),
+            subject: None,
+            reason: None,
+            message_id: None,
+            at: self.store.clock().stamp(),
+        }
+    }
+
+    fn skipped(&self, kind: FollowUpKind, to: Option<&str>, reason: impl Into<String>) -> FollowUp {
+        FollowUp {
+            reason: Some(reason.into()),
+            ..self.entry(kind, FollowUpStatus::Skipped, to)
+        }
+    }
+
     /// Acts on one stream record (its event name and new image). A record that asks for
     /// nothing, or cannot be read, is done with; `Err` means "deliver it again".
     pub async fn process(
@@ -125,7 +121,7 @@ impl FollowUps {
         let (ws, lead_id) = (&lead.workspace_id, &lead.id);
         match self
             .store
-            .claim_followup(ws, lead_id, kind, &crate::pipeline::now())
+            .claim_followup(ws, lead_id, kind, &self.store.clock().stamp())
             .await?
         {
             Claim::Claimed => {}
@@ -169,7 +165,7 @@ impl FollowUps {
 
     /// Sends `message`: a sent or permanently failed entry, or the transient error.
     async fn deliver(&self, kind: FollowUpKind, to: &str, message: &compose::Message) -> Attempt {
-        let mut outcome = entry(kind, FollowUpStatus::Sent, Some(to));
+        let mut outcome = self.entry(kind, FollowUpStatus::Sent, Some(to));
         outcome.subject = Some(message.subject.clone());
         match self.mailer.send(message).await {
             Ok(message_id) => outcome.message_id = Some(message_id),
@@ -190,14 +186,10 @@ impl FollowUps {
             .as_deref()
             .or(settings.notification_address.as_deref())
         else {
-            return Ok(skipped(
-                kind,
-                None,
-                "no assigned rep and no notification address",
-            ));
+            return Ok(self.skipped(kind, None, "no assigned rep and no notification address"));
         };
         let Ok(to) = Email::parse(to) else {
-            let mut failed = entry(kind, FollowUpStatus::Failed, None);
+            let mut failed = self.entry(kind, FollowUpStatus::Failed, None);
             failed.reason = Some(format!(
                 "'{}' is not a valid email address",
                 compose::header_safe(to)
@@ -211,14 +203,14 @@ impl FollowUps {
     async fn acknowledge(&self, lead: &Lead, context: &Context) -> Attempt {
         let kind = FollowUpKind::Acknowledgement;
         let Some(email) = &lead.customer_email else {
-            return Ok(skipped(kind, None, "the lead has no email address"));
+            return Ok(self.skipped(kind, None, "the lead has no email address"));
         };
         let mut contacts = vec![("email", email.as_ref())];
         if let Some(phone) = &lead.customer_phone {
             contacts.push(("phone", phone.as_ref()));
         }
         let minutes = context.settings.safety_lock_minutes;
-        let now = epoch_seconds();
+        let now = self.store.clock().epoch();
         let until = now + i64::from(minutes) * 60;
         let (ws, owner) = (&lead.workspace_id, &lead.id);
         if minutes > 0
@@ -228,7 +220,7 @@ impl FollowUps {
                 .await?
         {
             let reason = format!("safety lock: this email or phone got an acknowledgement in the last {minutes} minutes");
-            return Ok(skipped(kind, Some(email.as_ref()), reason));
+            return Ok(self.skipped(kind, Some(email.as_ref()), reason));
         }
         let message =
             compose::acknowledgement(lead, &context.sender, &context.settings, email.as_ref());
@@ -265,7 +257,7 @@ impl FollowUps {
             return Ok(());
         }
         let window_seconds = DIGEST_WINDOW_MINUTES * 60;
-        let now = epoch_seconds();
+        let now = self.store.clock().epoch();
         let window = now / window_seconds;
         if !self
             .store

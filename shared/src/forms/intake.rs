@@ -3,11 +3,12 @@
 
 use super::decode::{self, DecodeError, Encoding};
 use super::{cors, redirect, rules, BODY_LIMIT};
-use crate::domain::{new_id, Connector, FieldError, ImportRecord, ImportStatus, RequestOrigin};
-use crate::http::ApiError;
+use crate::domain::{new_id, Connector, ConnectorStatus, FieldError, ImportRecord, ImportStatus};
+use crate::domain::{Provider, RequestOrigin};
 use crate::mapping;
-use crate::pipeline::{self, Delivery, IntakeError, Outcome, Receipt};
-use crate::store::Store;
+use crate::pipeline::{self, inactive_reason, Delivery, Outcome, Receipt};
+use crate::store::keys::RouteKind;
+use crate::store::{Store, StoreError};
 use crate::throttle::{self, Rule, Verdict};
 use url::Url;
 
@@ -21,20 +22,75 @@ pub struct Submission<'a> {
     pub client: RequestOrigin,
 }
 
-/// A submission answered as a success: a new lead, a replay, or a honeypot hit
-/// (which must look exactly like a new lead).
+/// A submission the pipeline settled (a honeypot hit is settled as a decoy that looks
+/// exactly like a new lead), and where a browser is sent next.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Accepted {
-    pub receipt: Receipt,
-    pub created: bool,
+pub struct Submitted {
+    pub outcome: Outcome,
     pub redirect: Option<Url>,
 }
 
-/// A refused submission: the problem, and where a browser is sent with it.
+/// Why a submission makes no lead.
+#[derive(Debug, thiserror::Error)]
+pub enum FormRefusal {
+    #[error("there is no form with this id")]
+    UnknownForm,
+    #[error("the body is larger than {limit} bytes")]
+    TooLarge { limit: usize },
+    #[error("origin {0} is not allowed to post to this form")]
+    Origin(String),
+    #[error("{}", inactive_reason(*.0))]
+    Inactive(ConnectorStatus),
+    #[error(transparent)]
+    Undecodable(DecodeError),
+    #[error(
+        "too many submissions from {}; retry after {retry_after} s",
+        subject(scope)
+    )]
+    Throttled {
+        retry_after: u64,
+        scope: &'static str,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn subject(scope: &str) -> &'static str {
+    match scope {
+        rules::IP_SCOPE => "this IP address",
+        rules::EMAIL_SCOPE => "this email address",
+        _ => "this phone number",
+    }
+}
+
+/// A refused submission: why, its import-log entry, and where a browser is sent.
 #[derive(Debug)]
 pub struct Refused {
-    pub error: ApiError,
+    pub refusal: FormRefusal,
+    pub import_id: Option<String>,
     pub redirect: Option<Url>,
+}
+
+impl From<FormRefusal> for Refused {
+    fn from(refusal: FormRefusal) -> Self {
+        Refused {
+            refusal,
+            import_id: None,
+            redirect: None,
+        }
+    }
+}
+
+/// The website-form connector a public form id routes to.
+pub async fn connector(store: &Store, form_id: &str) -> Result<Connector, FormRefusal> {
+    if form_id.is_empty() {
+        return Err(FormRefusal::UnknownForm);
+    }
+    store
+        .connector_by_route(RouteKind::FormId, form_id)
+        .await?
+        .filter(|connector| connector.provider == Provider::WebsiteForm)
+        .ok_or(FormRefusal::UnknownForm)
 }
 
 struct Attempt<'a> {
@@ -45,82 +101,60 @@ struct Attempt<'a> {
 }
 
 impl Attempt<'_> {
-    fn record(&self, status: ImportStatus) -> ImportRecord {
-        pipeline::record(self.connector, status, &self.delivery)
+    fn record(&self) -> ImportRecord {
+        pipeline::record(self.store.clock(), self.connector, &self.delivery)
     }
 
-    /// Logs the refusal as `failed` with `reason` (and the field errors the problem
-    /// carries), then answers `error`.
-    async fn refuse(&self, error: ApiError, reason: String) -> Refused {
-        let errors = match &error {
-            ApiError::Validation { errors, .. } => errors.clone(),
+    /// Logs the refusal as `failed` with its reason (and field errors), then answers it.
+    async fn refuse(&self, refusal: FormRefusal) -> Refused {
+        let errors = match &refusal {
+            FormRefusal::Undecodable(DecodeError::TooLong(field)) => {
+                vec![FieldError::new(field, refusal.to_string())]
+            }
             _ => Vec::new(),
         };
-        let record = self.record(ImportStatus::Failed);
-        let logged = pipeline::log_failure(self.store, record, reason, errors).await;
-        let error = match (logged, error) {
-            (Err(err), _) => err.into(),
-            (Ok(import_id), ApiError::Validation { detail, errors, .. }) => ApiError::Validation {
-                detail,
-                errors,
-                import_id: Some(import_id),
-            },
-            (Ok(_), error) => error,
+        let reason = match &refusal {
+            FormRefusal::Throttled { scope, .. } => format!("throttled: {refusal} ({scope})"),
+            _ => refusal.to_string(),
         };
-        self.answer(error)
+        match pipeline::fail(self.store, self.record(), reason, errors).await {
+            Ok(outcome) => Refused {
+                import_id: Some(outcome.import_id().to_owned()),
+                ..self.answer(refusal)
+            },
+            Err(err) => self.answer(err.into()),
+        }
     }
 
-    /// Answers `error` without logging (already logged, or the log is unreachable).
-    fn answer(&self, error: ApiError) -> Refused {
+    /// Answers `refusal` without logging (already logged, or the log is unreachable).
+    fn answer(&self, refusal: FormRefusal) -> Refused {
         Refused {
-            error,
+            refusal,
+            import_id: None,
             redirect: self.redirect.clone(),
         }
     }
 
     /// Counts one hit on each rule; the longest wait when any is over its limit.
-    async fn throttled(&self, rules: &[Rule]) -> Result<Option<(u64, &'static str)>, Refused> {
-        let now = throttle::now();
-        let mut limited = None;
+    async fn throttled(&self, rules: &[Rule]) -> Result<Option<FormRefusal>, StoreError> {
+        let now = u64::try_from(self.store.clock().epoch()).unwrap_or_default();
+        let mut limited: Option<(u64, &'static str)> = None;
         for rule in rules {
-            match throttle::hit(self.store, rule, now).await {
-                Ok(Verdict::Allowed) => {}
-                Ok(Verdict::Limited { retry_after }) => {
-                    let longest = limited.is_none_or(|(wait, _)| retry_after > wait);
-                    if longest {
-                        limited = Some((retry_after, rule.scope));
-                    }
+            if let Verdict::Limited { retry_after } = throttle::hit(self.store, rule, now).await? {
+                if limited.is_none_or(|(wait, _)| retry_after > wait) {
+                    limited = Some((retry_after, rule.scope));
                 }
-                Err(err) => return Err(self.answer(err.into())),
             }
         }
-        Ok(limited)
+        Ok(limited.map(|(retry_after, scope)| FormRefusal::Throttled { retry_after, scope }))
     }
 
-    async fn refuse_throttled(&self, retry_after: u64, scope: &str) -> Refused {
-        let subject = match scope {
-            rules::IP_SCOPE => "this IP address",
-            rules::EMAIL_SCOPE => "this email address",
-            _ => "this phone number",
-        };
-        let reason = format!(
-            "throttled: too many submissions from {subject} ({scope}); retry after {retry_after} s"
-        );
-        self.refuse(ApiError::TooManyRequests { retry_after }, reason)
-            .await
-    }
-}
-
-fn decode_error(err: DecodeError) -> ApiError {
-    match err {
-        DecodeError::UnsupportedType(_) => ApiError::UnsupportedMediaType(err.to_string()),
-        DecodeError::NotUtf8 | DecodeError::Json(_) | DecodeError::NotAnObject => {
-            ApiError::BadRequest(err.to_string())
-        }
-        DecodeError::TooManyFields => ApiError::validation(err.to_string(), Vec::new()),
-        DecodeError::TooLong(ref field) => {
-            let errors = vec![FieldError::new(field, err.to_string())];
-            ApiError::validation(err.to_string(), errors)
+    /// Refuses (and logs) a submission over one of `rules`.
+    async fn check(&self, rules: &[Rule]) -> Result<(), Refused> {
+        match self.throttled(rules).await {
+            Ok(None) => Ok(()),
+            Ok(Some(refusal)) => Err(self.refuse(refusal).await),
+            Err(err) => Err(self.answer(err.into())),
         }
     }
 }
@@ -131,7 +165,7 @@ pub async fn submit(
     store: &Store,
     connector: &Connector,
     submission: Submission<'_>,
-) -> Result<Accepted, Refused> {
+) -> Result<Submitted, Refused> {
     let settings = &connector.settings;
     let logged = &submission.body[..submission.body.len().min(ImportRecord::PAYLOAD_CAP)];
     let raw = String::from_utf8_lossy(logged);
@@ -150,33 +184,22 @@ pub async fn submit(
     };
 
     if submission.body.len() > BODY_LIMIT {
-        let error = ApiError::PayloadTooLarge { limit: BODY_LIMIT };
-        let reason = error.to_string();
-        return Err(attempt.refuse(error, reason).await);
+        let refusal = FormRefusal::TooLarge { limit: BODY_LIMIT };
+        return Err(attempt.refuse(refusal).await);
     }
     if let cors::Cors::Refused(origin) = cors::check(&settings.allowed_origins, submission.origin) {
-        let reason = format!("origin {origin} is not allowed to post to this form");
-        return Err(attempt
-            .refuse(ApiError::Forbidden(reason.clone()), reason)
-            .await);
+        return Err(attempt.refuse(FormRefusal::Origin(origin)).await);
     }
     if !connector.is_active() {
-        let reason = format!(
-            "this form's connector is {}: only an active connector takes submissions",
-            connector.status.key()
-        );
         return Err(attempt
-            .refuse(ApiError::Forbidden(reason.clone()), reason)
+            .refuse(FormRefusal::Inactive(connector.status))
             .await);
     }
     let decoded = Encoding::of(submission.content_type, submission.body)
         .and_then(|encoding| decode::decode(encoding, submission.body));
     let mut payload = match decoded {
         Ok(payload) => payload,
-        Err(err) => {
-            let reason = err.to_string();
-            return Err(attempt.refuse(decode_error(err), reason).await);
-        }
+        Err(err) => return Err(attempt.refuse(FormRefusal::Undecodable(err)).await),
     };
 
     let honeypot = payload.take(settings.honeypot_field());
@@ -193,42 +216,22 @@ pub async fn submit(
         .iter()
         .map(|ip| rules::ip(connector, ip))
         .collect();
-    if let Some((retry_after, scope)) = attempt.throttled(&ip_rules).await? {
-        return Err(attempt.refuse_throttled(retry_after, scope).await);
-    }
+    attempt.check(&ip_rules).await?;
 
     let candidate = mapping::map(&payload, &connector.field_aliases);
     if honeypot.is_some() {
         return ignore_honeypot(&attempt, candidate.external_id).await;
     }
-
-    let contact_rules = rules::contacts(connector, &candidate);
-    if let Some((retry_after, scope)) = attempt.throttled(&contact_rules).await? {
-        return Err(attempt.refuse_throttled(retry_after, scope).await);
-    }
+    attempt
+        .check(&rules::contacts(connector, &candidate))
+        .await?;
 
     match pipeline::import(store, connector, candidate, &attempt.delivery).await {
-        Ok(Outcome::Imported(receipt)) => Ok(Accepted {
-            receipt,
-            created: true,
+        Ok(outcome) => Ok(Submitted {
+            outcome,
             redirect: attempt.redirect,
         }),
-        Ok(Outcome::Replayed(receipt)) => Ok(Accepted {
-            receipt,
-            created: false,
-            redirect: attempt.redirect,
-        }),
-        Ok(Outcome::Failed { import_id, errors }) => Err(attempt.answer(ApiError::Validation {
-            detail: pipeline::summary(&errors),
-            errors,
-            import_id: Some(import_id),
-        })),
-        Err(IntakeError::Inactive { status, .. }) => {
-            Err(attempt.answer(ApiError::Forbidden(format!(
-                "this form's connector is {status}: only an active connector takes submissions"
-            ))))
-        }
-        Err(IntakeError::Store(err)) => Err(attempt.answer(err.into())),
+        Err(err) => Err(attempt.answer(err.into())),
     }
 }
 
@@ -237,24 +240,24 @@ pub async fn submit(
 async fn ignore_honeypot(
     attempt: &Attempt<'_>,
     external_id: Option<String>,
-) -> Result<Accepted, Refused> {
+) -> Result<Submitted, Refused> {
     let connector = attempt.connector;
-    let mut record = attempt.record(ImportStatus::Ignored);
-    record.reason = Some("honeypot".to_owned());
+    let mut record = attempt.record();
     record.external_id = external_id;
-    if let Err(err) = attempt.store.log_import(&record).await {
-        return Err(attempt.answer(err.into()));
-    }
-    Ok(Accepted {
-        receipt: Receipt {
-            status: ImportStatus::Imported,
-            lead_id: new_id(),
-            client_id: new_id(),
-            import_id: record.id,
-            assigned_rep: connector.assigned_rep.clone(),
-            source: connector.source(),
-        },
-        created: true,
+    let outcome = match pipeline::ignore(attempt.store, record, "honeypot").await {
+        Ok(outcome) => outcome,
+        Err(err) => return Err(attempt.answer(err.into())),
+    };
+    let decoy = Receipt {
+        status: ImportStatus::Imported,
+        lead_id: new_id(),
+        client_id: new_id(),
+        import_id: outcome.import_id().to_owned(),
+        assigned_rep: connector.assigned_rep.clone(),
+        source: connector.source(),
+    };
+    Ok(Submitted {
+        outcome: Outcome::Imported(decoy),
         redirect: attempt.redirect.clone(),
     })
 }

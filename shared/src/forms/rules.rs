@@ -61,7 +61,12 @@ mod tests {
 
     #[test]
     fn contacts_are_counted_normalised_and_hashed() {
-        let connector = Connector::new("ws", Provider::WebsiteForm, "Form");
+        let connector = Connector::new(
+            "ws",
+            Provider::WebsiteForm,
+            "Form",
+            "2026-11-29T10:00:00.000Z",
+        );
         let candidate = LeadCandidate {
             customer_email: Some(" Pat@Example.com ".into()),
             customer_phone: Some("(717) 555-0123".into()),
@@ -80,7 +85,12 @@ mod tests {
 
     #[test]
     fn invalid_contacts_are_not_counted() {
-        let connector = Connector::new("ws", Provider::WebsiteForm, "Form");
+        let connector = Connector::new(
+            "ws",
+            Provider::WebsiteForm,
+            "Form",
+            "2026-11-29T10:00:00.000Z",
+        );
         let candidate = LeadCandidate {
             customer_email: Some("nope".into()),
             ..Default::default()

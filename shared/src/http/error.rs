@@ -1,4 +1,3 @@
-use crate::auth::AuthError;
 use crate::domain::FieldError;
 use crate::store::StoreError;
 use lambda_http::{Body, Response};
@@ -132,8 +131,12 @@ impl ApiError {
         } else {
             tracing::info!(status, error = %self, "request refused");
         }
-        let problem = self.problem();
-        let mut response = super::json(status, &problem);
+        self.response()
+    }
+
+    /// The problem+json response, without logging it.
+    pub fn response(&self) -> Response<Body> {
+        let mut response = super::response::json(self.status(), &self.problem());
         response.headers_mut().insert(
             http::header::CONTENT_TYPE,
             http::HeaderValue::from_static("application/problem+json"),
@@ -141,7 +144,7 @@ impl ApiError {
         if let ApiError::TooManyRequests { retry_after } = self {
             response
                 .headers_mut()
-                .insert(http::header::RETRY_AFTER, retry_after.into());
+                .insert(http::header::RETRY_AFTER, (*retry_after).into());
         }
         response
     }
@@ -157,29 +160,4 @@ pub fn chain(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
-}
-
-impl From<StoreError> for ApiError {
-    fn from(err: StoreError) -> Self {
-        match err {
-            StoreError::MigrationRequired { .. } => ApiError::MigrationRequired(err),
-            StoreError::Unavailable(_) => ApiError::Unavailable(Box::new(err)),
-            other => ApiError::Unexpected(Box::new(other)),
-        }
-    }
-}
-
-impl From<AuthError> for ApiError {
-    fn from(err: AuthError) -> Self {
-        match err {
-            AuthError::Missing => ApiError::Unauthorized(
-                "send an API key as `Authorization: Bearer <key>`".to_owned(),
-            ),
-            AuthError::Invalid => ApiError::Unauthorized("the API key is not valid".to_owned()),
-            AuthError::Forbidden(scope) => {
-                ApiError::Forbidden(format!("the API key lacks the `{scope}` scope"))
-            }
-            AuthError::Store(err) => err.into(),
-        }
-    }
 }

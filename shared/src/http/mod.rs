@@ -1,47 +1,37 @@
-//! HTTP for the API Gateway doors: problem+json errors (RFC 9457), JSON responses,
-//! and the request details every door reads.
+//! The HTTP edge, and the only one: API Gateway requests read, every use case's
+//! outcome and refusal turned into an answer (problem+json per RFC 9457 for errors),
+//! and the [`Door`] every HTTP function runs as.
 
+mod answer;
+mod door;
 mod error;
+mod refusals;
 mod request;
+mod response;
 
+pub use answer::{acknowledge, api, api_stored, form, lead, preflight, respond};
+pub use door::{answer, run, serve, Door};
 pub use error::{chain, ApiError, Problem};
-pub use http::HeaderValue;
-pub use request::{body_bytes, header, origin, query_param, require_json, BODY_LIMIT};
+pub use request::{
+    body_bytes, header, json_body, origin, page, path_param, query_param, require_json, route_key,
+    BODY_LIMIT,
+};
+pub use response::{
+    created, escape_html, html, json, json_text, no_content, ok, plain_text, see_other, status,
+    with_headers, HeaderValue,
+};
 
-use lambda_http::{Body, Response};
-use serde::Serialize;
+use crate::domain::{ApiKey, Scope};
+use crate::store::Store;
+use lambda_http::Request;
 
-/// A JSON response with `status`.
-pub fn json<T: Serialize>(status: u16, value: &T) -> Response<Body> {
-    let body = serde_json::to_string(value).unwrap_or_else(|_| "{}".to_owned());
-    json_text(status, body)
-}
-
-/// A JSON response whose body is already serialised (a stored idempotent response).
-pub fn json_text(status: u16, body: String) -> Response<Body> {
-    let mut response = Response::new(Body::Text(body));
-    *response.status_mut() =
-        http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-    response.headers_mut().insert(
-        http::header::CONTENT_TYPE,
-        http::HeaderValue::from_static("application/json"),
-    );
-    response
-}
-
-/// Text for an HTML page or mail body: the five characters that mean something in
-/// HTML as entities.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
-    }
-    out
+/// The request's API key, which must hold `scope`: its workspace is the only one the
+/// request may read or change.
+pub async fn authenticate(
+    store: &Store,
+    request: &Request,
+    scope: Scope,
+) -> Result<ApiKey, ApiError> {
+    let header = header(request, "authorization");
+    Ok(crate::auth::authenticate(store, header, scope).await?)
 }

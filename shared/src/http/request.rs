@@ -1,6 +1,11 @@
+//! What a door reads from an API Gateway (HTTP API, payload 2.0) request.
+
 use super::ApiError;
+use crate::admin::PageRequest;
 use crate::domain::RequestOrigin;
+use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt};
+use serde_json::Value;
 
 /// The largest body the JSON doors take (API Gateway would take up to 10 MB).
 pub const BODY_LIMIT: usize = 256 * 1024;
@@ -17,6 +22,49 @@ pub fn query_param(request: &Request, name: &str) -> Option<String> {
         .query_string_parameters_ref()
         .and_then(|params| params.first(name))
         .map(str::to_owned)
+}
+
+/// The route API Gateway matched, as the template declares it:
+/// `"GET /admin/connectors/{id}"`.
+pub fn route_key(request: &Request) -> Option<&str> {
+    match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(context)) => context.route_key.as_deref(),
+        _ => None,
+    }
+}
+
+/// A path parameter of the matched route (`{id}`, `{zip}`), percent-decoded.
+pub fn path_param(request: &Request, name: &str) -> Result<String, ApiError> {
+    request
+        .path_parameters_ref()
+        .and_then(|params| params.first(name))
+        .map(percent_decode)
+        .filter(|value| !value.is_empty())
+        .ok_or_else(|| ApiError::NotFound(format!("the path has no {name}")))
+}
+
+/// `%20` and friends back to their bytes; anything that is not a valid escape stays.
+fn percent_decode(raw: &str) -> String {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| raw.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(byte) => {
+                out.push(byte);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The body's bytes, refused when over `limit`.
@@ -45,23 +93,51 @@ pub fn require_json(request: &Request) -> Result<(), ApiError> {
                 Ok(())
             } else {
                 Err(ApiError::UnsupportedMediaType(format!(
-                    "send the lead as application/json, not {essence}"
+                    "send the body as application/json, not {essence}"
                 )))
             }
         }
     }
 }
 
+/// The JSON body; `empty` stands in when there is none.
+pub fn json_body(request: &Request, empty: Option<Value>) -> Result<Value, ApiError> {
+    require_json(request)?;
+    let bytes = body_bytes(request, BODY_LIMIT)?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return empty.ok_or_else(|| ApiError::BadRequest("a JSON body is required".to_owned()));
+    }
+    serde_json::from_slice(bytes)
+        .map_err(|err| ApiError::BadRequest(format!("the body is not valid JSON: {err}")))
+}
+
+/// `?limit=&cursor=`.
+pub fn page(request: &Request) -> Result<PageRequest, ApiError> {
+    let limit = query_param(request, "limit");
+    Ok(PageRequest::parse(
+        limit.as_deref(),
+        query_param(request, "cursor"),
+    )?)
+}
+
 /// The caller's IP (as API Gateway saw it) and user agent.
 pub fn origin(request: &Request) -> RequestOrigin {
     let source_ip = match request.request_context_ref() {
-        Some(lambda_http::request::RequestContext::ApiGatewayV2(context)) => {
-            context.http.source_ip.clone()
-        }
+        Some(RequestContext::ApiGatewayV2(context)) => context.http.source_ip.clone(),
         _ => None,
     };
     RequestOrigin {
         source_ip,
         user_agent: header(request, "user-agent").map(|ua| ua.chars().take(512).collect()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn path_parameters_are_percent_decoded() {
+        assert_eq!(super::percent_decode("K1A%200B1"), "K1A 0B1");
+        assert_eq!(super::percent_decode("100%"), "100%");
+        assert_eq!(super::percent_decode("%zz1"), "%zz1");
     }
 }

@@ -8,7 +8,7 @@ pub use retry::{delay_seconds, RetryMessage, DEFAULT_MAX_ATTEMPTS};
 
 use crate::domain::{ImportStatus, Provider, RequestOrigin, Transport, Workspace};
 use crate::email::parse_email;
-use crate::pipeline::{self, Delivery, Doubt, IntakeError, Outcome};
+use crate::pipeline::{self, Acknowledgement, Delivery, Doubt, Outcome};
 use crate::store::{EmailClaim, Store, StoreError};
 use serde::Serialize;
 
@@ -58,6 +58,19 @@ impl EmailOutcome {
         self.reason = Some(reason.into());
         self
     }
+
+    /// What the pipeline's outcome says, with the parser's confidence.
+    fn of(outcome: &Outcome, confidence: Option<f64>) -> Self {
+        let ack = Acknowledgement::from(outcome);
+        Self {
+            status: ack.status.key(),
+            import_id: Some(ack.import_id),
+            lead_id: ack.lead_id,
+            review_id: ack.review_id,
+            confidence,
+            reason: ack.reason,
+        }
+    }
 }
 
 /// Every failure here is worth retrying: the message stays claimable.
@@ -89,7 +102,7 @@ const NEVER_ARRIVED: &str = "message body never arrived";
 impl Inbound {
     /// Handles one delivery once, however often SES or SQS repeats it.
     pub async fn receive(&self, arrival: &Arrival) -> Result<EmailOutcome, InboundError> {
-        let now = chrono::Utc::now().timestamp();
+        let now = self.store.clock().epoch();
         let claim = self
             .store
             .claim_email(&arrival.message_id, arrival.attempt, now, LOCK_SECONDS)
@@ -167,7 +180,7 @@ impl Inbound {
             },
         };
         let confidence = Some(parsed.confidence);
-        if pipeline::needs_review(&connector, parsed.confidence) {
+        let outcome = if pipeline::needs_review(&connector, parsed.confidence) {
             let doubt = Doubt {
                 confidence: parsed.confidence,
                 reasons: parsed.reasons,
@@ -175,40 +188,12 @@ impl Inbound {
                 subject: parsed.subject,
                 preview: parsed.preview,
             };
-            let (import_id, review_id) =
-                pipeline::hold_for_review(&self.store, &connector, candidate, doubt, &delivery)
-                    .await?;
-            return Ok(EmailOutcome {
-                import_id: Some(import_id),
-                review_id: Some(review_id),
-                confidence,
-                ..EmailOutcome::new("review_required")
-            });
-        }
-        let imported = pipeline::import(&self.store, &connector, candidate, &delivery).await;
-        Ok(match imported {
-            Ok(Outcome::Imported(receipt) | Outcome::Replayed(receipt)) => EmailOutcome {
-                status: receipt.status.key(),
-                import_id: Some(receipt.import_id),
-                lead_id: Some(receipt.lead_id),
-                confidence,
-                ..EmailOutcome::new("imported")
-            },
-            Ok(Outcome::Failed { import_id, errors }) => EmailOutcome {
-                import_id: Some(import_id),
-                confidence,
-                ..EmailOutcome::new("failed").because(pipeline::summary(&errors))
-            },
-            // Paused between routing and import: logged by the pipeline, final.
-            Err(IntakeError::Inactive {
-                import_id, status, ..
-            }) => EmailOutcome {
-                import_id: Some(import_id),
-                confidence,
-                ..EmailOutcome::new("failed").because(format!("the connector is {status}"))
-            },
-            Err(IntakeError::Store(err)) => return Err(err.into()),
-        })
+            pipeline::hold_for_review(&self.store, &connector, candidate, doubt, &delivery).await?
+        } else {
+            // A connector paused between routing and import is a settled `Inactive`.
+            pipeline::import(&self.store, &connector, candidate, &delivery).await?
+        };
+        Ok(EmailOutcome::of(&outcome, confidence))
     }
 
     /// The first recipient whose local part is a workspace's email slug.
@@ -287,30 +272,21 @@ impl Inbound {
         reason: &str,
         raw: &str,
     ) -> Result<EmailOutcome, InboundError> {
-        let key = match status {
-            ImportStatus::Ignored => "ignored",
-            _ => "failed",
-        };
         let Some(workspace) = workspace else {
             tracing::warn!(reason, "inbound email for no known workspace slug");
-            return Ok(EmailOutcome::new(key).because(reason));
+            return Ok(EmailOutcome::new(status.key()).because(reason));
         };
         let delivery = Delivery {
             raw,
             origin: RequestOrigin::default(),
         };
-        let mut record = pipeline::attempt(
-            &workspace.id,
-            Some(Provider::EmailForward),
-            status,
-            &delivery,
-        );
-        record.reason = Some(reason.to_owned());
-        self.store.log_import(&record).await?;
-        Ok(EmailOutcome {
-            import_id: Some(record.id),
-            ..EmailOutcome::new(key).because(reason)
-        })
+        let provider = Some(Provider::EmailForward);
+        let record = pipeline::attempt(self.store.clock(), &workspace.id, provider, &delivery);
+        let outcome = match status {
+            ImportStatus::Ignored => pipeline::ignore(&self.store, record, reason).await?,
+            _ => pipeline::fail(&self.store, record, reason, Vec::new()).await?,
+        };
+        Ok(EmailOutcome::of(&outcome, None))
     }
 }
 

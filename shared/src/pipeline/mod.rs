@@ -1,19 +1,21 @@
 //! The one intake path every door shares: validate → apply the connector's defaults →
 //! assign → de-duplicate and store in one transaction → log. Every attempt, whatever
-//! its outcome, ends up in the import log.
+//! its outcome, ends up in the import log, and its [`Outcome`] says which.
 
 mod defaults;
+mod outcome;
 mod review;
 
 pub use defaults::{prepare, Prepared};
+pub use outcome::{inactive_reason, Acknowledgement, Outcome, Receipt};
 pub use review::{hold_for_review, needs_review, Doubt};
 
+use crate::clock::Clock;
 use crate::domain::{
     new_id, Connector, FieldError, ImportRecord, ImportStatus, Lead, LeadCandidate, Provider,
     RequestOrigin,
 };
 use crate::store::{NewLead, Store, StoreError, Stored};
-use serde::Serialize;
 
 /// What a door received, kept in the import log as it arrived.
 #[derive(Debug, Clone, Default)]
@@ -22,46 +24,12 @@ pub struct Delivery<'a> {
     pub origin: RequestOrigin,
 }
 
-/// The answer a door gives for a stored (or recognised) lead.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Receipt {
-    pub status: ImportStatus,
-    pub lead_id: String,
-    pub client_id: String,
-    pub import_id: String,
-    pub assigned_rep: Option<String>,
-    pub source: String,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
-    Imported(Receipt),
-    Replayed(Receipt),
-    /// The candidate cannot become a lead; the attempt is logged with the reasons.
-    Failed {
-        import_id: String,
-        errors: Vec<FieldError>,
-    },
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum IntakeError {
-    #[error("connector {connector_id} is {status}, not active")]
-    Inactive {
-        connector_id: String,
-        status: &'static str,
-        import_id: String,
-    },
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
 /// A new import-log entry for one attempt on `connector`.
-pub fn record(connector: &Connector, status: ImportStatus, delivery: &Delivery) -> ImportRecord {
+pub fn record(clock: &Clock, connector: &Connector, delivery: &Delivery) -> ImportRecord {
     let mut record = attempt(
+        clock,
         &connector.workspace_id,
         Some(connector.provider),
-        status,
         delivery,
     );
     record.connector_id = Some(connector.id.clone());
@@ -69,10 +37,11 @@ pub fn record(connector: &Connector, status: ImportStatus, delivery: &Delivery) 
 }
 
 /// A new import-log entry for an attempt that reached a workspace but no connector.
+/// Its status is `failed` until the attempt settles otherwise.
 pub fn attempt(
+    clock: &Clock,
     workspace_id: &str,
     provider: Option<Provider>,
-    status: ImportStatus,
     delivery: &Delivery,
 ) -> ImportRecord {
     let (payload, payload_truncated) = ImportRecord::capped_payload(delivery.raw);
@@ -81,7 +50,7 @@ pub fn attempt(
         workspace_id: workspace_id.to_owned(),
         connector_id: None,
         provider,
-        status,
+        status: ImportStatus::Failed,
         external_id: None,
         lead_id: None,
         client_id: None,
@@ -91,59 +60,78 @@ pub fn attempt(
         payload,
         payload_truncated,
         origin: delivery.origin.clone(),
-        received_at: now(),
+        received_at: clock.stamp(),
     }
 }
 
-pub fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
-/// Logs a failed attempt with its reason; answers the import id.
-pub async fn log_failure(
+/// Logs an attempt that cannot make a lead, with its reason (and field errors).
+pub async fn fail(
     store: &Store,
-    mut record: ImportRecord,
+    record: ImportRecord,
     reason: impl Into<String>,
     errors: Vec<FieldError>,
-) -> Result<String, StoreError> {
-    record.status = ImportStatus::Failed;
-    record.reason = Some(reason.into());
-    record.errors = errors;
+) -> Result<Outcome, StoreError> {
+    let (record, reason) = settled(record, ImportStatus::Failed, reason.into());
+    let record = ImportRecord { errors, ..record };
     store.log_import(&record).await?;
-    Ok(record.id)
+    Ok(Outcome::Failed {
+        import_id: record.id,
+        reason,
+        errors: record.errors,
+    })
 }
 
-/// Takes one candidate through the whole pipeline on an active connector.
+/// Logs an attempt that makes no lead on purpose (a test lead, a honeypot, another
+/// form's lead), with its reason.
+pub async fn ignore(
+    store: &Store,
+    record: ImportRecord,
+    reason: impl Into<String>,
+) -> Result<Outcome, StoreError> {
+    let (record, reason) = settled(record, ImportStatus::Ignored, reason.into());
+    store.log_import(&record).await?;
+    Ok(Outcome::Ignored {
+        import_id: record.id,
+        reason,
+    })
+}
+
+fn settled(
+    mut record: ImportRecord,
+    status: ImportStatus,
+    reason: String,
+) -> (ImportRecord, String) {
+    record.status = status;
+    record.reason = Some(reason.clone());
+    (record, reason)
+}
+
+/// Takes one candidate through the whole pipeline on `connector`. Only an active
+/// connector creates leads; on any other the attempt is logged as [`Outcome::Inactive`].
 pub async fn import(
     store: &Store,
     connector: &Connector,
     candidate: LeadCandidate,
     delivery: &Delivery<'_>,
-) -> Result<Outcome, IntakeError> {
-    let mut entry = record(connector, ImportStatus::Imported, delivery);
+) -> Result<Outcome, StoreError> {
+    let mut entry = record(store.clock(), connector, delivery);
     entry.external_id = candidate
         .external_id
         .clone()
         .filter(|id| !id.trim().is_empty());
 
     if !connector.is_active() {
-        let status = connector.status.key();
-        let reason = format!("connector is {status}: only an active connector creates leads");
-        let import_id = log_failure(store, entry, reason, Vec::new()).await?;
-        return Err(IntakeError::Inactive {
-            connector_id: connector.id.clone(),
-            status,
-            import_id,
-        });
+        let status = connector.status;
+        let import_id = fail(store, entry, inactive_reason(status), Vec::new())
+            .await?
+            .import_id()
+            .to_owned();
+        return Ok(Outcome::Inactive { import_id, status });
     }
 
     let prepared = match prepare(store, connector, candidate).await? {
         Ok(prepared) => prepared,
-        Err(errors) => {
-            let reason = summary(&errors);
-            let import_id = log_failure(store, entry, reason, errors.clone()).await?;
-            return Ok(Outcome::Failed { import_id, errors });
-        }
+        Err(errors) => return fail(store, entry, summary(&errors), errors).await,
     };
 
     let lead = prepared.into_lead(connector, &entry);
@@ -155,6 +143,7 @@ pub async fn import(
         assigned_rep: lead.assigned_rep.clone(),
         source: lead.source.clone(),
     };
+    entry.status = ImportStatus::Imported;
     entry.lead_id = Some(lead.id.clone());
     let new = NewLead {
         lead: lead.clone(),
@@ -172,7 +161,7 @@ pub async fn import(
             entry.status = ImportStatus::Replayed;
             entry.lead_id = Some(lead_id.clone());
             entry.client_id = Some(client_id.clone());
-            entry.reason = Some("external id seen before: the earlier lead stands".to_owned());
+            entry.reason = Some(outcome::REPLAYED.to_owned());
             store.log_import(&entry).await?;
             Ok(Outcome::Replayed(receipt(
                 ImportStatus::Replayed,

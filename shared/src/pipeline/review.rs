@@ -1,6 +1,6 @@
 //! Holding a doubtful candidate for a person instead of making a bad record.
 
-use super::{record, Delivery};
+use super::{record, Delivery, Outcome};
 use crate::domain::{new_id, Connector, ImportStatus, LeadCandidate, ReviewItem, ReviewStatus};
 use crate::store::{Store, StoreError};
 
@@ -21,17 +21,17 @@ pub fn needs_review(connector: &Connector, confidence: f64) -> bool {
         .is_some_and(|threshold| confidence < threshold)
 }
 
-/// Stores a pending review item and its `review_required` import entry; answers
-/// `(import_id, review_id)`.
+/// Stores a pending review item and its `review_required` import entry: [`Outcome::Held`].
 pub async fn hold_for_review(
     store: &Store,
     connector: &Connector,
     candidate: LeadCandidate,
     doubt: Doubt,
     delivery: &Delivery<'_>,
-) -> Result<(String, String), StoreError> {
-    let mut entry = record(connector, ImportStatus::ReviewRequired, delivery);
+) -> Result<Outcome, StoreError> {
+    let mut entry = record(store.clock(), connector, delivery);
     let review_id = new_id();
+    entry.status = ImportStatus::ReviewRequired;
     entry.external_id = candidate.external_id.clone();
     entry.review_id = Some(review_id.clone());
     entry.reason = Some(format!(
@@ -61,5 +61,8 @@ pub async fn hold_for_review(
         lead_id: None,
     };
     store.hold_for_review(&review, &entry).await?;
-    Ok((entry.id, review_id))
+    Ok(Outcome::Held {
+        import_id: entry.id,
+        review_id,
+    })
 }

@@ -28,6 +28,7 @@ pub use leads::{Created, NewLead, Stored};
 pub use queries::{BadCursor, Page};
 pub use reviews::AlreadyDecided;
 
+use crate::clock::Clock;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 use keys::Key;
@@ -37,11 +38,13 @@ use std::collections::HashMap;
 
 pub type Item = HashMap<String, AttributeValue>;
 
-/// The table and the client that reaches it. Cheap to clone.
+/// The table, the client that reaches it, and the clock its records are stamped by.
+/// Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Store {
     client: Client,
     table: String,
+    clock: Clock,
 }
 
 impl Store {
@@ -49,7 +52,18 @@ impl Store {
         Self {
             client,
             table: table.into(),
+            clock: Clock::system(),
         }
+    }
+
+    /// The same store reading `clock` for the time (tests set it).
+    pub fn with_clock(self, clock: Clock) -> Self {
+        Self { clock, ..self }
+    }
+
+    /// The time every use case stamps, locks and expires by.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     pub fn table(&self) -> &str {

@@ -5,9 +5,9 @@ mod lead;
 
 pub use lead::{Column, GoogleLead};
 
-use super::{log_without_lead, other_form, settle, Acknowledgement, WebhookError};
-use crate::domain::{ImportStatus, Provider, RequestOrigin};
-use crate::pipeline::{self, Delivery};
+use super::{other_form, WebhookError};
+use crate::domain::{Provider, RequestOrigin};
+use crate::pipeline::{self, Delivery, Outcome};
 use crate::store::keys::RouteKind;
 use crate::store::Store;
 use serde::Deserialize;
@@ -23,7 +23,7 @@ pub async fn receive(
     connector_id: &str,
     body: &[u8],
     origin: RequestOrigin,
-) -> Result<Acknowledgement, WebhookError> {
+) -> Result<Outcome, WebhookError> {
     let not_a_lead = |err: serde_json::Error| {
         WebhookError::BadRequest(format!(
             "the body is not a Google Ads lead form payload (line {}, column {})",
@@ -55,28 +55,23 @@ pub async fn receive(
         raw: &logged,
         origin,
     };
-    let mut entry = pipeline::record(&connector, ImportStatus::Failed, &delivery);
+    let mut entry = pipeline::record(store.clock(), &connector, &delivery);
     entry.external_id = lead
         .lead_id
         .as_ref()
         .filter(|id| id.is_meaningful())
         .map(ToString::to_string);
     if lead.is_test.0 {
-        let reason = TEST_LEAD_REASON.to_owned();
-        return Ok(log_without_lead(store, entry, ImportStatus::Ignored, reason).await?);
+        return Ok(pipeline::ignore(store, entry, TEST_LEAD_REASON).await?);
     }
     if let Some(reason) = other_form(&connector, lead.form_id.as_ref()) {
-        return Ok(log_without_lead(store, entry, ImportStatus::Ignored, reason).await?);
+        return Ok(pipeline::ignore(store, entry, reason).await?);
     }
     let candidate = match lead.candidate(&connector.field_aliases) {
         Ok(candidate) => candidate,
-        Err(err) => {
-            let reason = err.to_string();
-            return Ok(log_without_lead(store, entry, ImportStatus::Failed, reason).await?);
-        }
+        Err(err) => return Ok(pipeline::fail(store, entry, err.to_string(), Vec::new()).await?),
     };
-    let result = pipeline::import(store, &connector, candidate, &delivery).await;
-    Ok(settle(result)?)
+    Ok(pipeline::import(store, &connector, candidate, &delivery).await?)
 }
 
 /// The body for the import log, without the connector's key.

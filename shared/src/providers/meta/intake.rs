@@ -9,8 +9,8 @@ use crate::domain::{
     Connector, ImportRecord, ImportStatus, LeadCandidate, Provider, RequestOrigin,
 };
 use crate::http::chain;
-use crate::pipeline::{self, Delivery};
-use crate::providers::{log_without_lead, other_form, settle, Acknowledgement, Id, WebhookError};
+use crate::pipeline::{self, Delivery, Outcome};
+use crate::providers::{other_form, Id, WebhookError};
 use crate::store::keys::RouteKind;
 use crate::store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
@@ -29,7 +29,7 @@ pub struct DeliveryReport {
 }
 
 enum Handled {
-    Logged(Acknowledgement),
+    Logged(Outcome),
     Unrouted,
 }
 
@@ -89,7 +89,7 @@ pub async fn receive(
         report.changes += 1;
         match door.change(&change, raw).await {
             Ok(Handled::Unrouted) => report.unrouted += 1,
-            Ok(Handled::Logged(ack)) => match ack.status {
+            Ok(Handled::Logged(outcome)) => match outcome.status() {
                 ImportStatus::Imported => report.imported += 1,
                 ImportStatus::Replayed => report.replayed += 1,
                 ImportStatus::Ignored => report.ignored += 1,
@@ -154,36 +154,35 @@ impl Door<'_> {
         raw: &serde_json::Value,
         page_id: &str,
         leadgen_id: Option<&str>,
-    ) -> Result<Acknowledgement, Unfinished> {
+    ) -> Result<Outcome, Unfinished> {
         let logged = json!({ "change": raw }).to_string();
         let delivery = Delivery {
             raw: &logged,
             origin: self.origin.clone(),
         };
-        let mut entry = pipeline::record(connector, ImportStatus::Failed, &delivery);
+        let mut entry = pipeline::record(self.store.clock(), connector, &delivery);
         entry.external_id = leadgen_id.map(str::to_owned);
 
         if let Some(reason) = other_form(connector, change.form_id.as_ref()) {
-            return self.give_up(entry, ImportStatus::Ignored, reason).await;
+            return self.ignore(entry, reason).await;
         }
         let Some(leadgen_id) = leadgen_id else {
-            let reason = "the leadgen change carries no leadgen_id".to_owned();
-            return self.give_up(entry, ImportStatus::Failed, reason).await;
+            let reason = "the leadgen change carries no leadgen_id";
+            return self.fail(entry, reason).await;
         };
         if !connector.is_active() {
             let candidate = LeadCandidate {
                 external_id: Some(leadgen_id.to_owned()),
                 ..Default::default()
             };
-            let result = pipeline::import(self.store, connector, candidate, &delivery).await;
-            return settle(result).map_err(Unfinished::Store);
+            return self.import(connector, candidate, &delivery).await;
         }
         let Some(access_token) = self.secrets.page_token(page_id) else {
             let reason = format!(
                 "no page access token for page {page_id}: add it under page_tokens in the Meta \
                  webhook secret (reconnect the page), then resend the lead from Meta's Leads Center"
             );
-            return self.give_up(entry, ImportStatus::Failed, reason).await;
+            return self.fail(entry, reason).await;
         };
         let access = PageAccess {
             access_token,
@@ -202,7 +201,7 @@ impl Door<'_> {
             }
             Err(err) => {
                 let reason = format!("could not fetch the lead from Meta: {}", err.reason());
-                return self.give_up(entry, ImportStatus::Failed, reason).await;
+                return self.fail(entry, reason).await;
             }
         };
 
@@ -211,33 +210,44 @@ impl Door<'_> {
             raw: &logged,
             origin: self.origin.clone(),
         };
-        let mut entry = pipeline::record(connector, ImportStatus::Failed, &delivery);
+        let mut entry = pipeline::record(self.store.clock(), connector, &delivery);
         entry.external_id = Some(leadgen_id.to_owned());
         if change.form_id.is_none() {
             if let Some(reason) = other_form(connector, fetched.lead.form_id.as_ref()) {
-                return self.give_up(entry, ImportStatus::Ignored, reason).await;
+                return self.ignore(entry, reason).await;
             }
         }
         let aliases = &connector.field_aliases;
         let candidate = match preset::candidate(&fetched.lead, change, leadgen_id, aliases) {
             Ok(candidate) => candidate,
-            Err(err) => {
-                return self
-                    .give_up(entry, ImportStatus::Failed, err.to_string())
-                    .await
-            }
+            Err(err) => return self.fail(entry, err.to_string()).await,
         };
-        let result = pipeline::import(self.store, connector, candidate, &delivery).await;
-        settle(result).map_err(Unfinished::Store)
+        self.import(connector, candidate, &delivery).await
     }
 
-    async fn give_up(
+    async fn import(
+        &self,
+        connector: &Connector,
+        candidate: LeadCandidate,
+        delivery: &Delivery<'_>,
+    ) -> Result<Outcome, Unfinished> {
+        pipeline::import(self.store, connector, candidate, delivery)
+            .await
+            .map_err(Unfinished::Store)
+    }
+
+    async fn fail(
         &self,
         entry: ImportRecord,
-        status: ImportStatus,
-        reason: String,
-    ) -> Result<Acknowledgement, Unfinished> {
-        log_without_lead(self.store, entry, status, reason)
+        reason: impl Into<String>,
+    ) -> Result<Outcome, Unfinished> {
+        pipeline::fail(self.store, entry, reason, Vec::new())
+            .await
+            .map_err(Unfinished::Store)
+    }
+
+    async fn ignore(&self, entry: ImportRecord, reason: String) -> Result<Outcome, Unfinished> {
+        pipeline::ignore(self.store, entry, reason)
             .await
             .map_err(Unfinished::Store)
     }

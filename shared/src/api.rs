@@ -1,0 +1,167 @@
+//! The trusted API door's use case (`POST /api/v1/leads`: Zapier, Make, middleware,
+//! CRMs): a JSON lead for the workspace of the caller's key, on the API connector its
+//! `connector_key` names, once per `Idempotency-Key` and once per `external_id`.
+
+use crate::domain::{ApiKey, Connector, Provider, RequestOrigin};
+use crate::idempotency::{self, IdempotencyKey};
+use crate::mapping::{self, Payload};
+use crate::pipeline::{self, Delivery, Outcome};
+use crate::store::keys::RouteKind;
+use crate::store::{IdempotencyBegin, Store, StoreError, StoredResponse};
+
+/// One post, as the door read it.
+#[derive(Debug, Clone)]
+pub struct ApiDelivery<'a> {
+    pub idempotency_key: Option<&'a str>,
+    pub body: &'a [u8],
+    pub origin: RequestOrigin,
+}
+
+/// What a post led to.
+#[derive(Debug)]
+pub enum ApiAnswer {
+    /// This post was taken through the pipeline (or refused) now.
+    Settled(Result<Outcome, ApiRefusal>),
+    /// The same `Idempotency-Key` and body were answered before: that answer again.
+    Replayed(StoredResponse),
+}
+
+/// Why a post makes no lead. Those after the key check are in the import log too.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiRefusal {
+    #[error("{0}")]
+    BadIdempotencyKey(String),
+    #[error("a request with this Idempotency-Key is still being processed; retry shortly")]
+    InProgress,
+    #[error("this Idempotency-Key was already used with a different body")]
+    KeyReused,
+    #[error("{reason}")]
+    Malformed { reason: String, import_id: String },
+    #[error("{problem}")]
+    Connector {
+        problem: ConnectorProblem,
+        import_id: String,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Why the `connector_key` of a post names no connector this door may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ConnectorProblem {
+    #[error("connector_key is required")]
+    Missing,
+    #[error("no connector of this workspace has this connector_key")]
+    Unknown,
+    #[error("connector_key belongs to a {0} connector; this endpoint takes API connectors")]
+    NotApi(Provider),
+}
+
+impl ApiRefusal {
+    /// The import-log entry of a refusal that was logged.
+    pub fn import_id(&self) -> Option<&str> {
+        match self {
+            ApiRefusal::Malformed { import_id, .. } | ApiRefusal::Connector { import_id, .. } => {
+                Some(import_id)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// How the door answers a settled post, so that a replay answers exactly the same.
+pub type Render = fn(&Result<Outcome, ApiRefusal>) -> StoredResponse;
+
+/// Takes one post of `key`'s workspace through the pipeline. With an `Idempotency-Key`
+/// the first answer is kept (as `render` shapes it) and given again to the same key
+/// and body; a failure a retry could fix frees the key instead.
+pub async fn receive(
+    store: &Store,
+    key: &ApiKey,
+    delivery: ApiDelivery<'_>,
+    render: Render,
+) -> ApiAnswer {
+    let idempotency_key = match delivery.idempotency_key.map(IdempotencyKey::parse) {
+        None => return ApiAnswer::Settled(intake(store, key, &delivery).await),
+        Some(Err(message)) => {
+            return ApiAnswer::Settled(Err(ApiRefusal::BadIdempotencyKey(message)))
+        }
+        Some(Ok(idempotency_key)) => idempotency_key,
+    };
+    let workspace_id = &key.workspace_id;
+    let begun = idempotency::begin(store, workspace_id, &idempotency_key, delivery.body).await;
+    match begun {
+        Ok(IdempotencyBegin::Started) => {}
+        Ok(IdempotencyBegin::Replay(stored)) => return ApiAnswer::Replayed(stored),
+        Ok(IdempotencyBegin::InProgress) => return ApiAnswer::Settled(Err(ApiRefusal::InProgress)),
+        Ok(IdempotencyBegin::Mismatch) => return ApiAnswer::Settled(Err(ApiRefusal::KeyReused)),
+        Err(err) => return ApiAnswer::Settled(Err(err.into())),
+    }
+    let settled = intake(store, key, &delivery).await;
+    let finished = idempotency::finish(store, workspace_id, &idempotency_key, render(&settled));
+    if let Err(err) = finished.await {
+        tracing::warn!(error = %err, "idempotency record not settled; it expires on its own");
+    }
+    ApiAnswer::Settled(settled)
+}
+
+/// The body through the shared pipeline; every refusal is logged.
+async fn intake(
+    store: &Store,
+    key: &ApiKey,
+    delivery: &ApiDelivery<'_>,
+) -> Result<Outcome, ApiRefusal> {
+    let raw = String::from_utf8_lossy(delivery.body);
+    let logged = Delivery {
+        raw: &raw,
+        origin: delivery.origin.clone(),
+    };
+    let workspace_id = &key.workspace_id;
+    let refuse = |reason: String| async {
+        let entry = pipeline::attempt(store.clock(), workspace_id, Some(Provider::Api), &logged);
+        let outcome = pipeline::fail(store, entry, reason, Vec::new()).await?;
+        Ok::<String, StoreError>(outcome.import_id().to_owned())
+    };
+
+    let payload = serde_json::from_slice::<serde_json::Value>(delivery.body)
+        .map_err(|err| format!("the body is not valid JSON: {err}"))
+        .and_then(|json| Payload::from_json(&json).map_err(|err| err.to_string()));
+    let mut payload = match payload {
+        Ok(payload) => payload,
+        Err(reason) => {
+            let import_id = refuse(reason.clone()).await?;
+            return Err(ApiRefusal::Malformed { reason, import_id });
+        }
+    };
+    let connector = match connector(store, workspace_id, payload.take("connector_key")).await? {
+        Ok(connector) => connector,
+        Err(problem) => {
+            let import_id = refuse(problem.to_string()).await?;
+            return Err(ApiRefusal::Connector { problem, import_id });
+        }
+    };
+    let candidate = mapping::map(&payload, &connector.field_aliases);
+    Ok(pipeline::import(store, &connector, candidate, &logged).await?)
+}
+
+/// The workspace's API connector named by `connector_key`.
+async fn connector(
+    store: &Store,
+    workspace_id: &str,
+    connector_key: Option<String>,
+) -> Result<Result<Connector, ConnectorProblem>, StoreError> {
+    let Some(connector_key) = connector_key else {
+        return Ok(Err(ConnectorProblem::Missing));
+    };
+    let connector = store
+        .connector_by_route(RouteKind::ConnectorKey, &connector_key)
+        .await?
+        .filter(|connector| connector.workspace_id == workspace_id);
+    Ok(match connector {
+        None => Err(ConnectorProblem::Unknown),
+        Some(connector) if connector.provider != Provider::Api => {
+            Err(ConnectorProblem::NotApi(connector.provider))
+        }
+        Some(connector) => Ok(connector),
+    })
+}
