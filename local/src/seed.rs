@@ -1,7 +1,7 @@
 //! Demo and test data: a workspace with its keys and one active connector per door.
 
 use serde::Serialize;
-use shared::domain::{new_id, Connector, ConnectorStatus, Provider, Scope, Workspace};
+use shared::domain::{new_id, Connector, ConnectorStatus, Provider, Scope, Workspace, WorkspaceId};
 use shared::store::{Store, StoreError};
 
 /// A seeded workspace and the secrets a caller needs, shown here once.
@@ -32,7 +32,7 @@ pub enum SeedError {
 /// A new workspace named `name` with an email slug derived from its id, a
 /// `leads:write` key and an `admin` key.
 pub async fn workspace(store: &Store, name: &str) -> Result<Seeded, SeedError> {
-    let id = new_id();
+    let id = WorkspaceId::new();
     let workspace = Workspace {
         email_slug: format!("ws-{}", id.to_lowercase()),
         id,
@@ -114,7 +114,7 @@ pub fn sample_meta_secret() -> serde_json::Value {
 
 async fn sample_key(
     store: &Store,
-    workspace_id: &str,
+    workspace_id: &WorkspaceId,
     plain: &str,
     scope: Scope,
 ) -> Result<(), SeedError> {
@@ -138,7 +138,7 @@ async fn sample_key(
 /// The demo workspace of `make dev` (and of the sample events): every door open,
 /// with the sample keys of `events/`.
 pub async fn demo(store: &Store) -> Result<Seeded, SeedError> {
-    let id = new_id();
+    let id = WorkspaceId::new();
     let workspace = Workspace {
         id,
         name: "Demo Workspace".to_owned(),
@@ -207,7 +207,7 @@ pub struct DemoFile {
     pub aws_endpoint: String,
     pub api_key: String,
     pub admin_key: String,
-    pub workspace_id: String,
+    pub workspace_id: WorkspaceId,
     pub connectors: serde_json::Map<String, serde_json::Value>,
 }
 

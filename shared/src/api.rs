@@ -2,7 +2,7 @@
 //! CRMs): a JSON lead for the workspace of the caller's key, on the API connector its
 //! `connector_key` names, once per `Idempotency-Key` and once per `external_id`.
 
-use crate::domain::{ApiKey, Connector, Provider, RequestOrigin};
+use crate::domain::{ApiKey, Connector, ImportId, Provider, RequestOrigin, WorkspaceId};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::mapping::{self, Payload};
 use crate::pipeline::{self, Delivery, Outcome};
@@ -36,11 +36,11 @@ pub enum ApiRefusal {
     #[error("this Idempotency-Key was already used with a different body")]
     KeyReused,
     #[error("{reason}")]
-    Malformed { reason: String, import_id: String },
+    Malformed { reason: String, import_id: ImportId },
     #[error("{problem}")]
     Connector {
         problem: ConnectorProblem,
-        import_id: String,
+        import_id: ImportId,
     },
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -59,7 +59,7 @@ pub enum ConnectorProblem {
 
 impl ApiRefusal {
     /// The import-log entry of a refusal that was logged.
-    pub fn import_id(&self) -> Option<&str> {
+    pub fn import_id(&self) -> Option<&ImportId> {
         match self {
             ApiRefusal::Malformed { import_id, .. } | ApiRefusal::Connector { import_id, .. } => {
                 Some(import_id)
@@ -120,7 +120,7 @@ async fn intake(
     let refuse = |reason: String| async {
         let entry = pipeline::attempt(store.clock(), workspace_id, Some(Provider::Api), &logged);
         let outcome = pipeline::fail(store, entry, reason, Vec::new()).await?;
-        Ok::<String, StoreError>(outcome.import_id().to_owned())
+        Ok::<ImportId, StoreError>(outcome.import_id().clone())
     };
 
     let payload = serde_json::from_slice::<serde_json::Value>(delivery.body)
@@ -147,7 +147,7 @@ async fn intake(
 /// The workspace's API connector named by `connector_key`.
 async fn connector(
     store: &Store,
-    workspace_id: &str,
+    workspace_id: &WorkspaceId,
     connector_key: Option<String>,
 ) -> Result<Result<Connector, ConnectorProblem>, StoreError> {
     let Some(connector_key) = connector_key else {
@@ -156,7 +156,7 @@ async fn connector(
     let connector = store
         .connector_by_route(RouteKind::ConnectorKey, &connector_key)
         .await?
-        .filter(|connector| connector.workspace_id == workspace_id);
+        .filter(|connector| connector.workspace_id == *workspace_id);
     Ok(match connector {
         None => Err(ConnectorProblem::Unknown),
         Some(connector) if connector.provider != Provider::Api => {

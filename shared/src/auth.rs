@@ -1,6 +1,6 @@
 //! API keys: `lc_live_…`, shown once, found by their SHA-256, checked for scope.
 
-use crate::domain::{random_token, ApiKey, Scope};
+use crate::domain::{random_token, ApiKey, Scope, WorkspaceId};
 use crate::store::{Store, StoreError};
 use sha2::{Digest, Sha256};
 
@@ -27,7 +27,7 @@ pub fn key_hash(key: &str) -> String {
 /// is ever seen, since only its hash is stored.
 pub async fn issue_key(
     store: &Store,
-    workspace_id: &str,
+    workspace_id: &WorkspaceId,
     scopes: Vec<Scope>,
 ) -> Result<(String, ApiKey), StoreError> {
     issue_named_key(store, workspace_id, scopes, None).await
@@ -36,7 +36,7 @@ pub async fn issue_key(
 /// [`issue_key`] with a name a person gave the key, shown when keys are listed.
 pub async fn issue_named_key(
     store: &Store,
-    workspace_id: &str,
+    workspace_id: &WorkspaceId,
     scopes: Vec<Scope>,
     name: Option<&str>,
 ) -> Result<(String, ApiKey), StoreError> {
@@ -45,7 +45,7 @@ pub async fn issue_named_key(
         let plain = random_token(KEY_PREFIX);
         let key = ApiKey {
             id: crate::domain::new_id(),
-            workspace_id: workspace_id.to_owned(),
+            workspace_id: workspace_id.clone(),
             scopes: scopes.clone(),
             prefix: plain.chars().take(KEY_PREFIX.len() + 4).collect(),
             created_at: store.clock().stamp(),

@@ -121,7 +121,7 @@ impl TestApp {
     /// fixed ids of [`samples`].
     pub async fn seed_admin_samples(&self) {
         use shared::domain::{
-            new_id, ApiKey, Connector, ImportStatus, Lead, PhoneE164, Provider, Scope,
+            ApiKey, ClientId, Connector, ImportStatus, Lead, PhoneE164, Provider, Scope,
         };
         let ws = self.workspace_id();
         let now = self.store.clock().stamp();
@@ -145,7 +145,7 @@ impl TestApp {
         import.lead_id = Some(samples::LEAD.into());
         let lead = Lead {
             id: samples::LEAD.into(),
-            workspace_id: ws.to_owned(),
+            workspace_id: ws.clone(),
             customer_name: "Sam Sample".into(),
             customer_email: None,
             customer_phone: PhoneE164::parse("7175550100").ok(),
@@ -161,7 +161,7 @@ impl TestApp {
             assigned_rep: None,
             speed_to_lead: false,
             connector_id: api.id.clone(),
-            client_id: new_id(),
+            client_id: ClientId::new(),
             import_id: import.id.clone(),
             custom_fields: Default::default(),
             created_at: import.received_at.clone(),
@@ -179,7 +179,7 @@ impl TestApp {
         self.store.put_territory(ws, territory, rep).await.unwrap();
         let key = ApiKey {
             id: samples::API_KEY.into(),
-            workspace_id: ws.to_owned(),
+            workspace_id: ws.clone(),
             scopes: vec![Scope::LeadsWrite],
             prefix: "lc_live_Samp".into(),
             created_at: now,
@@ -228,7 +228,7 @@ impl TestApp {
             shared::pipeline::Outcome::Held {
                 import_id,
                 review_id,
-            } => (import_id, review_id),
+            } => (import_id.to_string(), review_id.to_string()),
             other => panic!("not held: {other:?}"),
         }
     }
@@ -251,9 +251,9 @@ impl TestApp {
             };
             let mut entry = shared::pipeline::record(self.store.clock(), &connector, &delivery);
             entry.status = ImportStatus::ReviewRequired;
-            entry.review_id = Some(id.to_owned());
+            entry.review_id = Some(id.into());
             let review = ReviewItem {
-                id: id.to_owned(),
+                id: id.into(),
                 workspace_id: connector.workspace_id.clone(),
                 connector_id: connector.id.clone(),
                 provider: connector.provider,

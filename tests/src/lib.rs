@@ -151,7 +151,7 @@ impl TestApp {
         &aws().resources
     }
 
-    pub fn workspace_id(&self) -> &str {
+    pub fn workspace_id(&self) -> &shared::domain::WorkspaceId {
         &self.seeded.workspace.id
     }
 

@@ -88,7 +88,7 @@ impl TestApp {
             .connector(Provider::GoogleAds)
             .expect("a Google Ads connector");
         let key = connector.settings.google_key.clone().expect("a google key");
-        (connector.id.clone(), key)
+        (connector.id.to_string(), key)
     }
 
     /// A key with every scope, issued and then revoked through the admin API.

@@ -26,7 +26,10 @@ async fn a_second_active_connector_of_a_provider_is_refused_naming_the_active_on
 
     for refused in [&at_creation, &on_activation] {
         assert_eq!(refused.status, 409, "{}", refused.text);
-        assert!(refused.json()["detail"].as_str().unwrap().contains(&active));
+        assert!(refused.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains(active.as_str()));
     }
     let pause = format!("/admin/connectors/{active}");
     assert_eq!(

@@ -175,7 +175,12 @@ async fn recent_imports_page_newest_first_with_an_opaque_cursor() {
     for n in 0..5 {
         app.post_lead(lead_body(&format!("page-{n}"))).await;
     }
-    let log: Vec<_> = app.import_log().await.into_iter().map(|r| r.id).collect();
+    let log: Vec<_> = app
+        .import_log()
+        .await
+        .into_iter()
+        .map(|r| r.id.to_string())
+        .collect();
 
     let first = app
         .admin("GET", "/admin/imports?limit=2", None)

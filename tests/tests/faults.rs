@@ -89,7 +89,7 @@ async fn assert_one_whole_lead(app: &TestApp, external_id: &str) {
     for contact in email.iter().chain(&phone) {
         let serialized = format!("{contact:?}");
         assert!(
-            serialized.contains(&lead.client_id),
+            serialized.contains(lead.client_id.as_str()),
             "the contact points at the lead's client: {serialized}"
         );
     }

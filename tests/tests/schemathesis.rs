@@ -159,7 +159,7 @@ fn config_for(app: &TestApp) -> String {
         "include-path-regex = \"^/webhooks/google/\"",
         &format!(
             "parameters = {{ connector_id = {:?}, \"body.google_key\" = {{ dictionary = \"google-key\" }} }}",
-            google.id
+            google.id.as_str()
         ),
     );
     operation(

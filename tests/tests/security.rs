@@ -141,7 +141,7 @@ async fn every_route_refuses_every_wrong_credential_and_leaves_the_victim_as_it_
     let live_key = keys.find(|key| key["revoked_at"].is_null()).unwrap();
     let id = |value: &Value| value.as_str().unwrap().to_owned();
     let ids = BTreeMap::from([
-        ("connectors", victim.api_connector().id.clone()),
+        ("connectors", victim.api_connector().id.to_string()),
         ("leads", id(&receipt["lead_id"])),
         ("imports", id(&receipt["import_id"])),
         ("api-keys", id(&live_key["id"])),
@@ -193,7 +193,7 @@ async fn every_route_refuses_every_wrong_credential_and_leaves_the_victim_as_it_
                 for id in ids
                     .values()
                     .map(String::as_str)
-                    .chain([victim.workspace_id()])
+                    .chain([victim.workspace_id().as_str()])
                 {
                     assert!(!answer.text.contains(id), "{what} shows {id}");
                 }

@@ -4,7 +4,7 @@
 use super::input::Fields;
 use super::profile::{self, STATUSES};
 use super::{AdminError, ConnectorView, Listing, PageRequest};
-use crate::domain::{ApiKey, Connector, ConnectorStatus, Provider, ProviderSettings};
+use crate::domain::{ApiKey, Connector, ConnectorStatus, Provider, ProviderSettings, WorkspaceId};
 use crate::store::keys::RouteKind;
 use crate::store::{ConnectorRecord, Counters, Saved, Store};
 use serde_json::Value;
@@ -13,7 +13,7 @@ use serde_json::Value;
 #[derive(Debug, Clone, Copy)]
 pub struct AdminContext<'a> {
     pub store: &'a Store,
-    pub workspace_id: &'a str,
+    pub workspace_id: &'a WorkspaceId,
     /// The domain of the inbound mailboxes (`INBOUND_EMAIL_DOMAIN`), when configured.
     pub inbound_email_domain: Option<&'a str>,
 }

@@ -1,6 +1,7 @@
 //! Recent Imports and leads as admins read them.
 
 use super::{AdminContext, AdminError, Listing, PageRequest};
+use crate::domain::{ClientId, ConnectorId, ImportId, LeadId, ReviewId};
 use crate::domain::{
     Email, FieldError, FollowUp, ImportRecord, ImportStatus, Lead, PhoneE164, Provider,
     RequestOrigin, Zip,
@@ -11,13 +12,13 @@ use std::collections::BTreeMap;
 /// An import-log entry in a list: what happened, without the payload.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ImportSummary {
-    pub id: String,
+    pub id: ImportId,
     pub status: ImportStatus,
-    pub connector_id: Option<String>,
+    pub connector_id: Option<ConnectorId>,
     pub provider: Option<Provider>,
     pub external_id: Option<String>,
-    pub lead_id: Option<String>,
-    pub review_id: Option<String>,
+    pub lead_id: Option<LeadId>,
+    pub review_id: Option<ReviewId>,
     pub reason: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
@@ -29,7 +30,7 @@ pub struct ImportSummary {
 pub struct ImportDetail {
     #[serde(flatten)]
     pub summary: ImportSummary,
-    pub client_id: Option<String>,
+    pub client_id: Option<ClientId>,
     pub payload: String,
     pub payload_truncated: bool,
     pub origin: RequestOrigin,
@@ -105,7 +106,7 @@ pub async fn import(ctx: &AdminContext<'_>, import_id: &str) -> Result<ImportDet
 /// A lead as `GET /admin/leads/{id}` shows it (DESIGN.md), with its follow-up timeline.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LeadView {
-    pub id: String,
+    pub id: LeadId,
     pub customer_name: String,
     pub customer_email: Option<Email>,
     pub customer_phone: Option<PhoneE164>,
@@ -120,9 +121,9 @@ pub struct LeadView {
     pub provider: Provider,
     pub assigned_rep: Option<String>,
     pub speed_to_lead: bool,
-    pub connector_id: String,
-    pub client_id: String,
-    pub import_id: String,
+    pub connector_id: ConnectorId,
+    pub client_id: ClientId,
+    pub import_id: ImportId,
     pub custom_fields: BTreeMap<String, String>,
     pub created_at: String,
     /// What follow-ups were sent, skipped or failed, oldest first.

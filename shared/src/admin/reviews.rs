@@ -4,6 +4,7 @@
 
 use super::input::Fields;
 use super::{AdminContext, AdminError, Listing, PageRequest};
+use crate::domain::{ConnectorId, ImportId, LeadId, ReviewId};
 use crate::domain::{ImportStatus, LeadCandidate, Provider, ReviewItem, ReviewStatus};
 use crate::mapping::Field;
 use crate::pipeline::{self, Delivery, Outcome, Receipt};
@@ -13,20 +14,20 @@ use serde_json::Value;
 /// A review item as the queue shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReviewView {
-    pub id: String,
+    pub id: ReviewId,
     pub status: ReviewStatus,
     pub provider: Provider,
-    pub connector_id: String,
+    pub connector_id: ConnectorId,
     pub confidence: f64,
     pub reasons: Vec<String>,
     pub sender: Option<String>,
     pub subject: Option<String>,
     pub preview: String,
     pub candidate: LeadCandidate,
-    pub import_id: String,
+    pub import_id: ImportId,
     pub created_at: String,
     pub decided_at: Option<String>,
-    pub lead_id: Option<String>,
+    pub lead_id: Option<LeadId>,
 }
 
 impl From<ReviewItem> for ReviewView {
@@ -53,10 +54,10 @@ impl From<ReviewItem> for ReviewView {
 /// What a decision did.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Decision {
-    pub review_id: String,
+    pub review_id: ReviewId,
     pub status: ReviewStatus,
     /// The held import entry, now settled.
-    pub import_id: String,
+    pub import_id: ImportId,
     /// Approvals: what the pipeline answered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Receipt>,

@@ -1,3 +1,4 @@
+use super::{ConnectorId, WorkspaceId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -136,8 +137,8 @@ pub struct ProviderSettings {
 /// A connector profile: one door of one workspace, with the defaults its leads get.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Connector {
-    pub id: String,
-    pub workspace_id: String,
+    pub id: ConnectorId,
+    pub workspace_id: WorkspaceId,
     pub display_name: String,
     pub provider: Provider,
     pub transport: Transport,
@@ -219,10 +220,15 @@ pub fn random_token(prefix: &str) -> String {
 
 impl Connector {
     /// A new draft connector with what its provider needs generated, created `now`.
-    pub fn new(workspace_id: &str, provider: Provider, display_name: &str, now: &str) -> Self {
+    pub fn new(
+        workspace_id: &WorkspaceId,
+        provider: Provider,
+        display_name: &str,
+        now: &str,
+    ) -> Self {
         Self {
-            id: super::new_id(),
-            workspace_id: workspace_id.to_owned(),
+            id: ConnectorId::new(),
+            workspace_id: workspace_id.clone(),
             display_name: display_name.to_owned(),
             provider,
             transport: provider.transport(),

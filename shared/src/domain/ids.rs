@@ -1,5 +1,132 @@
-/// A new time-ordered id (ULID): sorts by creation time, so lists read newest first
-/// with a reverse `Query`.
+//! Ids that cross module lines, one type each, so that a lead id can never be passed
+//! where an import id belongs. Each is a ULID when made here (time-ordered: lists
+//! read newest first with a reverse `Query`), and any text when it arrives from
+//! outside (a path, a stored item): an id that names nothing is simply not found.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A new time-ordered id (ULID).
 pub fn new_id() -> String {
     ulid::Ulid::new().to_string()
+}
+
+macro_rules! id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// A new, time-ordered id.
+            #[allow(clippy::new_without_default)]
+            pub fn new() -> Self {
+                Self(new_id())
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(id: String) -> Self {
+                Self(id)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(id: &str) -> Self {
+                Self(id.to_owned())
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> Self {
+                id.0
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = str;
+
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+
+        impl PartialEq<String> for $name {
+            fn eq(&self, other: &String) -> bool {
+                &self.0 == other
+            }
+        }
+    };
+}
+
+id!(
+    /// A business using Lead Connectors; everything else belongs to one.
+    WorkspaceId
+);
+id!(
+    /// One door of one workspace.
+    ConnectorId
+);
+id!(
+    /// A lead.
+    LeadId
+);
+id!(
+    /// The person behind one or more leads.
+    ClientId
+);
+id!(
+    /// One line of the import log: one attempt.
+    ImportId
+);
+id!(
+    /// A doubtful email held for a person.
+    ReviewId
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_text_on_the_wire_and_distinct_types_in_code() {
+        let lead = LeadId::from("01K0000000000000000000LEAD");
+        assert_eq!(
+            serde_json::to_string(&lead).unwrap(),
+            "\"01K0000000000000000000LEAD\""
+        );
+        let read: LeadId = serde_json::from_str("\"01K0000000000000000000LEAD\"").unwrap();
+        assert_eq!(read, lead);
+        assert_eq!(lead, "01K0000000000000000000LEAD");
+        assert_ne!(ImportId::new(), ImportId::new());
+    }
 }

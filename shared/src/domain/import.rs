@@ -1,3 +1,4 @@
+use super::{ClientId, ConnectorId, ImportId, LeadId, ReviewId, WorkspaceId};
 use super::{FieldError, Provider};
 use serde::{Deserialize, Serialize};
 
@@ -45,21 +46,21 @@ pub struct RequestOrigin {
 /// One line of the import log: every attempt, whatever its outcome.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImportRecord {
-    pub id: String,
-    pub workspace_id: String,
+    pub id: ImportId,
+    pub workspace_id: WorkspaceId,
     #[serde(default)]
-    pub connector_id: Option<String>,
+    pub connector_id: Option<ConnectorId>,
     #[serde(default)]
     pub provider: Option<Provider>,
     pub status: ImportStatus,
     #[serde(default)]
     pub external_id: Option<String>,
     #[serde(default)]
-    pub lead_id: Option<String>,
+    pub lead_id: Option<LeadId>,
     #[serde(default)]
-    pub client_id: Option<String>,
+    pub client_id: Option<ClientId>,
     #[serde(default)]
-    pub review_id: Option<String>,
+    pub review_id: Option<ReviewId>,
     #[serde(default)]
     pub reason: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

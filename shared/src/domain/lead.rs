@@ -1,3 +1,4 @@
+use super::{ClientId, ConnectorId, ImportId, LeadId, WorkspaceId};
 use super::{Email, FollowUp, PhoneE164, Provider, Zip};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -5,8 +6,8 @@ use std::collections::BTreeMap;
 /// A lead as stored and as `GET /admin/leads/{id}` shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Lead {
-    pub id: String,
-    pub workspace_id: String,
+    pub id: LeadId,
+    pub workspace_id: WorkspaceId,
     pub customer_name: String,
     pub customer_email: Option<Email>,
     pub customer_phone: Option<PhoneE164>,
@@ -21,9 +22,9 @@ pub struct Lead {
     pub provider: Provider,
     pub assigned_rep: Option<String>,
     pub speed_to_lead: bool,
-    pub connector_id: String,
-    pub client_id: String,
-    pub import_id: String,
+    pub connector_id: ConnectorId,
+    pub client_id: ClientId,
+    pub import_id: ImportId,
     #[serde(default)]
     pub custom_fields: BTreeMap<String, String>,
     pub created_at: String,
@@ -35,8 +36,8 @@ pub struct Lead {
 /// The person behind one or more leads, merged by email and phone.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Client {
-    pub id: String,
-    pub workspace_id: String,
+    pub id: ClientId,
+    pub workspace_id: WorkspaceId,
     pub name: String,
     pub email: Option<Email>,
     pub phone: Option<PhoneE164>,

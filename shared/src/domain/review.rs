@@ -1,3 +1,4 @@
+use super::{ConnectorId, ImportId, LeadId, ReviewId, WorkspaceId};
 use super::{LeadCandidate, Provider};
 use serde::{Deserialize, Serialize};
 
@@ -24,9 +25,9 @@ impl ReviewStatus {
 /// not more, and enough of the message to judge it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewItem {
-    pub id: String,
-    pub workspace_id: String,
-    pub connector_id: String,
+    pub id: ReviewId,
+    pub workspace_id: WorkspaceId,
+    pub connector_id: ConnectorId,
     pub provider: Provider,
     pub status: ReviewStatus,
     pub confidence: f64,
@@ -40,10 +41,10 @@ pub struct ReviewItem {
     pub preview: String,
     pub candidate: LeadCandidate,
     /// The import-log entry that records the hold (status `review_required`).
-    pub import_id: String,
+    pub import_id: ImportId,
     pub created_at: String,
     #[serde(default)]
     pub decided_at: Option<String>,
     #[serde(default)]
-    pub lead_id: Option<String>,
+    pub lead_id: Option<LeadId>,
 }

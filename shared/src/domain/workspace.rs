@@ -1,10 +1,10 @@
-use super::WorkspaceSettings;
+use super::{WorkspaceId, WorkspaceSettings};
 use serde::{Deserialize, Serialize};
 
 /// A business using Lead Connectors; everything else belongs to one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Workspace {
-    pub id: String,
+    pub id: WorkspaceId,
     pub name: String,
     /// The local part of the forwarding address for email leads.
     pub email_slug: String,
@@ -36,7 +36,7 @@ impl Scope {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApiKey {
     pub id: String,
-    pub workspace_id: String,
+    pub workspace_id: WorkspaceId,
     pub scopes: Vec<Scope>,
     /// The first characters of the key, enough for a person to tell keys apart.
     pub prefix: String,

@@ -133,7 +133,7 @@ fn details(lead: &Lead) -> Vec<(String, String)> {
     );
     push("Assigned rep", lead.assigned_rep.clone());
     push("Received", Some(lead.created_at.clone()));
-    push("Lead id", Some(lead.id.clone()));
+    push("Lead id", Some(lead.id.to_string()));
     rows
 }
 

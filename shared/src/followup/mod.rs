@@ -131,7 +131,7 @@ impl FollowUps {
             }
             Claim::InDoubt => {
                 tracing::warn!(
-                    lead_id,
+                    %lead_id,
                     kind = kind.key(),
                     "follow-up claimed by an attempt that did not finish; not sending again"
                 );
@@ -145,7 +145,7 @@ impl FollowUps {
         match attempt {
             Ok(entry) => {
                 tracing::info!(
-                    lead_id,
+                    %lead_id,
                     kind = kind.key(),
                     status = entry.status.key(),
                     reason = entry.reason.as_deref(),
@@ -154,9 +154,9 @@ impl FollowUps {
                 Ok(self.store.settle_followup(ws, lead_id, &entry).await?)
             }
             Err(err) => {
-                tracing::warn!(lead_id, kind = kind.key(), error = %err, cause = ?err, "follow-up will be retried");
+                tracing::warn!(%lead_id, kind = kind.key(), error = %err, cause = ?err, "follow-up will be retried");
                 if let Err(release) = self.store.release_followup(ws, lead_id, kind).await {
-                    tracing::error!(lead_id, error = %release, "claim not released: the retry will not send");
+                    tracing::error!(%lead_id, error = %release, "claim not released: the retry will not send");
                 }
                 Err(err)
             }

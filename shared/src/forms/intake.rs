@@ -3,7 +3,8 @@
 
 use super::decode::{self, DecodeError, Encoding};
 use super::{cors, redirect, rules, BODY_LIMIT};
-use crate::domain::{new_id, Connector, ConnectorStatus, FieldError, ImportRecord, ImportStatus};
+use crate::domain::{ClientId, ImportId, LeadId};
+use crate::domain::{Connector, ConnectorStatus, FieldError, ImportRecord, ImportStatus};
 use crate::domain::{Provider, RequestOrigin};
 use crate::mapping;
 use crate::pipeline::{self, inactive_reason, Delivery, Outcome, Receipt};
@@ -67,7 +68,7 @@ fn subject(scope: &str) -> &'static str {
 #[derive(Debug)]
 pub struct Refused {
     pub refusal: FormRefusal,
-    pub import_id: Option<String>,
+    pub import_id: Option<ImportId>,
     pub redirect: Option<Url>,
 }
 
@@ -119,7 +120,7 @@ impl Attempt<'_> {
         };
         match pipeline::fail(self.store, self.record(), reason, errors).await {
             Ok(outcome) => Refused {
-                import_id: Some(outcome.import_id().to_owned()),
+                import_id: Some(outcome.import_id().clone()),
                 ..self.answer(refusal)
             },
             Err(err) => self.answer(err.into()),
@@ -250,9 +251,9 @@ async fn ignore_honeypot(
     };
     let decoy = Receipt {
         status: ImportStatus::Imported,
-        lead_id: new_id(),
-        client_id: new_id(),
-        import_id: outcome.import_id().to_owned(),
+        lead_id: LeadId::new(),
+        client_id: ClientId::new(),
+        import_id: outcome.import_id().clone(),
         assigned_rep: connector.assigned_rep.clone(),
         source: connector.source(),
     };

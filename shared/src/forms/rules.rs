@@ -62,7 +62,7 @@ mod tests {
     #[test]
     fn contacts_are_counted_normalised_and_hashed() {
         let connector = Connector::new(
-            "ws",
+            &"ws".into(),
             Provider::WebsiteForm,
             "Form",
             "2026-11-29T10:00:00.000Z",
@@ -79,14 +79,14 @@ mod tests {
         assert!(rules
             .iter()
             .all(|rule| !rule.value.contains("pat") && !rule.value.contains("555")));
-        assert!(rules[0].value.starts_with(&connector.id));
+        assert!(rules[0].value.starts_with(connector.id.as_str()));
         assert_eq!(rules[0].limit, 3);
     }
 
     #[test]
     fn invalid_contacts_are_not_counted() {
         let connector = Connector::new(
-            "ws",
+            &"ws".into(),
             Provider::WebsiteForm,
             "Form",
             "2026-11-29T10:00:00.000Z",

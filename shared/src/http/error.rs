@@ -1,4 +1,4 @@
-use crate::domain::FieldError;
+use crate::domain::{FieldError, ImportId};
 use crate::store::StoreError;
 use lambda_http::{Body, Response};
 use serde::Serialize;
@@ -27,7 +27,7 @@ pub enum ApiError {
     Validation {
         detail: String,
         errors: Vec<FieldError>,
-        import_id: Option<String>,
+        import_id: Option<ImportId>,
     },
     #[error("too many requests; retry after {retry_after} seconds")]
     TooManyRequests { retry_after: u64 },
@@ -50,7 +50,7 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub import_id: Option<String>,
+    pub import_id: Option<ImportId>,
 }
 
 impl ApiError {

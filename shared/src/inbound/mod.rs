@@ -6,6 +6,7 @@ mod retry;
 
 pub use retry::{delay_seconds, RetryMessage, DEFAULT_MAX_ATTEMPTS};
 
+use crate::domain::{ImportId, LeadId, ReviewId};
 use crate::domain::{ImportStatus, Provider, RequestOrigin, Transport, Workspace};
 use crate::email::parse_email;
 use crate::pipeline::{self, Acknowledgement, Delivery, Doubt, Outcome};
@@ -31,11 +32,11 @@ pub struct Arrival {
 pub struct EmailOutcome {
     pub status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub import_id: Option<String>,
+    pub import_id: Option<ImportId>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub lead_id: Option<String>,
+    pub lead_id: Option<LeadId>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub review_id: Option<String>,
+    pub review_id: Option<ReviewId>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -11,9 +11,9 @@ pub use outcome::{inactive_reason, Acknowledgement, Outcome, Receipt};
 pub use review::{hold_for_review, needs_review, Doubt};
 
 use crate::clock::Clock;
+use crate::domain::{ClientId, ImportId, LeadId, WorkspaceId};
 use crate::domain::{
-    new_id, Connector, FieldError, ImportRecord, ImportStatus, Lead, LeadCandidate, Provider,
-    RequestOrigin,
+    Connector, FieldError, ImportRecord, ImportStatus, Lead, LeadCandidate, Provider, RequestOrigin,
 };
 use crate::store::{NewLead, Store, StoreError, Stored};
 
@@ -40,14 +40,14 @@ pub fn record(clock: &Clock, connector: &Connector, delivery: &Delivery) -> Impo
 /// Its status is `failed` until the attempt settles otherwise.
 pub fn attempt(
     clock: &Clock,
-    workspace_id: &str,
+    workspace_id: &WorkspaceId,
     provider: Option<Provider>,
     delivery: &Delivery,
 ) -> ImportRecord {
     let (payload, payload_truncated) = ImportRecord::capped_payload(delivery.raw);
     ImportRecord {
-        id: new_id(),
-        workspace_id: workspace_id.to_owned(),
+        id: ImportId::new(),
+        workspace_id: workspace_id.clone(),
         connector_id: None,
         provider,
         status: ImportStatus::Failed,
@@ -125,7 +125,7 @@ pub async fn import(
         let import_id = fail(store, entry, inactive_reason(status), Vec::new())
             .await?
             .import_id()
-            .to_owned();
+            .clone();
         return Ok(Outcome::Inactive { import_id, status });
     }
 
@@ -135,11 +135,11 @@ pub async fn import(
     };
 
     let lead = prepared.into_lead(connector, &entry);
-    let receipt = |status, lead_id: &str, client_id: &str, import_id: &str| Receipt {
+    let receipt = |status, lead_id: LeadId, client_id: ClientId| Receipt {
         status,
-        lead_id: lead_id.to_owned(),
-        client_id: client_id.to_owned(),
-        import_id: import_id.to_owned(),
+        lead_id,
+        client_id,
+        import_id: entry.id.clone(),
         assigned_rep: lead.assigned_rep.clone(),
         source: lead.source.clone(),
     };
@@ -153,9 +153,8 @@ pub async fn import(
     match store.create_lead(new).await? {
         Stored::Created(created) => Ok(Outcome::Imported(receipt(
             ImportStatus::Imported,
-            &created.lead_id,
-            &created.client_id,
-            &entry.id,
+            created.lead_id,
+            created.client_id,
         ))),
         Stored::Duplicate { lead_id, client_id } => {
             entry.status = ImportStatus::Replayed;
@@ -165,9 +164,8 @@ pub async fn import(
             store.log_import(&entry).await?;
             Ok(Outcome::Replayed(receipt(
                 ImportStatus::Replayed,
-                &lead_id,
-                &client_id,
-                &entry.id,
+                lead_id,
+                client_id,
             )))
         }
     }
@@ -186,7 +184,7 @@ impl Prepared {
     fn into_lead(self, connector: &Connector, entry: &ImportRecord) -> Lead {
         let lead = self.lead;
         Lead {
-            id: new_id(),
+            id: LeadId::new(),
             workspace_id: connector.workspace_id.clone(),
             customer_name: lead.customer_name,
             customer_email: lead.customer_email,
@@ -203,7 +201,7 @@ impl Prepared {
             assigned_rep: self.assigned_rep,
             speed_to_lead: connector.speed_to_lead,
             connector_id: connector.id.clone(),
-            client_id: new_id(),
+            client_id: ClientId::new(),
             import_id: entry.id.clone(),
             custom_fields: lead.custom_fields,
             created_at: entry.received_at.clone(),

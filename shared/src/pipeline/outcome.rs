@@ -2,6 +2,7 @@
 //! import log. Doors shape their answers from it; only what a caller should retry is
 //! an error, never an outcome.
 
+use crate::domain::{ClientId, ImportId, LeadId, ReviewId};
 use crate::domain::{ConnectorStatus, FieldError, ImportStatus};
 use serde::Serialize;
 
@@ -9,9 +10,9 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Receipt {
     pub status: ImportStatus,
-    pub lead_id: String,
-    pub client_id: String,
-    pub import_id: String,
+    pub lead_id: LeadId,
+    pub client_id: ClientId,
+    pub import_id: ImportId,
     pub assigned_rep: Option<String>,
     pub source: String,
 }
@@ -24,20 +25,20 @@ pub enum Outcome {
     Replayed(Receipt),
     /// Waiting for a person in the review queue.
     Held {
-        import_id: String,
-        review_id: String,
+        import_id: ImportId,
+        review_id: ReviewId,
     },
     /// No lead: the delivery cannot become one, for `reason`.
     Failed {
-        import_id: String,
+        import_id: ImportId,
         reason: String,
         errors: Vec<FieldError>,
     },
     /// No lead, on purpose: a test delivery, a honeypot, another form's lead.
-    Ignored { import_id: String, reason: String },
+    Ignored { import_id: ImportId, reason: String },
     /// No lead: the connector is not active.
     Inactive {
-        import_id: String,
+        import_id: ImportId,
         status: ConnectorStatus,
     },
 }
@@ -62,7 +63,7 @@ impl Outcome {
         }
     }
 
-    pub fn import_id(&self) -> &str {
+    pub fn import_id(&self) -> &ImportId {
         match self {
             Outcome::Imported(receipt) | Outcome::Replayed(receipt) => &receipt.import_id,
             Outcome::Held { import_id, .. }
@@ -99,13 +100,13 @@ pub(super) const REPLAYED: &str = "external id seen before: the earlier lead sta
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Acknowledgement {
     pub status: ImportStatus,
-    pub import_id: String,
+    pub import_id: ImportId,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub lead_id: Option<String>,
+    pub lead_id: Option<LeadId>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
+    pub client_id: Option<ClientId>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub review_id: Option<String>,
+    pub review_id: Option<ReviewId>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
@@ -115,7 +116,7 @@ impl From<&Outcome> for Acknowledgement {
         let receipt = outcome.receipt();
         Self {
             status: outcome.status(),
-            import_id: outcome.import_id().to_owned(),
+            import_id: outcome.import_id().clone(),
             lead_id: receipt.map(|r| r.lead_id.clone()),
             client_id: receipt.map(|r| r.client_id.clone()),
             review_id: match outcome {

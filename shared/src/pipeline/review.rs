@@ -1,7 +1,7 @@
 //! Holding a doubtful candidate for a person instead of making a bad record.
 
 use super::{record, Delivery, Outcome};
-use crate::domain::{new_id, Connector, ImportStatus, LeadCandidate, ReviewItem, ReviewStatus};
+use crate::domain::{Connector, ImportStatus, LeadCandidate, ReviewId, ReviewItem, ReviewStatus};
 use crate::store::{Store, StoreError};
 
 /// Why the parser is unsure, and what a reviewer needs to judge the message.
@@ -30,7 +30,7 @@ pub async fn hold_for_review(
     delivery: &Delivery<'_>,
 ) -> Result<Outcome, StoreError> {
     let mut entry = record(store.clock(), connector, delivery);
-    let review_id = new_id();
+    let review_id = ReviewId::new();
     entry.status = ImportStatus::ReviewRequired;
     entry.external_id = candidate.external_id.clone();
     entry.review_id = Some(review_id.clone());

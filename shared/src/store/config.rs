@@ -4,18 +4,19 @@
 use super::keys::{self, RouteKind};
 use super::{leads, to_item, Store, StoreError};
 use crate::domain::{ApiKey, Connector, Workspace};
+use crate::domain::{ConnectorId, WorkspaceId};
 use serde::{Deserialize, Serialize};
 
 /// Where a route item points.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RouteTarget {
-    pub workspace_id: String,
-    pub connector_id: String,
+    pub workspace_id: WorkspaceId,
+    pub connector_id: ConnectorId,
 }
 
 #[derive(Serialize, Deserialize)]
 struct SlugTarget {
-    workspace_id: String,
+    workspace_id: WorkspaceId,
 }
 
 /// A ZIP (its territory key) and the rep who covers it.
@@ -39,7 +40,7 @@ pub(super) fn routes(connector: &Connector) -> Vec<(RouteKind, String)> {
         routes.push((RouteKind::MetaPage, page_id.clone()));
     }
     if settings.google_key.is_some() {
-        routes.push((RouteKind::GoogleConnector, connector.id.clone()));
+        routes.push((RouteKind::GoogleConnector, connector.id.to_string()));
     }
     routes
 }

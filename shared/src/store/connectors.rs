@@ -9,7 +9,7 @@ use super::config::routes;
 use super::keys::{self, RouteKind};
 use super::queries::Source;
 use super::{leads, n, s, to_item, BadCursor, Item, Page, RouteTarget, Store, StoreError};
-use crate::domain::{Connector, ImportStatus};
+use crate::domain::{Connector, ConnectorId, ImportStatus};
 use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update};
 use changes::Changes;
 use serde::{Deserialize, Serialize};
@@ -58,7 +58,7 @@ pub enum Saved {
     Missing,
     /// Another connector holds the active slot for this provider and transport.
     SlotTaken {
-        connector_id: String,
+        connector_id: ConnectorId,
     },
     /// A connector key, form id or Meta page id already routes to another connector.
     RouteTaken {
@@ -99,7 +99,7 @@ impl Store {
     pub async fn active_connector_id(
         &self,
         connector: &Connector,
-    ) -> Result<Option<String>, StoreError> {
+    ) -> Result<Option<ConnectorId>, StoreError> {
         let slot = self.slot(connector);
         let target = self.get::<RouteTarget>(&slot).await?;
         Ok(target.map(|t| t.connector_id))

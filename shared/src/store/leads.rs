@@ -4,6 +4,7 @@
 use super::keys::{self, Key};
 use super::{imports, n, s, to_item, Item, Store, StoreError};
 use crate::domain::{Client, ImportRecord, Lead};
+use crate::domain::{ClientId, LeadId};
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{KeysAndAttributes, TransactWriteItem, Update};
@@ -23,8 +24,8 @@ pub struct NewLead {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Created {
-    pub lead_id: String,
-    pub client_id: String,
+    pub lead_id: LeadId,
+    pub client_id: ClientId,
     /// Whether the lead joined an existing client rather than creating one.
     pub merged: bool,
 }
@@ -34,21 +35,21 @@ pub enum Stored {
     Created(Created),
     /// The external id was seen before: this is the earlier lead.
     Duplicate {
-        lead_id: String,
-        client_id: String,
+        lead_id: LeadId,
+        client_id: ClientId,
     },
 }
 
 #[derive(Serialize, Deserialize)]
 struct ExternalIdGuard {
-    lead_id: String,
-    client_id: String,
+    lead_id: LeadId,
+    client_id: ClientId,
     created_at: String,
 }
 
 #[derive(Serialize, Deserialize)]
 struct ContactIndex {
-    client_id: String,
+    client_id: ClientId,
 }
 
 const MAX_ATTEMPTS: u32 = 8;
@@ -79,7 +80,7 @@ pub(crate) fn is_condition_failure<R>(err: &SdkError<TransactWriteItemsError, R>
 /// The contact keys of a lead and the client each already points to, if any.
 struct Contacts {
     keys: Vec<Key>,
-    known: HashMap<Key, String>,
+    known: HashMap<Key, ClientId>,
 }
 
 impl Contacts {
@@ -102,11 +103,8 @@ impl Contacts {
     }
 
     /// The client to merge into: the one the email points to, else the phone's.
-    fn existing_client(&self) -> Option<&str> {
-        self.keys
-            .iter()
-            .find_map(|key| self.known.get(key))
-            .map(String::as_str)
+    fn existing_client(&self) -> Option<&ClientId> {
+        self.keys.iter().find_map(|key| self.known.get(key))
     }
 }
 
@@ -119,7 +117,7 @@ impl Store {
         let mut contacts = Contacts::of(&new.lead);
         let fresh_client_id = new.lead.client_id.clone();
         for attempt in 0..MAX_ATTEMPTS {
-            let existing = contacts.existing_client().map(str::to_owned);
+            let existing = contacts.existing_client().cloned();
             new.lead.client_id = existing.clone().unwrap_or_else(|| fresh_client_id.clone());
             new.import.client_id = Some(new.lead.client_id.clone());
             let (items, layout) = self.lead_transaction(&new, &contacts, existing.is_some())?;
@@ -289,7 +287,7 @@ impl Store {
     async fn read_contacts(
         &self,
         contact_keys: &[Key],
-    ) -> Result<HashMap<Key, String>, StoreError> {
+    ) -> Result<HashMap<Key, ClientId>, StoreError> {
         let request = KeysAndAttributes::builder()
             .set_keys(Some(contact_keys.iter().map(Key::to_item).collect()))
             .consistent_read(true)

@@ -4,6 +4,7 @@
 use super::super::keys;
 use super::super::{from_item, s, Store, StoreError};
 use crate::domain::Lead;
+use crate::domain::WorkspaceId;
 use serde::Deserialize;
 
 /// A stream record that asks for a follow-up.
@@ -19,7 +20,7 @@ pub enum Change {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct PendingReview {
     pub id: String,
-    pub workspace_id: String,
+    pub workspace_id: WorkspaceId,
     #[serde(default)]
     pub subject: Option<String>,
     #[serde(default)]
