@@ -4,9 +4,9 @@
 
 use super::keys;
 use super::queries::Source;
-use super::{leads, s, to_item, BadCursor, Item, Page, Store, StoreError};
+use super::{s, to_item, BadCursor, Item, Page, Store, StoreError};
 use crate::domain::ApiKey;
-use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::TransactWriteItem;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -95,30 +95,23 @@ impl Store {
             return Ok(Revoked::Already);
         }
         let revoke = |key: keys::Key| -> Result<TransactWriteItem, StoreError> {
-            let update = Update::builder()
-                .table_name(&self.table)
-                .set_key(Some(key.to_item()))
-                .update_expression("SET revoked_at = :at")
-                .condition_expression("attribute_exists(pk) AND workspace_id = :ws")
-                .set_expression_attribute_values(Some(HashMap::from([
-                    (":at".to_owned(), s(at)),
-                    (":ws".to_owned(), s(workspace_id)),
-                ])))
-                .build()
-                .map_err(|e| StoreError::Unexpected(Box::new(e)))?;
-            Ok(TransactWriteItem::builder().update(update).build())
+            self.update_item(&key, |update| {
+                update
+                    .update_expression("SET revoked_at = :at")
+                    .condition_expression("attribute_exists(pk) AND workspace_id = :ws")
+                    .set_expression_attribute_values(Some(HashMap::from([
+                        (":at".to_owned(), s(at)),
+                        (":ws".to_owned(), s(workspace_id)),
+                    ])))
+            })
         };
-        let written = self
-            .client
-            .transact_write_items()
-            .transact_items(revoke(keys::api_key(&entry.key_hash))?)
-            .transact_items(revoke(keys::api_key_ref(workspace_id, key_id))?)
-            .send()
-            .await;
-        match written {
-            Ok(_) => Ok(Revoked::Now),
-            Err(err) if leads::is_condition_failure(&err) => Ok(Revoked::NotFound),
-            Err(err) => Err(self.error(err)),
-        }
+        let items = vec![
+            revoke(keys::api_key(&entry.key_hash))?,
+            revoke(keys::api_key_ref(workspace_id, key_id))?,
+        ];
+        Ok(match self.transact(items).await?.passed()? {
+            Some(()) => Revoked::Now,
+            None => Revoked::NotFound,
+        })
     }
 }

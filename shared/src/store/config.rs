@@ -2,7 +2,7 @@
 //! read before a lead arrives.
 
 use super::keys::{self, RouteKind};
-use super::{leads, to_item, Store, StoreError};
+use super::{to_item, Store, StoreError};
 use crate::domain::{ApiKey, Connector, Workspace};
 use serde::{Deserialize, Serialize};
 
@@ -162,22 +162,5 @@ impl Store {
             .await
             .map_err(|e| self.error(e))?;
         Ok(())
-    }
-
-    /// Puts every item in one transaction, each only if its key is new.
-    /// `false` (and nothing written) when any key already exists.
-    pub(super) async fn put_all_new(
-        &self,
-        items: impl IntoIterator<Item = super::Item>,
-    ) -> Result<bool, StoreError> {
-        let mut request = self.client.transact_write_items();
-        for item in items {
-            request = request.transact_items(self.put_new(item)?);
-        }
-        match request.send().await {
-            Ok(_) => Ok(true),
-            Err(err) if leads::is_condition_failure(&err) => Ok(false),
-            Err(err) => Err(self.error(err)),
-        }
     }
 }

@@ -5,12 +5,13 @@
 
 mod changes;
 
+use super::condition::Written;
 use super::config::routes;
 use super::keys::{self, RouteKind};
 use super::queries::Source;
-use super::{leads, n, s, to_item, BadCursor, Item, Page, RouteTarget, Store, StoreError};
+use super::{n, s, to_item, BadCursor, Item, Page, RouteTarget, Store, StoreError};
 use crate::domain::{Connector, ImportStatus};
-use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::TransactWriteItem;
 use changes::Changes;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -67,6 +68,9 @@ pub enum Saved {
     /// The connector changed since it was read.
     Stale,
 }
+
+/// The condition on a slot or route a connector writes: free, or its own already.
+const OWNED: &str = "attribute_not_exists(pk) OR connector_id = :me";
 
 /// Attributes a save never touches: identity, and the counters by omission.
 const FIXED: [&str; 5] = ["id", "workspace_id", "provider", "transport", "created_at"];
@@ -136,17 +140,15 @@ impl Store {
         }
         let (guard, guard_values) = revision_guard(&revision, before.revision);
         changes.values.extend(guard_values);
-        let update = Update::builder()
-            .table_name(&self.table)
-            .set_key(Some(keys::connector(&old.workspace_id, &old.id).to_item()))
-            .update_expression(expression)
-            .condition_expression(guard)
-            .set_expression_attribute_names(Some(changes.names))
-            .set_expression_attribute_values(Some(changes.values))
-            .build()
-            .map_err(unexpected)?;
-
-        let mut items = vec![TransactWriteItem::builder().update(update).build()];
+        let connector = keys::connector(&old.workspace_id, &old.id);
+        let update = self.update_item(&connector, |update| {
+            update
+                .update_expression(expression)
+                .condition_expression(guard)
+                .set_expression_attribute_names(Some(changes.names))
+                .set_expression_attribute_values(Some(changes.values))
+        })?;
+        let mut items = vec![update];
         let mut slot_put = None;
         let mut route_puts = HashMap::new();
         match (old.is_active(), after.is_active()) {
@@ -168,24 +170,11 @@ impl Store {
             items.push(self.put_new(route)?);
         }
 
-        let written = self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await;
-        let codes = match written {
-            Ok(_) => return Ok(Saved::Saved),
-            Err(err) => match leads::cancellation_codes(&err) {
-                Some(codes) => codes,
-                None => return Err(self.error(err)),
-            },
+        let refused = match self.transact(items).await? {
+            Written::Done(()) => return Ok(Saved::Saved),
+            Written::Refused(refused) => refused,
         };
-        let failed = |index: usize| {
-            codes
-                .get(index)
-                .is_some_and(|c| c == "ConditionalCheckFailed")
-        };
+        let failed = |index: usize| refused.failed(index);
         if failed(0) {
             return self.missing_or_stale(old).await;
         }
@@ -209,15 +198,14 @@ impl Store {
     pub async fn delete_connector(&self, before: &ConnectorRecord) -> Result<Saved, StoreError> {
         let old = &before.connector;
         let (guard, values) = revision_guard("#revision", before.revision);
-        let delete = Delete::builder()
-            .table_name(&self.table)
-            .set_key(Some(keys::connector(&old.workspace_id, &old.id).to_item()))
-            .condition_expression(guard)
-            .expression_attribute_names("#revision", "revision")
-            .set_expression_attribute_values(Some(values).filter(|v| !v.is_empty()))
-            .build()
-            .map_err(unexpected)?;
-        let mut items = vec![TransactWriteItem::builder().delete(delete).build()];
+        let connector = keys::connector(&old.workspace_id, &old.id);
+        let delete = self.delete_item(&connector, |delete| {
+            delete
+                .condition_expression(guard)
+                .expression_attribute_names("#revision", "revision")
+                .set_expression_attribute_values(Some(values).filter(|v| !v.is_empty()))
+        })?;
+        let mut items = vec![delete];
         // Only an active connector holds its slot; another connector may hold it now.
         if old.is_active() {
             items.push(self.delete_owned(self.slot(old), &old.id)?);
@@ -225,18 +213,9 @@ impl Store {
         for (kind, value) in routes(old) {
             items.push(self.delete_owned(keys::route(kind, &value), &old.id)?);
         }
-        let written = self
-            .client
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await;
-        match written {
-            Ok(_) => Ok(Saved::Saved),
-            Err(err) => match leads::cancellation_codes(&err) {
-                Some(_) => self.missing_or_stale(old).await,
-                None => Err(self.error(err)),
-            },
+        match self.transact(items).await? {
+            Written::Done(()) => Ok(Saved::Saved),
+            Written::Refused(_) => self.missing_or_stale(old).await,
         }
     }
 
@@ -253,14 +232,10 @@ impl Store {
 
     /// Puts a slot this connector may already hold.
     fn put_owned(&self, item: Item, connector_id: &str) -> Result<TransactWriteItem, StoreError> {
-        let put = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(pk) OR connector_id = :me")
-            .expression_attribute_values(":me", s(connector_id))
-            .build()
-            .map_err(unexpected)?;
-        Ok(TransactWriteItem::builder().put(put).build())
+        self.put_item(item, |put| {
+            put.condition_expression(OWNED)
+                .expression_attribute_values(":me", s(connector_id))
+        })
     }
 
     /// Deletes a slot or route unless another connector holds it.
@@ -269,14 +244,11 @@ impl Store {
         key: keys::Key,
         connector_id: &str,
     ) -> Result<TransactWriteItem, StoreError> {
-        let delete = Delete::builder()
-            .table_name(&self.table)
-            .set_key(Some(key.to_item()))
-            .condition_expression("attribute_not_exists(pk) OR connector_id = :me")
-            .expression_attribute_values(":me", s(connector_id))
-            .build()
-            .map_err(unexpected)?;
-        Ok(TransactWriteItem::builder().delete(delete).build())
+        self.delete_item(&key, |delete| {
+            delete
+                .condition_expression(OWNED)
+                .expression_attribute_values(":me", s(connector_id))
+        })
     }
 }
 
@@ -310,8 +282,4 @@ fn revision_guard(
 
 fn plain_item(connector: &Connector) -> Result<Item, StoreError> {
     serde_dynamo::to_item(connector).map_err(StoreError::Encoding)
-}
-
-fn unexpected(err: aws_sdk_dynamodb::error::BuildError) -> StoreError {
-    StoreError::Unexpected(Box::new(err))
 }

@@ -6,11 +6,12 @@ mod stream;
 
 pub use stream::{change, Change, PendingReview};
 
+use super::condition::Written;
 use super::keys::{self, Key};
-use super::{leads, s, Store, StoreError};
+use super::write::PRESENT;
+use super::{s, Store, StoreError};
 use crate::domain::{FollowUp, FollowUpKind, WorkspaceSettings};
-use aws_sdk_dynamodb::operation::put_item::PutItemError;
-use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -38,11 +39,6 @@ struct ClaimRecord {
 
 const SENDING: &str = "sending";
 
-pub(super) fn is_condition_failure(err: &aws_sdk_dynamodb::error::SdkError<PutItemError>) -> bool {
-    err.as_service_error()
-        .is_some_and(PutItemError::is_conditional_check_failed_exception)
-}
-
 impl Store {
     /// Claims one follow-up of a lead with a conditional put.
     pub async fn claim_followup(
@@ -67,10 +63,8 @@ impl Store {
             .condition_expression("attribute_not_exists(pk)")
             .send()
             .await;
-        match put {
-            Ok(_) => return Ok(Claim::Claimed),
-            Err(err) if is_condition_failure(&err) => {}
-            Err(err) => return Err(self.error(err)),
+        if self.written(put)?.passed()?.is_some() {
+            return Ok(Claim::Claimed);
         }
         Ok(match self.get::<ClaimRecord>(&key).await? {
             None => Claim::InDoubt,
@@ -100,16 +94,8 @@ impl Store {
             .expression_attribute_values(":sending", s(SENDING))
             .send()
             .await;
-        match deleted {
-            Err(err)
-                if !err
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Err(self.error(err))
-            }
-            _ => Ok(()),
-        }
+        self.written(deleted)?.passed()?;
+        Ok(())
     }
 
     /// Settles a claim with its outcome, then puts the outcome on the lead's timeline.
@@ -152,63 +138,46 @@ impl Store {
     ) -> Result<(), StoreError> {
         let value = serde_dynamo::to_attribute_value(entry).map_err(StoreError::Encoding)?;
         let claim = keys::followup(workspace_id, lead_id, entry.kind);
-        let append = Update::builder()
-            .table_name(&self.table)
-            .set_key(Some(keys::lead(workspace_id, lead_id).to_item()))
-            .update_expression(
-                "SET followups = list_append(if_not_exists(followups, :empty), :entry)",
-            )
-            .condition_expression("attribute_exists(pk)")
-            .expression_attribute_values(":empty", AttributeValue::L(Vec::new()))
-            .expression_attribute_values(":entry", AttributeValue::L(vec![value]))
-            .build()
-            .map_err(|e| StoreError::Unexpected(Box::new(e)))?;
-        let appended = self
-            .client
-            .transact_write_items()
-            .transact_items(TransactWriteItem::builder().update(append).build())
-            .transact_items(self.mark_recorded(&claim)?)
-            .send()
-            .await;
-        match appended {
-            Ok(_) => Ok(()),
-            Err(err) if leads::is_condition_failure(&err) => {
-                let lead_gone = leads::cancellation_codes(&err).is_some_and(|codes| {
-                    codes.first().is_some_and(|c| c == "ConditionalCheckFailed")
-                });
-                if !lead_gone {
-                    return Ok(());
-                }
-                tracing::warn!(
-                    lead_id,
-                    "the lead is gone: its follow-up is kept on the claim only"
-                );
-                let mark = self.mark_recorded(&claim)?;
-                let marked = self
-                    .client
-                    .transact_write_items()
-                    .transact_items(mark)
-                    .send()
-                    .await;
-                match marked {
-                    Err(err) if !leads::is_condition_failure(&err) => Err(self.error(err)),
-                    _ => Ok(()),
-                }
-            }
-            Err(err) => Err(self.error(err)),
+        let lead = keys::lead(workspace_id, lead_id);
+        let append = self.update_item(&lead, |update| {
+            update
+                .update_expression(
+                    "SET followups = list_append(if_not_exists(followups, :empty), :entry)",
+                )
+                .condition_expression(PRESENT)
+                .expression_attribute_values(":empty", AttributeValue::L(Vec::new()))
+                .expression_attribute_values(":entry", AttributeValue::L(vec![value]))
+        })?;
+        let refused = match self
+            .transact(vec![append, self.mark_recorded(&claim)?])
+            .await?
+        {
+            Written::Done(()) => return Ok(()),
+            Written::Refused(refused) => refused,
+        };
+        if !refused.any_failed() {
+            return Err(refused.into_error());
         }
+        if !refused.failed(0) {
+            return Ok(());
+        }
+        tracing::warn!(
+            lead_id,
+            "the lead is gone: its follow-up is kept on the claim only"
+        );
+        self.transact(vec![self.mark_recorded(&claim)?])
+            .await?
+            .passed()?;
+        Ok(())
     }
 
     fn mark_recorded(&self, claim: &Key) -> Result<TransactWriteItem, StoreError> {
-        let update = Update::builder()
-            .table_name(&self.table)
-            .set_key(Some(claim.to_item()))
-            .update_expression("SET recorded = :yes")
-            .condition_expression("attribute_exists(pk) AND attribute_not_exists(recorded)")
-            .expression_attribute_values(":yes", AttributeValue::Bool(true))
-            .build()
-            .map_err(|e| StoreError::Unexpected(Box::new(e)))?;
-        Ok(TransactWriteItem::builder().update(update).build())
+        self.update_item(claim, |update| {
+            update
+                .update_expression("SET recorded = :yes")
+                .condition_expression("attribute_exists(pk) AND attribute_not_exists(recorded)")
+                .expression_attribute_values(":yes", AttributeValue::Bool(true))
+        })
     }
 
     /// Replaces a workspace's follow-up settings; `false` when there is no such workspace.
@@ -224,20 +193,10 @@ impl Store {
             .table_name(&self.table)
             .set_key(Some(keys::workspace(workspace_id).to_item()))
             .update_expression("SET settings = :settings")
-            .condition_expression("attribute_exists(pk)")
+            .condition_expression(PRESENT)
             .expression_attribute_values(":settings", value)
             .send()
             .await;
-        match updated {
-            Ok(_) => Ok(true),
-            Err(err)
-                if err
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Ok(false)
-            }
-            Err(err) => Err(self.error(err)),
-        }
+        Ok(self.written(updated)?.passed()?.is_some())
     }
 }

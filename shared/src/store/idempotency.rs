@@ -3,7 +3,6 @@
 
 use super::keys;
 use super::{n, s, Store, StoreError};
-use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -74,13 +73,8 @@ impl Store {
             ])))
             .send()
             .await;
-        match claimed {
-            Ok(_) => return Ok(IdempotencyBegin::Started),
-            Err(err)
-                if err
-                    .as_service_error()
-                    .is_some_and(PutItemError::is_conditional_check_failed_exception) => {}
-            Err(err) => return Err(self.error(err)),
+        if self.written(claimed)?.passed()?.is_some() {
+            return Ok(IdempotencyBegin::Started);
         }
         let Some(record) = self.get::<Record>(&record_key).await? else {
             return Ok(IdempotencyBegin::InProgress);

@@ -1,9 +1,10 @@
 //! The import log: every attempt, whatever its outcome, with the connector's counters.
 
 use super::keys;
-use super::{leads, n, s, to_item, Item, Store, StoreError};
+use super::write::PRESENT;
+use super::{n, s, to_item, Item, Store, StoreError};
 use crate::domain::ImportRecord;
-use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::TransactWriteItem;
 use std::collections::HashMap;
 
 pub(crate) fn import_item(record: &ImportRecord) -> Result<Item, StoreError> {
@@ -22,21 +23,17 @@ impl Store {
     /// last delivery. Fails its condition when the connector no longer exists.
     pub(crate) fn count(&self, record: &ImportRecord) -> Result<TransactWriteItem, StoreError> {
         let connector_id = record.connector_id.as_deref().unwrap_or_default();
-        let update = Update::builder()
-            .table_name(&self.table)
-            .set_key(Some(
-                keys::connector(&record.workspace_id, connector_id).to_item(),
-            ))
-            .update_expression("ADD #count :one SET last_received_at = :at")
-            .condition_expression("attribute_exists(pk)")
-            .expression_attribute_names("#count", format!("count_{}", record.status.key()))
-            .set_expression_attribute_values(Some(HashMap::from([
-                (":one".to_owned(), n(1)),
-                (":at".to_owned(), s(&record.received_at)),
-            ])))
-            .build()
-            .map_err(|e| StoreError::Unexpected(Box::new(e)))?;
-        Ok(TransactWriteItem::builder().update(update).build())
+        let connector = keys::connector(&record.workspace_id, connector_id);
+        self.update_item(&connector, |update| {
+            update
+                .update_expression("ADD #count :one SET last_received_at = :at")
+                .condition_expression(PRESENT)
+                .expression_attribute_names("#count", format!("count_{}", record.status.key()))
+                .set_expression_attribute_values(Some(HashMap::from([
+                    (":one".to_owned(), n(1)),
+                    (":at".to_owned(), s(&record.received_at)),
+                ])))
+        })
     }
 
     /// Records an attempt that created no lead (replayed, failed, ignored, held for
@@ -44,25 +41,11 @@ impl Store {
     pub async fn log_import(&self, record: &ImportRecord) -> Result<(), StoreError> {
         let import = self.put_new(import_item(record)?)?;
         if record.connector_id.is_some() {
-            let counted = self
-                .client
-                .transact_write_items()
-                .transact_items(import.clone())
-                .transact_items(self.count(record)?)
-                .send()
-                .await;
-            match counted {
-                Ok(_) => return Ok(()),
-                Err(err) if !leads::is_condition_failure(&err) => return Err(self.error(err)),
-                Err(_) => {}
+            let counted = vec![import.clone(), self.count(record)?];
+            if self.transact(counted).await?.passed()?.is_some() {
+                return Ok(());
             }
         }
-        self.client
-            .transact_write_items()
-            .transact_items(import)
-            .send()
-            .await
-            .map_err(|e| self.error(e))?;
-        Ok(())
+        self.transact(vec![import]).await?.done()
     }
 }

@@ -4,7 +4,6 @@
 use super::keys;
 use super::{n, s, Store, StoreError};
 use crate::domain::{Connector, Provider, Transport};
-use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::HashMap;
 
@@ -33,13 +32,14 @@ impl Store {
         lock_seconds: i64,
     ) -> Result<EmailClaim, StoreError> {
         let key = keys::inbound_email(message_id);
-        let result = if attempt == 0 {
+        let claimed = if attempt == 0 {
             let mut item = key.to_item();
             item.insert("entity".into(), s("inbound_email"));
             item.insert("state".into(), s(WORKING));
             item.insert("attempt".into(), n(0));
             item.insert("locked_until".into(), n(now + lock_seconds));
-            self.client
+            let claimed = self
+                .client
                 .put_item()
                 .table_name(&self.table)
                 .set_item(Some(item))
@@ -51,14 +51,11 @@ impl Store {
                 .expression_attribute_values(":now", n(now))
                 .expression_attribute_values(":zero", n(0))
                 .send()
-                .await
-                .map(|_| ())
-                .map_err(|err| match err.as_service_error() {
-                    Some(e) if e.is_conditional_check_failed_exception() => None,
-                    _ => Some(self.error(err)),
-                })
+                .await;
+            self.written(claimed)?.passed()?.is_some()
         } else {
-            self.client
+            let claimed = self
+                .client
                 .update_item()
                 .table_name(&self.table)
                 .set_key(Some(key.to_item()))
@@ -75,18 +72,14 @@ impl Store {
                     (":until".to_owned(), n(now + lock_seconds)),
                 ])))
                 .send()
-                .await
-                .map(|_| ())
-                .map_err(|err| match err.as_service_error() {
-                    Some(e) if e.is_conditional_check_failed_exception() => None,
-                    _ => Some(self.error(err)),
-                })
+                .await;
+            self.written(claimed)?.passed()?.is_some()
         };
-        match result {
-            Ok(()) => Ok(EmailClaim::Claimed),
-            Err(None) => Ok(EmailClaim::Taken),
-            Err(Some(err)) => Err(err),
-        }
+        Ok(if claimed {
+            EmailClaim::Claimed
+        } else {
+            EmailClaim::Taken
+        })
     }
 
     /// Marks a claimed message as waiting for retry `next_attempt`.
@@ -141,16 +134,8 @@ impl Store {
             .expression_attribute_values(":attempt", n(attempt))
             .send()
             .await;
-        match released {
-            Err(err)
-                if !err
-                    .as_service_error()
-                    .is_some_and(UpdateItemError::is_conditional_check_failed_exception) =>
-            {
-                Err(self.error(err))
-            }
-            _ => Ok(()),
-        }
+        self.written(released)?.passed()?;
+        Ok(())
     }
 
     /// The workspace's active connector for a provider and transport, if any.

@@ -1,12 +1,12 @@
 //! Lead creation: one `TransactWriteItems` with the external-id guard, the client
 //! merge-or-create, the lead, its import-log entry and the connector's counters.
 
+use super::condition::Written;
 use super::keys::{self, Key};
+use super::write::PRESENT;
 use super::{imports, n, s, to_item, Item, Store, StoreError};
 use crate::domain::{Client, ImportRecord, Lead};
-use aws_sdk_dynamodb::error::SdkError;
-use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{KeysAndAttributes, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{KeysAndAttributes, TransactWriteItem};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::time::Duration;
@@ -52,29 +52,6 @@ struct ContactIndex {
 }
 
 const MAX_ATTEMPTS: u32 = 8;
-
-/// The cancellation reason codes of a cancelled transaction, one per item, in order.
-pub(crate) fn cancellation_codes<R>(
-    err: &SdkError<TransactWriteItemsError, R>,
-) -> Option<Vec<String>> {
-    let SdkError::ServiceError(service) = err else {
-        return None;
-    };
-    let TransactWriteItemsError::TransactionCanceledException(cancelled) = service.err() else {
-        return None;
-    };
-    Some(
-        cancelled
-            .cancellation_reasons()
-            .iter()
-            .map(|reason| reason.code().unwrap_or("None").to_owned())
-            .collect(),
-    )
-}
-
-pub(crate) fn is_condition_failure<R>(err: &SdkError<TransactWriteItemsError, R>) -> bool {
-    cancellation_codes(err).is_some_and(|codes| codes.iter().any(|c| c == "ConditionalCheckFailed"))
-}
 
 /// The contact keys of a lead and the client each already points to, if any.
 struct Contacts {
@@ -123,35 +100,26 @@ impl Store {
             new.lead.client_id = existing.clone().unwrap_or_else(|| fresh_client_id.clone());
             new.import.client_id = Some(new.lead.client_id.clone());
             let (items, layout) = self.lead_transaction(&new, &contacts, existing.is_some())?;
-            let mut request = self.client.transact_write_items();
-            for item in items {
-                request = request.transact_items(item);
-            }
-            let err = match request.send().await {
-                Ok(_) => {
+            let refused = match self.transact(items).await? {
+                Written::Done(()) => {
                     return Ok(Stored::Created(Created {
                         lead_id: new.lead.id,
                         client_id: new.lead.client_id,
                         merged: existing.is_some(),
                     }))
                 }
-                Err(err) => err,
+                Written::Refused(refused) => refused,
             };
-            let Some(codes) = cancellation_codes(&err) else {
-                return Err(self.error(err));
-            };
-            let failed = |index: Option<usize>| {
-                index.is_some_and(|i| codes.get(i).is_some_and(|c| c == "ConditionalCheckFailed"))
-            };
+            let failed = |index: Option<usize>| index.is_some_and(|i| refused.failed(i));
             if failed(layout.guard) {
                 return self.duplicate(&new.lead).await;
             }
             if layout.contacts.iter().any(|&i| failed(Some(i))) || failed(layout.client) {
                 contacts.known = self.read_contacts(&contacts.keys).await?;
-            } else if codes.iter().any(|c| c == "TransactionConflict") {
+            } else if refused.conflict() {
                 tokio::time::sleep(backoff(attempt)).await;
             } else {
-                return Err(self.error(err));
+                return Err(refused.into_error());
             }
         }
         Err(StoreError::Unavailable(
@@ -260,18 +228,14 @@ impl Store {
             names.insert(format!("#{attribute}"), attribute.to_owned());
             values.insert(format!(":{attribute}"), s(value));
         }
-        let update = Update::builder()
-            .table_name(&self.table)
-            .set_key(Some(
-                keys::client(&lead.workspace_id, &lead.client_id).to_item(),
-            ))
-            .update_expression(expression)
-            .condition_expression("attribute_exists(pk)")
-            .set_expression_attribute_names(Some(names).filter(|names| !names.is_empty()))
-            .set_expression_attribute_values(Some(values))
-            .build()
-            .map_err(|e| StoreError::Unexpected(Box::new(e)))?;
-        Ok(TransactWriteItem::builder().update(update).build())
+        let client = keys::client(&lead.workspace_id, &lead.client_id);
+        self.update_item(&client, |update| {
+            update
+                .update_expression(expression)
+                .condition_expression(PRESENT)
+                .set_expression_attribute_names(Some(names).filter(|names| !names.is_empty()))
+                .set_expression_attribute_values(Some(values))
+        })
     }
 
     async fn duplicate(&self, lead: &Lead) -> Result<Stored, StoreError> {

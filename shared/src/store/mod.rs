@@ -1,6 +1,7 @@
 //! The one DynamoDB table: the only module that knows items and keys.
 
 mod api_keys;
+mod condition;
 mod config;
 mod connectors;
 mod error;
@@ -16,6 +17,7 @@ mod review_queue;
 mod reviews;
 mod territories;
 mod throttle;
+mod write;
 
 pub use api_keys::{ApiKeyEntry, Revoked};
 pub use config::{RouteTarget, Territory};
@@ -28,7 +30,7 @@ pub use leads::{Created, NewLead, Stored};
 pub use queries::{BadCursor, Page};
 pub use reviews::AlreadyDecided;
 
-use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client;
 use keys::Key;
 use serde::de::DeserializeOwned;
@@ -72,17 +74,6 @@ impl Store {
             .await
             .map_err(|e| self.error(e))?;
         output.item.map(from_item).transpose()
-    }
-
-    /// A transaction item that puts `item` only if its key is new.
-    fn put_new(&self, item: Item) -> Result<TransactWriteItem, StoreError> {
-        let put = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(pk)")
-            .build()
-            .map_err(|e| StoreError::Unexpected(Box::new(e)))?;
-        Ok(TransactWriteItem::builder().put(put).build())
     }
 
     fn error<E, R>(&self, err: aws_sdk_dynamodb::error::SdkError<E, R>) -> StoreError

@@ -3,9 +3,9 @@
 
 use super::keys;
 use super::queries::{Filter, Source};
+use super::write::PRESENT;
 use super::{s, BadCursor, Page, Store, StoreError};
 use crate::domain::{ReviewItem, ReviewStatus};
-use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use std::collections::HashMap;
 
 impl Store {
@@ -40,7 +40,7 @@ impl Store {
             .table_name(&self.table)
             .set_key(Some(keys::review(workspace_id, review_id).to_item()))
             .update_expression("SET lead_id = :lead")
-            .condition_expression("attribute_exists(pk)")
+            .condition_expression(PRESENT)
             .expression_attribute_values(":lead", s(lead_id))
             .send()
             .await
@@ -69,16 +69,6 @@ impl Store {
             ])))
             .send()
             .await;
-        match reopened {
-            Ok(_) => Ok(true),
-            Err(err)
-                if err
-                    .as_service_error()
-                    .is_some_and(UpdateItemError::is_conditional_check_failed_exception) =>
-            {
-                Ok(false)
-            }
-            Err(err) => Err(self.error(err)),
-        }
+        Ok(self.written(reopened)?.passed()?.is_some())
     }
 }

@@ -2,9 +2,9 @@
 //! one conditional update.
 
 use super::keys;
+use super::write::PRESENT;
 use super::{imports, s, to_item, Store, StoreError};
 use crate::domain::{ImportRecord, ImportStatus, ReviewItem, ReviewStatus};
-use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::ReturnValue;
 use std::collections::HashMap;
 
@@ -24,15 +24,12 @@ impl Store {
             "review",
             review,
         )?;
-        self.client
-            .transact_write_items()
-            .transact_items(self.put_new(review_item)?)
-            .transact_items(self.put_new(imports::import_item(record)?)?)
-            .transact_items(self.count(record)?)
-            .send()
-            .await
-            .map_err(|e| self.error(e))?;
-        Ok(())
+        let items = vec![
+            self.put_new(review_item)?,
+            self.put_new(imports::import_item(record)?)?,
+            self.count(record)?,
+        ];
+        self.transact(items).await?.done()
     }
 
     pub async fn review(
@@ -68,19 +65,9 @@ impl Store {
             .return_values(ReturnValue::AllNew)
             .send()
             .await;
-        match decided {
-            Ok(output) => {
-                let item = output.attributes.unwrap_or_default();
-                Ok(Ok(super::from_item(item)?))
-            }
-            Err(err)
-                if err
-                    .as_service_error()
-                    .is_some_and(UpdateItemError::is_conditional_check_failed_exception) =>
-            {
-                Ok(Err(AlreadyDecided))
-            }
-            Err(err) => Err(self.error(err)),
+        match self.written(decided)?.passed()? {
+            Some(output) => Ok(Ok(super::from_item(output.attributes.unwrap_or_default())?)),
+            None => Ok(Err(AlreadyDecided)),
         }
     }
 
@@ -107,7 +94,7 @@ impl Store {
             .table_name(&self.table)
             .set_key(Some(keys::import(workspace_id, import_id).to_item()))
             .update_expression(expression)
-            .condition_expression("attribute_exists(pk)")
+            .condition_expression(PRESENT)
             .expression_attribute_names("#status", "status")
             .set_expression_attribute_values(Some(values))
             .send()

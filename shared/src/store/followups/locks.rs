@@ -2,9 +2,7 @@
 //! and a workspace's review digest.
 
 use super::super::keys;
-use super::super::{leads, n, s, Store, StoreError};
-use super::is_condition_failure;
-use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
+use super::super::{n, s, Store, StoreError};
 
 impl Store {
     /// Takes the safety lock on every contact for `owner` (a lead id) until `until`
@@ -17,30 +15,22 @@ impl Store {
         now: i64,
         until: i64,
     ) -> Result<bool, StoreError> {
-        let mut request = self.client.transact_write_items();
+        let mut items = Vec::with_capacity(contacts.len());
         for (kind, value) in contacts {
             let mut item = keys::followup_lock(workspace_id, kind, value).to_item();
             item.insert("entity".into(), s("followup_lock"));
             item.insert("owner".into(), s(owner));
             item.insert(keys::EXPIRES_AT.into(), n(until));
-            let put = Put::builder()
-                .table_name(&self.table)
-                .set_item(Some(item))
-                .condition_expression(
+            items.push(self.put_item(item, |put| {
+                put.condition_expression(
                     "attribute_not_exists(pk) OR expires_at < :now OR #owner = :owner",
                 )
                 .expression_attribute_names("#owner", "owner")
                 .expression_attribute_values(":now", n(now))
                 .expression_attribute_values(":owner", s(owner))
-                .build()
-                .map_err(|e| StoreError::Unexpected(Box::new(e)))?;
-            request = request.transact_items(TransactWriteItem::builder().put(put).build());
+            })?);
         }
-        match request.send().await {
-            Ok(_) => Ok(true),
-            Err(err) if leads::is_condition_failure(&err) => Ok(false),
-            Err(err) => Err(self.error(err)),
-        }
+        Ok(self.transact(items).await?.passed()?.is_some())
     }
 
     /// Lifts the locks `owner` holds, when nothing was sent after all.
@@ -50,24 +40,18 @@ impl Store {
         contacts: &[(&str, &str)],
         owner: &str,
     ) -> Result<(), StoreError> {
-        let mut request = self.client.transact_write_items();
+        let mut items = Vec::with_capacity(contacts.len());
         for (kind, value) in contacts {
-            let delete = Delete::builder()
-                .table_name(&self.table)
-                .set_key(Some(
-                    keys::followup_lock(workspace_id, kind, value).to_item(),
-                ))
-                .condition_expression("attribute_not_exists(pk) OR #owner = :owner")
-                .expression_attribute_names("#owner", "owner")
-                .expression_attribute_values(":owner", s(owner))
-                .build()
-                .map_err(|e| StoreError::Unexpected(Box::new(e)))?;
-            request = request.transact_items(TransactWriteItem::builder().delete(delete).build());
+            let lock = keys::followup_lock(workspace_id, kind, value);
+            items.push(self.delete_item(&lock, |delete| {
+                delete
+                    .condition_expression("attribute_not_exists(pk) OR #owner = :owner")
+                    .expression_attribute_names("#owner", "owner")
+                    .expression_attribute_values(":owner", s(owner))
+            })?);
         }
-        match request.send().await {
-            Err(err) if !leads::is_condition_failure(&err) => Err(self.error(err)),
-            _ => Ok(()),
-        }
+        self.transact(items).await?.passed()?;
+        Ok(())
     }
 
     /// Claims a workspace's review digest for one time window; `false` when this
@@ -81,19 +65,7 @@ impl Store {
         let mut item = keys::review_digest(workspace_id, window).to_item();
         item.insert("entity".into(), s("followup_digest"));
         item.insert(keys::EXPIRES_AT.into(), n(expires_at));
-        let put = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(pk)")
-            .send()
-            .await;
-        match put {
-            Ok(_) => Ok(true),
-            Err(err) if is_condition_failure(&err) => Ok(false),
-            Err(err) => Err(self.error(err)),
-        }
+        self.put_if_absent(item).await
     }
 
     pub async fn release_review_digest(
