@@ -6,14 +6,14 @@ mod stream;
 
 pub use stream::{change, Change, PendingReview};
 
+use super::claim::{ClaimItem, ClaimKind, Hold};
 use super::condition::Written;
 use super::keys::{self, Key};
 use super::write::PRESENT;
-use super::{s, Store, StoreError};
+use super::{s, Item, Store, StoreError};
 use crate::domain::{FollowUp, FollowUpKind, WorkspaceSettings};
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
 use serde::Deserialize;
-use std::collections::HashMap;
 
 /// What the once-only claim of a follow-up found.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,9 +37,24 @@ struct ClaimRecord {
     recorded: bool,
 }
 
-const SENDING: &str = "sending";
+/// A follow-up's once-only claim: held while it is sent, and never taken over (a send
+/// that stopped halfway may have gone out).
+const FOLLOWUP: ClaimKind = ClaimKind {
+    entity: "followup",
+    state: "status",
+    held: "sending",
+};
 
 impl Store {
+    fn followup_claim(
+        &self,
+        workspace_id: &str,
+        lead_id: &str,
+        kind: FollowUpKind,
+    ) -> ClaimItem<'_> {
+        self.claim(&FOLLOWUP, keys::followup(workspace_id, lead_id, kind))
+    }
+
     /// Claims one follow-up of a lead with a conditional put.
     pub async fn claim_followup(
         &self,
@@ -48,25 +63,16 @@ impl Store {
         kind: FollowUpKind,
         now: &str,
     ) -> Result<Claim, StoreError> {
-        let key = keys::followup(workspace_id, lead_id, kind);
-        let mut item = key.to_item();
-        item.insert("entity".into(), s("followup"));
-        item.insert("lead_id".into(), s(lead_id));
-        item.insert("kind".into(), s(kind.key()));
-        item.insert("status".into(), s(SENDING));
-        item.insert("claimed_at".into(), s(now));
-        let put = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(pk)")
-            .send()
-            .await;
-        if self.written(put)?.passed()?.is_some() {
+        let claim = self.followup_claim(workspace_id, lead_id, kind);
+        let attributes = Item::from([
+            ("lead_id".to_owned(), s(lead_id)),
+            ("kind".to_owned(), s(kind.key())),
+            ("claimed_at".to_owned(), s(now)),
+        ]);
+        if claim.take(Hold::Forever, attributes).await? {
             return Ok(Claim::Claimed);
         }
-        Ok(match self.get::<ClaimRecord>(&key).await? {
+        Ok(match claim.read::<ClaimRecord>().await? {
             None => Claim::InDoubt,
             Some(ClaimRecord {
                 entry: Some(entry),
@@ -84,18 +90,9 @@ impl Store {
         lead_id: &str,
         kind: FollowUpKind,
     ) -> Result<(), StoreError> {
-        let deleted = self
-            .client
-            .delete_item()
-            .table_name(&self.table)
-            .set_key(Some(keys::followup(workspace_id, lead_id, kind).to_item()))
-            .condition_expression("#status = :sending")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":sending", s(SENDING))
-            .send()
-            .await;
-        self.written(deleted)?.passed()?;
-        Ok(())
+        self.followup_claim(workspace_id, lead_id, kind)
+            .release()
+            .await
     }
 
     /// Settles a claim with its outcome, then puts the outcome on the lead's timeline.
@@ -108,23 +105,9 @@ impl Store {
         entry: &FollowUp,
     ) -> Result<(), StoreError> {
         let value = serde_dynamo::to_attribute_value(entry).map_err(StoreError::Encoding)?;
-        self.client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(
-                keys::followup(workspace_id, lead_id, entry.kind).to_item(),
-            ))
-            .update_expression("SET #status = :status, entry = :entry")
-            .condition_expression("#status = :sending")
-            .expression_attribute_names("#status", "status")
-            .set_expression_attribute_values(Some(HashMap::from([
-                (":status".to_owned(), s(entry.status.key())),
-                (":entry".to_owned(), value),
-                (":sending".to_owned(), s(SENDING)),
-            ])))
-            .send()
-            .await
-            .map_err(|e| self.error(e))?;
+        self.followup_claim(workspace_id, lead_id, entry.kind)
+            .settle_held(entry.status.key(), vec![("entry", value)])
+            .await?;
         self.record_followup(workspace_id, lead_id, entry).await
     }
 

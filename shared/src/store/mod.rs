@@ -1,6 +1,7 @@
 //! The one DynamoDB table: the only module that knows items and keys.
 
 mod api_keys;
+mod claim;
 mod condition;
 mod config;
 mod connectors;
