@@ -3,7 +3,7 @@
 //! partition that lists it and leads back to the hash for revocation.
 
 use super::keys;
-use super::queries::Source;
+use super::page::Source;
 use super::{s, to_item, BadCursor, Item, Page, Store, StoreError};
 use crate::domain::ApiKey;
 use aws_sdk_dynamodb::types::TransactWriteItem;
@@ -29,11 +29,7 @@ pub enum Revoked {
     NotFound,
 }
 
-pub(super) fn ref_item(
-    key_hash: &str,
-    key: &ApiKey,
-    name: Option<&str>,
-) -> Result<Item, StoreError> {
+fn ref_item(key_hash: &str, key: &ApiKey, name: Option<&str>) -> Result<Item, StoreError> {
     let entry = ApiKeyEntry {
         key: key.clone(),
         name: name.map(str::to_owned),
@@ -47,6 +43,15 @@ pub(super) fn ref_item(
 }
 
 impl Store {
+    /// The key stored under the SHA-256 of an API key, if any.
+    pub async fn api_key(&self, key_hash: &str) -> Result<Option<ApiKey>, StoreError> {
+        self.get(&keys::api_key(key_hash)).await
+    }
+
+    pub async fn create_api_key(&self, key_hash: &str, key: &ApiKey) -> Result<bool, StoreError> {
+        self.create_named_api_key(key_hash, key, None).await
+    }
+
     /// Stores a new key (by hash) and its workspace pointer in one transaction;
     /// `false` when the hash is already taken.
     pub async fn create_named_api_key(
@@ -69,11 +74,7 @@ impl Store {
         limit: i32,
         cursor: Option<&str>,
     ) -> Result<Result<Page<ApiKeyEntry>, BadCursor>, StoreError> {
-        let source = Source {
-            index: None,
-            pk: keys::workspace_partition(workspace_id),
-            prefix: Some(keys::API_KEY_REF_PREFIX),
-        };
+        let source = Source::workspace(workspace_id, Some(keys::API_KEY_REF_PREFIX));
         self.page(source, limit, cursor).await
     }
 

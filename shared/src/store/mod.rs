@@ -1,35 +1,53 @@
 //! The one DynamoDB table: the only module that knows items and keys.
+//!
+//! One module per thing stored (the entity modules), on a few base modules. An entity
+//! module uses base modules and no other entity module; a base module uses only base
+//! modules. So the imports run one way, downward, and never in a circle:
+//!
+//! ```text
+//! entities  workspaces  api_keys  connectors/  leads/  imports  reviews  territories
+//!           throttles  followups/  inbound_email  idempotency
+//!               │
+//!               ▼
+//! base      attempt (import-log entry + connector count, written with a lead, a review
+//!           │        or alone; the Counters they keep)
+//!           claim   (take / settle / release a claim with a lock that may lapse)
+//!           ▼
+//!           page (Query, cursors)   write (put if absent, transaction items, runner)
+//!           ▼                       ▼
+//!           condition (how a refused write is read)   keys   error   mod (Store, items)
+//! ```
 
 mod api_keys;
+mod attempt;
 mod claim;
 mod condition;
-mod config;
 mod connectors;
 mod error;
 mod followups;
 mod idempotency;
 mod imports;
-mod inbound;
+mod inbound_email;
 pub mod keys;
 mod leads;
-mod queries;
-mod recent;
-mod review_queue;
+mod page;
 mod reviews;
 mod territories;
-mod throttle;
+mod throttles;
+mod workspaces;
 mod write;
 
 pub use api_keys::{ApiKeyEntry, Revoked};
-pub use config::{RouteTarget, Territory};
-pub use connectors::{ConnectorRecord, Counters, Saved};
+pub use attempt::Counters;
+pub use connectors::{ConnectorRecord, RouteTarget, Saved};
 pub use error::StoreError;
 pub use followups::{change, Change, Claim, PendingReview};
 pub use idempotency::{IdempotencyBegin, StoredResponse};
-pub use inbound::EmailClaim;
+pub use inbound_email::EmailClaim;
 pub use leads::{Created, NewLead, Stored};
-pub use queries::{BadCursor, Page};
+pub use page::{BadCursor, Page};
 pub use reviews::AlreadyDecided;
+pub use territories::Territory;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client;

@@ -1,10 +1,12 @@
-//! Review items: held in the same transaction as their import-log entry, decided by
-//! one conditional update.
+//! Review items: held in the same transaction as their import-log entry, listed by
+//! status, decided by one conditional update, and what a decision leaves behind (the
+//! lead an approval made, or the pending state back after a failure).
 
 use super::keys;
+use super::page::{Filter, Source};
 use super::write::PRESENT;
-use super::{imports, s, to_item, Store, StoreError};
-use crate::domain::{ImportRecord, ImportStatus, ReviewItem, ReviewStatus};
+use super::{s, to_item, BadCursor, Page, Store, StoreError};
+use crate::domain::{ImportRecord, ReviewItem, ReviewStatus};
 use aws_sdk_dynamodb::types::ReturnValue;
 use std::collections::HashMap;
 
@@ -26,7 +28,7 @@ impl Store {
         )?;
         let items = vec![
             self.put_new(review_item)?,
-            self.put_new(imports::import_item(record)?)?,
+            self.log_entry(record)?,
             self.count(record)?,
         ];
         self.transact(items).await?.done()
@@ -71,35 +73,62 @@ impl Store {
         }
     }
 
-    /// Records what became of a held import: its status, reason and lead.
-    pub async fn settle_import(
+    /// A workspace's review items, newest first, optionally of one status. The status is
+    /// a filter on the same `Query`: a page can hold fewer than `limit` items while a
+    /// cursor remains.
+    pub async fn reviews_where(
         &self,
         workspace_id: &str,
-        import_id: &str,
-        status: ImportStatus,
-        reason: &str,
-        lead_id: Option<&str>,
+        status: Option<ReviewStatus>,
+        limit: i32,
+        cursor: Option<&str>,
+    ) -> Result<Result<Page<ReviewItem>, BadCursor>, StoreError> {
+        let source = Source::workspace(workspace_id, Some(keys::REVIEW_PREFIX));
+        let filter = status.map(|status| Filter::status(status.key()));
+        self.page_where(source, filter, limit, cursor).await
+    }
+
+    /// Notes on an approved review the lead its approval produced.
+    pub async fn record_review_lead(
+        &self,
+        workspace_id: &str,
+        review_id: &str,
+        lead_id: &str,
     ) -> Result<(), StoreError> {
-        let mut expression = String::from("SET #status = :status, reason = :reason");
-        let mut values = HashMap::from([
-            (":status".to_owned(), s(status.key())),
-            (":reason".to_owned(), s(reason)),
-        ]);
-        if let Some(lead_id) = lead_id {
-            expression.push_str(", lead_id = :lead");
-            values.insert(":lead".to_owned(), s(lead_id));
-        }
         self.client
             .update_item()
             .table_name(&self.table)
-            .set_key(Some(keys::import(workspace_id, import_id).to_item()))
-            .update_expression(expression)
+            .set_key(Some(keys::review(workspace_id, review_id).to_item()))
+            .update_expression("SET lead_id = :lead")
             .condition_expression(PRESENT)
-            .expression_attribute_names("#status", "status")
-            .set_expression_attribute_values(Some(values))
+            .expression_attribute_values(":lead", s(lead_id))
             .send()
             .await
             .map_err(|e| self.error(e))?;
         Ok(())
+    }
+
+    /// Puts an approval whose import never happened back to pending, so that the
+    /// decision can be taken again; `false` when the approval did produce a lead.
+    pub async fn reopen_review(
+        &self,
+        workspace_id: &str,
+        review_id: &str,
+    ) -> Result<bool, StoreError> {
+        let reopened = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(keys::review(workspace_id, review_id).to_item()))
+            .update_expression("SET #status = :pending REMOVE decided_at")
+            .condition_expression("#status = :approved AND attribute_not_exists(lead_id)")
+            .expression_attribute_names("#status", "status")
+            .set_expression_attribute_values(Some(HashMap::from([
+                (":pending".to_owned(), s(ReviewStatus::Pending.key())),
+                (":approved".to_owned(), s(ReviewStatus::Approved.key())),
+            ])))
+            .send()
+            .await;
+        Ok(self.written(reopened)?.passed()?.is_some())
     }
 }

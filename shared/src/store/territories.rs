@@ -1,11 +1,55 @@
 //! Territories: a ZIP's rep, listed with one `Query` on the workspace partition.
 
 use super::keys;
-use super::queries::Source;
-use super::{BadCursor, Page, Store, StoreError, Territory};
+use super::page::Source;
+use super::{to_item, BadCursor, Page, Store, StoreError};
 use aws_sdk_dynamodb::types::ReturnValue;
+use serde::{Deserialize, Serialize};
+
+/// A ZIP (its territory key) and the rep who covers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Territory {
+    pub zip: String,
+    pub rep: String,
+}
 
 impl Store {
+    /// The rep covering a ZIP (its five-digit form for US codes), if one is set.
+    pub async fn territory_rep(
+        &self,
+        workspace_id: &str,
+        zip: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let territory = self
+            .get::<Territory>(&keys::territory(workspace_id, zip))
+            .await?;
+        Ok(territory.map(|t| t.rep))
+    }
+
+    pub async fn put_territory(
+        &self,
+        workspace_id: &str,
+        zip: &str,
+        rep: &str,
+    ) -> Result<(), StoreError> {
+        let territory = Territory {
+            zip: zip.to_owned(),
+            rep: rep.to_owned(),
+        };
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(to_item(
+                &keys::territory(workspace_id, zip),
+                "territory",
+                &territory,
+            )?))
+            .send()
+            .await
+            .map_err(|e| self.error(e))?;
+        Ok(())
+    }
+
     /// A workspace's territories (by ZIP, descending).
     pub async fn territories(
         &self,
@@ -13,11 +57,7 @@ impl Store {
         limit: i32,
         cursor: Option<&str>,
     ) -> Result<Result<Page<Territory>, BadCursor>, StoreError> {
-        let source = Source {
-            index: None,
-            pk: keys::workspace_partition(workspace_id),
-            prefix: Some(keys::TERRITORY_PREFIX),
-        };
+        let source = Source::workspace(workspace_id, Some(keys::TERRITORY_PREFIX));
         self.page(source, limit, cursor).await
     }
 

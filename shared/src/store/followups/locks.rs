@@ -1,5 +1,5 @@
-//! Windows in which something happens once: the safety lock on messaging a contact,
-//! and a workspace's review digest.
+//! The safety lock on messaging a contact: one acknowledgement per contact in a window,
+//! whichever lead it came with.
 
 use super::super::keys;
 use super::super::{n, s, Store, StoreError};
@@ -51,35 +51,6 @@ impl Store {
             })?);
         }
         self.transact(items).await?.passed()?;
-        Ok(())
-    }
-
-    /// Claims a workspace's review digest for one time window; `false` when this
-    /// window's digest was claimed already.
-    pub async fn claim_review_digest(
-        &self,
-        workspace_id: &str,
-        window: i64,
-        expires_at: i64,
-    ) -> Result<bool, StoreError> {
-        let mut item = keys::review_digest(workspace_id, window).to_item();
-        item.insert("entity".into(), s("followup_digest"));
-        item.insert(keys::EXPIRES_AT.into(), n(expires_at));
-        self.put_if_absent(item).await
-    }
-
-    pub async fn release_review_digest(
-        &self,
-        workspace_id: &str,
-        window: i64,
-    ) -> Result<(), StoreError> {
-        self.client
-            .delete_item()
-            .table_name(&self.table)
-            .set_key(Some(keys::review_digest(workspace_id, window).to_item()))
-            .send()
-            .await
-            .map_err(|e| self.error(e))?;
         Ok(())
     }
 }

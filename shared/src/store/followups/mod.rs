@@ -1,18 +1,18 @@
-//! Follow-ups: what the table's stream shows the speed-to-lead function, the once-only
-//! claims, the safety locks on contacts, the review digest window and the timeline.
+//! Follow-ups: the once-only claim of each follow-up of a lead (here), its entry on the
+//! lead's timeline (`timeline.rs`), the safety locks on contacts (`locks.rs`), the review
+//! digest (`digest.rs`) and what the table's stream asks for (`stream.rs`).
 
+mod digest;
 mod locks;
 mod stream;
+mod timeline;
 
 pub use stream::{change, Change, PendingReview};
 
 use super::claim::{ClaimItem, ClaimKind, Hold};
-use super::condition::Written;
-use super::keys::{self, Key};
-use super::write::PRESENT;
+use super::keys;
 use super::{s, Item, Store, StoreError};
-use crate::domain::{FollowUp, FollowUpKind, WorkspaceSettings};
-use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
+use crate::domain::{FollowUp, FollowUpKind};
 use serde::Deserialize;
 
 /// What the once-only claim of a follow-up found.
@@ -109,77 +109,5 @@ impl Store {
             .settle_held(entry.status.key(), vec![("entry", value)])
             .await?;
         self.record_followup(workspace_id, lead_id, entry).await
-    }
-
-    /// Appends a settled follow-up to the lead's timeline, once: the claim's `recorded`
-    /// flag is set in the same transaction. A lead that is gone only gets the flag.
-    pub async fn record_followup(
-        &self,
-        workspace_id: &str,
-        lead_id: &str,
-        entry: &FollowUp,
-    ) -> Result<(), StoreError> {
-        let value = serde_dynamo::to_attribute_value(entry).map_err(StoreError::Encoding)?;
-        let claim = keys::followup(workspace_id, lead_id, entry.kind);
-        let lead = keys::lead(workspace_id, lead_id);
-        let append = self.update_item(&lead, |update| {
-            update
-                .update_expression(
-                    "SET followups = list_append(if_not_exists(followups, :empty), :entry)",
-                )
-                .condition_expression(PRESENT)
-                .expression_attribute_values(":empty", AttributeValue::L(Vec::new()))
-                .expression_attribute_values(":entry", AttributeValue::L(vec![value]))
-        })?;
-        let refused = match self
-            .transact(vec![append, self.mark_recorded(&claim)?])
-            .await?
-        {
-            Written::Done(()) => return Ok(()),
-            Written::Refused(refused) => refused,
-        };
-        if !refused.any_failed() {
-            return Err(refused.into_error());
-        }
-        if !refused.failed(0) {
-            return Ok(());
-        }
-        tracing::warn!(
-            lead_id,
-            "the lead is gone: its follow-up is kept on the claim only"
-        );
-        self.transact(vec![self.mark_recorded(&claim)?])
-            .await?
-            .passed()?;
-        Ok(())
-    }
-
-    fn mark_recorded(&self, claim: &Key) -> Result<TransactWriteItem, StoreError> {
-        self.update_item(claim, |update| {
-            update
-                .update_expression("SET recorded = :yes")
-                .condition_expression("attribute_exists(pk) AND attribute_not_exists(recorded)")
-                .expression_attribute_values(":yes", AttributeValue::Bool(true))
-        })
-    }
-
-    /// Replaces a workspace's follow-up settings; `false` when there is no such workspace.
-    pub async fn set_workspace_settings(
-        &self,
-        workspace_id: &str,
-        settings: &WorkspaceSettings,
-    ) -> Result<bool, StoreError> {
-        let value = serde_dynamo::to_attribute_value(settings).map_err(StoreError::Encoding)?;
-        let updated = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(keys::workspace(workspace_id).to_item()))
-            .update_expression("SET settings = :settings")
-            .condition_expression(PRESENT)
-            .expression_attribute_values(":settings", value)
-            .send()
-            .await;
-        Ok(self.written(updated)?.passed()?.is_some())
     }
 }

@@ -4,7 +4,6 @@
 use super::claim::{Check, ClaimItem, ClaimKind, Hold};
 use super::keys;
 use super::{n, s, Item, Store, StoreError};
-use crate::domain::{Connector, Provider, Transport};
 
 /// Whether this delivery may work on the message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,21 +92,6 @@ impl Store {
     pub async fn release_email(&self, message_id: &str, attempt: u32) -> Result<(), StoreError> {
         self.inbound_email(message_id)
             .lapse(at_attempt(attempt))
-            .await
-    }
-
-    /// The workspace's active connector for a provider and transport, if any.
-    pub async fn active_connector(
-        &self,
-        workspace_id: &str,
-        provider: Provider,
-        transport: Transport,
-    ) -> Result<Option<Connector>, StoreError> {
-        let slot = keys::active_slot(workspace_id, provider, transport);
-        let Some(target) = self.get::<super::RouteTarget>(&slot).await? else {
-            return Ok(None);
-        };
-        self.connector(&target.workspace_id, &target.connector_id)
             .await
     }
 }

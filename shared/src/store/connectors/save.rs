@@ -3,53 +3,15 @@
 //! survive), the active slot and the route items, guarded by a revision number so a
 //! save never builds on a stale read.
 
-mod changes;
-
-use super::condition::Written;
-use super::config::routes;
-use super::keys::{self, RouteKind};
-use super::queries::Source;
-use super::{n, s, to_item, BadCursor, Item, Page, RouteTarget, Store, StoreError};
-use crate::domain::{Connector, ImportStatus};
+use super::super::condition::Written;
+use super::super::keys::{self, RouteKind};
+use super::super::{n, s, to_item, Item, Store, StoreError};
+use super::changes::Changes;
+use super::routes::{routes, slot, RouteTarget};
+use super::ConnectorRecord;
+use crate::domain::Connector;
 use aws_sdk_dynamodb::types::TransactWriteItem;
-use changes::Changes;
-use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-
-/// The delivery counters `imports::count` keeps on the connector item.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Counters {
-    pub count_imported: u64,
-    pub count_replayed: u64,
-    pub count_review_required: u64,
-    pub count_failed: u64,
-    pub count_ignored: u64,
-    pub last_received_at: Option<String>,
-}
-
-impl Counters {
-    pub fn get(&self, status: ImportStatus) -> u64 {
-        match status {
-            ImportStatus::Imported => self.count_imported,
-            ImportStatus::Replayed => self.count_replayed,
-            ImportStatus::ReviewRequired => self.count_review_required,
-            ImportStatus::Failed => self.count_failed,
-            ImportStatus::Ignored => self.count_ignored,
-        }
-    }
-}
-
-/// A connector as stored: its profile, its counters and the revision of its profile.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ConnectorRecord {
-    #[serde(flatten)]
-    pub connector: Connector,
-    #[serde(flatten)]
-    pub counters: Counters,
-    #[serde(default)]
-    pub revision: u64,
-}
 
 /// What became of a save.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,47 +38,6 @@ const OWNED: &str = "attribute_not_exists(pk) OR connector_id = :me";
 const FIXED: [&str; 5] = ["id", "workspace_id", "provider", "transport", "created_at"];
 
 impl Store {
-    pub async fn connector_record(
-        &self,
-        workspace_id: &str,
-        connector_id: &str,
-    ) -> Result<Option<ConnectorRecord>, StoreError> {
-        self.get(&keys::connector(workspace_id, connector_id)).await
-    }
-
-    /// A workspace's connectors, newest first.
-    pub async fn connectors(
-        &self,
-        workspace_id: &str,
-        limit: i32,
-        cursor: Option<&str>,
-    ) -> Result<Result<Page<ConnectorRecord>, BadCursor>, StoreError> {
-        let source = Source {
-            index: None,
-            pk: keys::workspace_partition(workspace_id),
-            prefix: Some(keys::CONNECTOR_PREFIX),
-        };
-        self.page(source, limit, cursor).await
-    }
-
-    /// The connector holding a workspace's active slot for its provider and transport.
-    pub async fn active_connector_id(
-        &self,
-        connector: &Connector,
-    ) -> Result<Option<String>, StoreError> {
-        let slot = self.slot(connector);
-        let target = self.get::<RouteTarget>(&slot).await?;
-        Ok(target.map(|t| t.connector_id))
-    }
-
-    fn slot(&self, connector: &Connector) -> keys::Key {
-        keys::active_slot(
-            &connector.workspace_id,
-            connector.provider,
-            connector.transport,
-        )
-    }
-
     /// Writes `after` over the connector read as `before`: the changed attributes, the
     /// active slot taken or released with the status, and the routes of regenerated
     /// or edited public ids swapped, all at once.
@@ -154,10 +75,10 @@ impl Store {
         match (old.is_active(), after.is_active()) {
             (false, true) => {
                 slot_put = Some(items.len());
-                let target = to_item(&self.slot(after), "active_slot", &target(after))?;
+                let target = to_item(&slot(after), "active_slot", &RouteTarget::of(after))?;
                 items.push(self.put_owned(target, &after.id)?);
             }
-            (true, false) => items.push(self.delete_owned(self.slot(old), &old.id)?),
+            (true, false) => items.push(self.delete_owned(slot(old), &old.id)?),
             _ => {}
         }
         let (old_routes, new_routes) = (routes(old), routes(after));
@@ -166,7 +87,7 @@ impl Store {
         }
         for (kind, value) in new_routes.iter().filter(|r| !old_routes.contains(r)) {
             route_puts.insert(items.len(), *kind);
-            let route = to_item(&keys::route(*kind, value), "route", &target(after))?;
+            let route = to_item(&keys::route(*kind, value), "route", &RouteTarget::of(after))?;
             items.push(self.put_new(route)?);
         }
 
@@ -208,7 +129,7 @@ impl Store {
         let mut items = vec![delete];
         // Only an active connector holds its slot; another connector may hold it now.
         if old.is_active() {
-            items.push(self.delete_owned(self.slot(old), &old.id)?);
+            items.push(self.delete_owned(slot(old), &old.id)?);
         }
         for (kind, value) in routes(old) {
             items.push(self.delete_owned(keys::route(kind, &value), &old.id)?);
@@ -249,13 +170,6 @@ impl Store {
                 .condition_expression(OWNED)
                 .expression_attribute_values(":me", s(connector_id))
         })
-    }
-}
-
-fn target(connector: &Connector) -> RouteTarget {
-    RouteTarget {
-        workspace_id: connector.workspace_id.clone(),
-        connector_id: connector.id.clone(),
     }
 }
 
