@@ -96,7 +96,7 @@ impl Store {
             return Ok(Revoked::Already);
         }
         let revoke = |key: keys::Key| -> Result<TransactWriteItem, StoreError> {
-            self.update_item(&key, |update| {
+            self.tx_update(&key, |update| {
                 update
                     .update_expression("SET revoked_at = :at")
                     .condition_expression("attribute_exists(pk) AND workspace_id = :ws")

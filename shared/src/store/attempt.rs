@@ -57,7 +57,7 @@ impl Store {
     pub(super) fn count(&self, record: &ImportRecord) -> Result<TransactWriteItem, StoreError> {
         let connector_id = record.connector_id.as_deref().unwrap_or_default();
         let connector = keys::connector(&record.workspace_id, connector_id);
-        self.update_item(&connector, |update| {
+        self.tx_update(&connector, |update| {
             update
                 .update_expression("ADD #count :one SET last_received_at = :at")
                 .condition_expression(PRESENT)

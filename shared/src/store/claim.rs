@@ -10,9 +10,12 @@ use super::{n, s, Item, Store, StoreError};
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde::de::DeserializeOwned;
+use std::collections::HashMap;
 
 const LOCKED_UNTIL: &str = "locked_until";
-/// A hold that has lapsed: a claim's condition, with `:held` and `:now`.
+/// The condition that a worker holds the claim (`:held` is the kind's held value).
+const HELD: &str = "#state = :held";
+/// The condition that a hold has lapsed by `:now`.
 const LAPSED: &str = "#state = :held AND locked_until < :now";
 
 /// What a kind of claim is: its `entity` tag, the attribute that tells its state, and
@@ -40,11 +43,22 @@ pub(super) enum Hold<'a> {
 }
 
 /// A condition on a claim's own attributes with its values, e.g. `attempt = :attempt`.
-/// Its placeholders must not be `:held`, `:now`, `:until`, `:state`, `:resumable` or
-/// `:a0`, `:a1`….
+/// Its placeholders must not be `:held`, `:now`, `:until`, `:zero`, `:resumable`,
+/// `:state` or `:a0`, `:a1`….
 pub(super) struct Check<'a> {
     pub(super) expression: &'a str,
     pub(super) values: Vec<(&'a str, AttributeValue)>,
+}
+
+impl Check<'_> {
+    /// The check's values with the claim's own.
+    fn values_with<const N: usize>(
+        self,
+        own: [(&str, AttributeValue); N],
+    ) -> Option<HashMap<String, AttributeValue>> {
+        let values = self.values.into_iter().chain(own);
+        Some(values.map(|(k, v)| (k.to_owned(), v)).collect())
+    }
 }
 
 /// One claim's item.
@@ -74,7 +88,7 @@ impl ClaimItem<'_> {
         item.insert("entity".into(), s(self.kind.entity));
         item.insert(self.kind.state.into(), s(self.kind.held));
         let mut condition = ABSENT.to_owned();
-        let mut put = self.store.client.put_item().table_name(&self.store.table);
+        let (mut names, mut values) = (None, None);
         if let Hold::Lapsing {
             now,
             seconds,
@@ -88,15 +102,18 @@ impl ClaimItem<'_> {
                 condition.push_str(" OR expires_at < :now");
             }
             condition.push_str(&format!(" OR ({LAPSED} AND {})", check.expression));
-            put = put
-                .expression_attribute_names("#state", self.kind.state)
-                .expression_attribute_values(":held", s(self.kind.held))
-                .expression_attribute_values(":now", n(now));
-            for (name, value) in check.values {
-                put = put.expression_attribute_values(name, value);
-            }
+            names = Some(HashMap::from([(
+                "#state".to_owned(),
+                self.kind.state.to_owned(),
+            )]));
+            values = check.values_with([(":held", s(self.kind.held)), (":now", n(now))]);
         }
-        let put = put.set_item(Some(item)).condition_expression(condition);
+        let put = self
+            .store
+            .put(item)
+            .condition_expression(condition)
+            .set_expression_attribute_names(names)
+            .set_expression_attribute_values(values);
         Ok(self.store.written(put.send().await)?.passed()?.is_some())
     }
 
@@ -114,17 +131,17 @@ impl ClaimItem<'_> {
             "{} AND (#state = :resumable OR ({LAPSED}))",
             check.expression
         );
-        let mut update = self
+        let values = check.values_with([
+            (":held", s(self.kind.held)),
+            (":resumable", s(resumable)),
+            (":now", n(now)),
+            (":until", n(now + seconds)),
+        ]);
+        let update = self
             .update()
             .update_expression(format!("SET #state = :held, {LOCKED_UNTIL} = :until"))
             .condition_expression(condition)
-            .expression_attribute_values(":held", s(self.kind.held))
-            .expression_attribute_values(":resumable", s(resumable))
-            .expression_attribute_values(":now", n(now))
-            .expression_attribute_values(":until", n(now + seconds));
-        for (name, value) in check.values {
-            update = update.expression_attribute_values(name, value);
-        }
+            .set_expression_attribute_values(values);
         Ok(self.store.written(update.send().await)?.passed()?.is_some())
     }
 
@@ -140,7 +157,7 @@ impl ClaimItem<'_> {
         state: &str,
         attributes: Vec<(&str, AttributeValue)>,
     ) -> Result<(), StoreError> {
-        self.set_state(state, attributes, None).await
+        self.set_state(state, attributes, false).await
     }
 
     /// Records an outcome on a claim still held, as [`Self::settle`]; a claim no longer
@@ -150,15 +167,14 @@ impl ClaimItem<'_> {
         state: &str,
         attributes: Vec<(&str, AttributeValue)>,
     ) -> Result<(), StoreError> {
-        self.set_state(state, attributes, Some("#state = :held"))
-            .await
+        self.set_state(state, attributes, true).await
     }
 
     async fn set_state(
         &self,
         state: &str,
         attributes: Vec<(&str, AttributeValue)>,
-        condition: Option<&str>,
+        while_held: bool,
     ) -> Result<(), StoreError> {
         let mut expression = String::from("SET #state = :state");
         let mut update = self
@@ -170,26 +186,20 @@ impl ClaimItem<'_> {
                 .expression_attribute_names(format!("#a{i}"), name)
                 .expression_attribute_values(format!(":a{i}"), value);
         }
-        if condition.is_some() {
-            update = update.expression_attribute_values(":held", s(self.kind.held));
+        if while_held {
+            update = update
+                .condition_expression(HELD)
+                .expression_attribute_values(":held", s(self.kind.held));
         }
-        let update = update
-            .update_expression(expression)
-            .set_condition_expression(condition.map(str::to_owned));
+        let update = update.update_expression(expression);
         update.send().await.map_err(|e| self.store.error(e))?;
         Ok(())
     }
 
     /// Deletes the claim whatever its state: the next worker starts afresh.
     pub(super) async fn forget(&self) -> Result<(), StoreError> {
-        self.store
-            .client
-            .delete_item()
-            .table_name(&self.store.table)
-            .set_key(Some(self.key.to_item()))
-            .send()
-            .await
-            .map_err(|e| self.store.error(e))?;
+        let delete = self.store.delete(&self.key);
+        delete.send().await.map_err(|e| self.store.error(e))?;
         Ok(())
     }
 
@@ -198,11 +208,8 @@ impl ClaimItem<'_> {
     pub(super) async fn release(&self) -> Result<(), StoreError> {
         let delete = self
             .store
-            .client
-            .delete_item()
-            .table_name(&self.store.table)
-            .set_key(Some(self.key.to_item()))
-            .condition_expression("#state = :held")
+            .delete(&self.key)
+            .condition_expression(HELD)
             .expression_attribute_names("#state", self.kind.state)
             .expression_attribute_values(":held", s(self.kind.held));
         self.store.written(delete.send().await)?.passed()?;
@@ -212,26 +219,20 @@ impl ClaimItem<'_> {
     /// Keeps the claim but lapses its hold now, if it is still held and `check` holds:
     /// the same worker's retry takes it over at once.
     pub(super) async fn lapse(&self, check: Check<'_>) -> Result<(), StoreError> {
-        let mut update = self
+        let condition = format!("{HELD} AND {}", check.expression);
+        let values = check.values_with([(":zero", n(0)), (":held", s(self.kind.held))]);
+        let update = self
             .update()
             .update_expression(format!("SET {LOCKED_UNTIL} = :zero"))
-            .condition_expression(format!("#state = :held AND {}", check.expression))
-            .expression_attribute_values(":zero", n(0))
-            .expression_attribute_values(":held", s(self.kind.held));
-        for (name, value) in check.values {
-            update = update.expression_attribute_values(name, value);
-        }
+            .condition_expression(condition)
+            .set_expression_attribute_values(values);
         self.store.written(update.send().await)?.passed()?;
         Ok(())
     }
 
     /// An `UpdateItem` of this claim, its state attribute named `#state`.
     fn update(&self) -> UpdateItemFluentBuilder {
-        self.store
-            .client
-            .update_item()
-            .table_name(&self.store.table)
-            .set_key(Some(self.key.to_item()))
-            .expression_attribute_names("#state", self.kind.state)
+        let update = self.store.update(&self.key);
+        update.expression_attribute_names("#state", self.kind.state)
     }
 }

@@ -3,7 +3,7 @@
 
 use super::claim::{Check, ClaimItem, ClaimKind, Hold};
 use super::keys;
-use super::{s, Item, Store, StoreError};
+use super::{attribute, s, Item, Store, StoreError};
 use serde::{Deserialize, Serialize};
 
 /// A response kept for replay.
@@ -97,9 +97,8 @@ impl Store {
         key: &str,
         response: &StoredResponse,
     ) -> Result<(), StoreError> {
-        let response = serde_dynamo::to_attribute_value(response).map_err(StoreError::Encoding)?;
         self.idempotency_record(workspace_id, key)
-            .settle(COMPLETED, vec![("response", response)])
+            .settle(COMPLETED, vec![("response", attribute(response)?)])
             .await
     }
 

@@ -87,10 +87,7 @@ impl Store {
             expression.push_str(", lead_id = :lead");
             values.insert(":lead".to_owned(), s(lead_id));
         }
-        self.client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(keys::import(workspace_id, import_id).to_item()))
+        self.update(&keys::import(workspace_id, import_id))
             .update_expression(expression)
             .condition_expression(PRESENT)
             .expression_attribute_names("#status", "status")

@@ -71,7 +71,10 @@ pub fn api_key(key_hash: &str) -> Key {
 }
 
 pub fn connector(workspace_id: &str, connector_id: &str) -> Key {
-    Key::new(ws(workspace_id), format!("CONNECTOR#{connector_id}"))
+    Key::new(
+        ws(workspace_id),
+        format!("{CONNECTOR_PREFIX}{connector_id}"),
+    )
 }
 
 /// The sort-key prefix of a workspace's connectors.
@@ -79,7 +82,7 @@ pub const CONNECTOR_PREFIX: &str = "CONNECTOR#";
 
 /// A workspace's pointer to one of its API keys (by id), which holds the key's hash.
 pub fn api_key_ref(workspace_id: &str, key_id: &str) -> Key {
-    Key::new(ws(workspace_id), format!("APIKEYREF#{key_id}"))
+    Key::new(ws(workspace_id), format!("{API_KEY_REF_PREFIX}{key_id}"))
 }
 
 /// The sort-key prefix of a workspace's API key pointers.
@@ -142,7 +145,7 @@ pub fn review(workspace_id: &str, review_id: &str) -> Key {
 pub const REVIEW_PREFIX: &str = "REVIEW#";
 
 pub fn territory(workspace_id: &str, zip: &str) -> Key {
-    Key::new(ws(workspace_id), format!("TERRITORY#{zip}"))
+    Key::new(ws(workspace_id), format!("{TERRITORY_PREFIX}{zip}"))
 }
 
 /// The sort-key prefix of a workspace's territories.

@@ -1,22 +1,25 @@
 //! The one DynamoDB table: the only module that knows items and keys.
 //!
-//! One module per thing stored (the entity modules), on a few base modules. An entity
-//! module uses base modules and no other entity module; a base module uses only base
-//! modules. So the imports run one way, downward, and never in a circle:
+//! One module per thing stored (the entity modules) over a few base modules. An entity
+//! module uses base modules and never another entity module (inside a folder, its files
+//! use their own `mod.rs`); a base module uses only the base modules below it. Imports
+//! therefore run one way, downward, and never in a circle:
 //!
 //! ```text
-//! entities  workspaces  api_keys  connectors/  leads/  imports  reviews  territories
-//!           throttles  followups/  inbound_email  idempotency
-//!               │
-//!               ▼
-//! base      attempt (import-log entry + connector count, written with a lead, a review
-//!           │        or alone; the Counters they keep)
-//!           claim   (take / settle / release a claim with a lock that may lapse)
-//!           ▼
-//!           page (Query, cursors)   write (put if absent, transaction items, runner)
-//!           ▼                       ▼
-//!           condition (how a refused write is read)   keys   error   mod (Store, items)
+//! entities   workspaces  api_keys  connectors/  leads/  imports  reviews  territories
+//!            throttles  followups/  inbound_email  idempotency
+//!  ─────────────────────────────────────────────────────────────────────────────────
+//! base       attempt    an intake attempt's import-log entry and connector count
+//!                       (written with a lead, a review, or alone); the Counters
+//!            claim      take / settle / release a claim whose hold may lapse
+//!            page       `Query` paging and cursors, whole-partition reads
+//!            write      single writes, transaction items, put if absent, the runner
+//!            condition  how a refused write is read
+//!            keys, error, and this file (Store, item mapping)
 //! ```
+//!
+//! Below `attempt` and `claim` come `write` and `page`; `write` uses `condition`; all use
+//! `keys`, `error` and this file. This file only re-exports from the others.
 
 mod api_keys;
 mod attempt;
@@ -115,6 +118,11 @@ fn to_item<T: Serialize>(key: &Key, entity: &str, value: &T) -> Result<Item, Sto
     item.extend(key.to_item());
     item.insert("entity".into(), AttributeValue::S(entity.into()));
     Ok(item)
+}
+
+/// A value as one attribute (a map, a list…).
+fn attribute<T: Serialize>(value: &T) -> Result<AttributeValue, StoreError> {
+    serde_dynamo::to_attribute_value(value).map_err(StoreError::Encoding)
 }
 
 fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, StoreError> {

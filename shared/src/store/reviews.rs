@@ -52,10 +52,7 @@ impl Store {
         decided_at: &str,
     ) -> Result<Result<ReviewItem, AlreadyDecided>, StoreError> {
         let decided = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(keys::review(workspace_id, review_id).to_item()))
+            .update(&keys::review(workspace_id, review_id))
             .update_expression("SET #status = :decision, decided_at = :at")
             .condition_expression("attribute_exists(pk) AND #status = :pending")
             .expression_attribute_names("#status", "status")
@@ -95,10 +92,7 @@ impl Store {
         review_id: &str,
         lead_id: &str,
     ) -> Result<(), StoreError> {
-        self.client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(keys::review(workspace_id, review_id).to_item()))
+        self.update(&keys::review(workspace_id, review_id))
             .update_expression("SET lead_id = :lead")
             .condition_expression(PRESENT)
             .expression_attribute_values(":lead", s(lead_id))
@@ -116,10 +110,7 @@ impl Store {
         review_id: &str,
     ) -> Result<bool, StoreError> {
         let reopened = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(keys::review(workspace_id, review_id).to_item()))
+            .update(&keys::review(workspace_id, review_id))
             .update_expression("SET #status = :pending REMOVE decided_at")
             .condition_expression("#status = :approved AND attribute_not_exists(lead_id)")
             .expression_attribute_names("#status", "status")

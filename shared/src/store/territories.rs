@@ -36,14 +36,8 @@ impl Store {
             zip: zip.to_owned(),
             rep: rep.to_owned(),
         };
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(to_item(
-                &keys::territory(workspace_id, zip),
-                "territory",
-                &territory,
-            )?))
+        let key = keys::territory(workspace_id, zip);
+        self.put(to_item(&key, "territory", &territory)?)
             .send()
             .await
             .map_err(|e| self.error(e))?;
@@ -68,10 +62,7 @@ impl Store {
         zip: &str,
     ) -> Result<bool, StoreError> {
         let output = self
-            .client
-            .delete_item()
-            .table_name(&self.table)
-            .set_key(Some(keys::territory(workspace_id, zip).to_item()))
+            .delete(&keys::territory(workspace_id, zip))
             .return_values(ReturnValue::AllOld)
             .send()
             .await

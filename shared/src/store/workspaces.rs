@@ -3,7 +3,7 @@
 use super::keys;
 use super::page::Source;
 use super::write::PRESENT;
-use super::{to_item, Item, Store, StoreError};
+use super::{attribute, to_item, Item, Store, StoreError};
 use crate::domain::{Workspace, WorkspaceSettings};
 use serde::{Deserialize, Serialize};
 
@@ -46,15 +46,11 @@ impl Store {
         workspace_id: &str,
         settings: &WorkspaceSettings,
     ) -> Result<bool, StoreError> {
-        let value = serde_dynamo::to_attribute_value(settings).map_err(StoreError::Encoding)?;
         let updated = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(keys::workspace(workspace_id).to_item()))
+            .update(&keys::workspace(workspace_id))
             .update_expression("SET settings = :settings")
             .condition_expression(PRESENT)
-            .expression_attribute_values(":settings", value)
+            .expression_attribute_values(":settings", attribute(settings)?)
             .send()
             .await;
         Ok(self.written(updated)?.passed()?.is_some())

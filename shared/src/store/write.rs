@@ -1,10 +1,13 @@
-//! Writing items: "put if absent", the items of a transaction, and the one runner of
-//! transactions.
+//! Writing items: single writes and transaction items against this table, "put if
+//! absent", and the one runner of transactions.
 
 use super::condition::Written;
 use super::keys::Key;
 use super::{Item, Store, StoreError};
 use aws_sdk_dynamodb::error::BuildError;
+use aws_sdk_dynamodb::operation::delete_item::builders::DeleteItemFluentBuilder;
+use aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder;
+use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::builders::{DeleteBuilder, PutBuilder, UpdateBuilder};
 use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update};
 
@@ -18,8 +21,26 @@ fn unbuilt(err: BuildError) -> StoreError {
 }
 
 impl Store {
+    /// A `PutItem` of `item`.
+    pub(super) fn put(&self, item: Item) -> PutItemFluentBuilder {
+        let put = self.client.put_item().table_name(&self.table);
+        put.set_item(Some(item))
+    }
+
+    /// An `UpdateItem` of the item at `key`.
+    pub(super) fn update(&self, key: &Key) -> UpdateItemFluentBuilder {
+        let update = self.client.update_item().table_name(&self.table);
+        update.set_key(Some(key.to_item()))
+    }
+
+    /// A `DeleteItem` of the item at `key`.
+    pub(super) fn delete(&self, key: &Key) -> DeleteItemFluentBuilder {
+        let delete = self.client.delete_item().table_name(&self.table);
+        delete.set_key(Some(key.to_item()))
+    }
+
     /// A transaction item that puts `item`, as `build` conditions it.
-    pub(super) fn put_item(
+    pub(super) fn tx_put(
         &self,
         item: Item,
         build: impl FnOnce(PutBuilder) -> PutBuilder,
@@ -30,7 +51,7 @@ impl Store {
     }
 
     /// A transaction item that updates the item at `key` as `build` says.
-    pub(super) fn update_item(
+    pub(super) fn tx_update(
         &self,
         key: &Key,
         build: impl FnOnce(UpdateBuilder) -> UpdateBuilder,
@@ -43,7 +64,7 @@ impl Store {
     }
 
     /// A transaction item that deletes the item at `key`, as `build` conditions it.
-    pub(super) fn delete_item(
+    pub(super) fn tx_delete(
         &self,
         key: &Key,
         build: impl FnOnce(DeleteBuilder) -> DeleteBuilder,
@@ -57,7 +78,7 @@ impl Store {
 
     /// A transaction item that puts `item` only if its key is new.
     pub(super) fn put_new(&self, item: Item) -> Result<TransactWriteItem, StoreError> {
-        self.put_item(item, |put| put.condition_expression(ABSENT))
+        self.tx_put(item, |put| put.condition_expression(ABSENT))
     }
 
     /// Writes `items` in one transaction: all of them, or none and why.
@@ -90,14 +111,7 @@ impl Store {
     /// Puts one item with a single `PutItem`, only if its key is new; `false` when it
     /// exists.
     pub(super) async fn put_if_absent(&self, item: Item) -> Result<bool, StoreError> {
-        let put = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression(ABSENT)
-            .send()
-            .await;
+        let put = self.put(item).condition_expression(ABSENT).send().await;
         Ok(self.written(put)?.passed()?.is_some())
     }
 }

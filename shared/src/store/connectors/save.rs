@@ -62,7 +62,7 @@ impl Store {
         let (guard, guard_values) = revision_guard(&revision, before.revision);
         changes.values.extend(guard_values);
         let connector = keys::connector(&old.workspace_id, &old.id);
-        let update = self.update_item(&connector, |update| {
+        let update = self.tx_update(&connector, |update| {
             update
                 .update_expression(expression)
                 .condition_expression(guard)
@@ -120,7 +120,7 @@ impl Store {
         let old = &before.connector;
         let (guard, values) = revision_guard("#revision", before.revision);
         let connector = keys::connector(&old.workspace_id, &old.id);
-        let delete = self.delete_item(&connector, |delete| {
+        let delete = self.tx_delete(&connector, |delete| {
             delete
                 .condition_expression(guard)
                 .expression_attribute_names("#revision", "revision")
@@ -153,7 +153,7 @@ impl Store {
 
     /// Puts a slot this connector may already hold.
     fn put_owned(&self, item: Item, connector_id: &str) -> Result<TransactWriteItem, StoreError> {
-        self.put_item(item, |put| {
+        self.tx_put(item, |put| {
             put.condition_expression(OWNED)
                 .expression_attribute_values(":me", s(connector_id))
         })
@@ -165,7 +165,7 @@ impl Store {
         key: keys::Key,
         connector_id: &str,
     ) -> Result<TransactWriteItem, StoreError> {
-        self.delete_item(&key, |delete| {
+        self.tx_delete(&key, |delete| {
             delete
                 .condition_expression(OWNED)
                 .expression_attribute_values(":me", s(connector_id))

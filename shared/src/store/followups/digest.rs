@@ -26,10 +26,7 @@ impl Store {
         workspace_id: &str,
         window: i64,
     ) -> Result<(), StoreError> {
-        self.client
-            .delete_item()
-            .table_name(&self.table)
-            .set_key(Some(keys::review_digest(workspace_id, window).to_item()))
+        self.delete(&keys::review_digest(workspace_id, window))
             .send()
             .await
             .map_err(|e| self.error(e))?;

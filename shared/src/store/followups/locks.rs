@@ -21,7 +21,7 @@ impl Store {
             item.insert("entity".into(), s("followup_lock"));
             item.insert("owner".into(), s(owner));
             item.insert(keys::EXPIRES_AT.into(), n(until));
-            items.push(self.put_item(item, |put| {
+            items.push(self.tx_put(item, |put| {
                 put.condition_expression(
                     "attribute_not_exists(pk) OR expires_at < :now OR #owner = :owner",
                 )
@@ -43,7 +43,7 @@ impl Store {
         let mut items = Vec::with_capacity(contacts.len());
         for (kind, value) in contacts {
             let lock = keys::followup_lock(workspace_id, kind, value);
-            items.push(self.delete_item(&lock, |delete| {
+            items.push(self.tx_delete(&lock, |delete| {
                 delete
                     .condition_expression("attribute_not_exists(pk) OR #owner = :owner")
                     .expression_attribute_names("#owner", "owner")

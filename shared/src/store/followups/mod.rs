@@ -11,7 +11,7 @@ pub use stream::{change, Change, PendingReview};
 
 use super::claim::{ClaimItem, ClaimKind, Hold};
 use super::keys;
-use super::{s, Item, Store, StoreError};
+use super::{attribute, s, Item, Store, StoreError};
 use crate::domain::{FollowUp, FollowUpKind};
 use serde::Deserialize;
 
@@ -104,9 +104,8 @@ impl Store {
         lead_id: &str,
         entry: &FollowUp,
     ) -> Result<(), StoreError> {
-        let value = serde_dynamo::to_attribute_value(entry).map_err(StoreError::Encoding)?;
         self.followup_claim(workspace_id, lead_id, entry.kind)
-            .settle_held(entry.status.key(), vec![("entry", value)])
+            .settle_held(entry.status.key(), vec![("entry", attribute(entry)?)])
             .await?;
         self.record_followup(workspace_id, lead_id, entry).await
     }

@@ -3,7 +3,7 @@
 use super::super::condition::Written;
 use super::super::keys::{self, Key};
 use super::super::write::PRESENT;
-use super::super::{Store, StoreError};
+use super::super::{attribute, Store, StoreError};
 use crate::domain::FollowUp;
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
 
@@ -16,10 +16,10 @@ impl Store {
         lead_id: &str,
         entry: &FollowUp,
     ) -> Result<(), StoreError> {
-        let value = serde_dynamo::to_attribute_value(entry).map_err(StoreError::Encoding)?;
+        let value = attribute(entry)?;
         let claim = keys::followup(workspace_id, lead_id, entry.kind);
         let lead = keys::lead(workspace_id, lead_id);
-        let append = self.update_item(&lead, |update| {
+        let append = self.tx_update(&lead, |update| {
             update
                 .update_expression(
                     "SET followups = list_append(if_not_exists(followups, :empty), :entry)",
@@ -52,7 +52,7 @@ impl Store {
     }
 
     fn mark_recorded(&self, claim: &Key) -> Result<TransactWriteItem, StoreError> {
-        self.update_item(claim, |update| {
+        self.tx_update(claim, |update| {
             update
                 .update_expression("SET recorded = :yes")
                 .condition_expression("attribute_exists(pk) AND attribute_not_exists(recorded)")

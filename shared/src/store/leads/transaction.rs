@@ -123,7 +123,7 @@ impl Store {
             values.insert(format!(":{attribute}"), s(value));
         }
         let client = keys::client(&lead.workspace_id, &lead.client_id);
-        self.update_item(&client, |update| {
+        self.tx_update(&client, |update| {
             update
                 .update_expression(expression)
                 .condition_expression(PRESENT)
