@@ -18,8 +18,8 @@
 //!            keys, error, and this file (Store, item mapping)
 //! ```
 //!
-//! Below `attempt` and `claim` come `write` and `page`; `write` uses `condition`; all use
-//! `keys`, `error` and this file. This file only re-exports from the others.
+//! `attempt` and `claim` use `write`; `write` uses `condition`; all of them use
+//! `keys`, `error` and this file, which only re-exports from the others.
 
 mod api_keys;
 mod attempt;
