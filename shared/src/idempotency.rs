@@ -1,6 +1,7 @@
 //! The `Idempotency-Key` header: same key and body → the stored response again;
 //! same key, other body → refused; same key while the first is running → conflict.
 
+use crate::domain::WorkspaceId;
 use crate::store::{IdempotencyBegin, Store, StoreError, StoredResponse};
 use sha2::{Digest, Sha256};
 use std::fmt;
@@ -46,7 +47,7 @@ pub fn request_hash(body: &[u8]) -> String {
 /// Claims `key` for this body in the workspace.
 pub async fn begin(
     store: &Store,
-    workspace_id: &str,
+    workspace_id: &WorkspaceId,
     key: &IdempotencyKey,
     body: &[u8],
 ) -> Result<IdempotencyBegin, StoreError> {
@@ -67,7 +68,7 @@ pub async fn begin(
 /// failure frees the key so the caller's retry is processed afresh.
 pub async fn finish(
     store: &Store,
-    workspace_id: &str,
+    workspace_id: &WorkspaceId,
     key: &IdempotencyKey,
     response: StoredResponse,
 ) -> Result<(), StoreError> {

@@ -157,7 +157,7 @@ impl TestApp {
 
     pub async fn lead(&self, lead_id: &str) -> Lead {
         self.store
-            .lead(self.workspace_id(), lead_id)
+            .lead(self.workspace_id(), &lead_id.into())
             .await
             .expect("lead read")
             .expect("the lead exists")
@@ -166,7 +166,7 @@ impl TestApp {
     /// Stores a review item waiting for a decision, in the shape the email door writes.
     pub async fn put_pending_review(&self, subject: &str, sender: &str) {
         use aws_sdk_dynamodb::types::AttributeValue;
-        let id = shared::domain::new_id();
+        let id = shared::domain::ReviewId::new();
         let mut item = keys::review(self.workspace_id(), &id).to_item();
         for (name, value) in [
             ("entity", "review"),

@@ -178,7 +178,7 @@ async fn a_parse_below_the_threshold_waits_for_review() {
     assert!(app.leads().await.is_empty());
     let review = app
         .store
-        .review(app.workspace_id(), outcome.review_id.as_deref().unwrap())
+        .review(app.workspace_id(), outcome.review_id.as_ref().unwrap())
         .await
         .unwrap()
         .unwrap();

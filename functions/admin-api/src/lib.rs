@@ -5,7 +5,7 @@
 
 use lambda_http::{Body, Request, Response};
 use shared::admin::{self, AdminContext};
-use shared::domain::Scope;
+use shared::domain::{ConnectorId, Scope};
 use shared::http::{self, created, json_body, no_content, ok, page, path_param, route_key};
 use shared::http::{ApiError, Door};
 use shared::store::Store;
@@ -27,41 +27,43 @@ impl Door for AdminApi {
 }
 
 async fn route(ctx: AdminContext<'_>, request: &Request) -> Result<Response<Body>, ApiError> {
-    let id = || path_param(request, "id");
-    let zip = || path_param(request, "zip");
+    let zip = || path_param::<String>(request, "zip");
     let query = |name| http::query_param(request, name);
     let body = || json_body(request, None);
 
     Ok(match route_key(request).unwrap_or_default() {
         "POST /admin/connectors" => created(&admin::create_connector(&ctx, body()?).await?),
         "GET /admin/connectors" => ok(&admin::list_connectors(&ctx, page(request)?).await?),
-        "GET /admin/connectors/{id}" => ok(&admin::connector(&ctx, &id()?).await?),
+        "GET /admin/connectors/{id}" => {
+            ok(&admin::connector(&ctx, &path_param(request, "id")?).await?)
+        }
         "PATCH /admin/connectors/{id}" => {
-            ok(&admin::update_connector(&ctx, &id()?, body()?).await?)
+            ok(&admin::update_connector(&ctx, &path_param(request, "id")?, body()?).await?)
         }
         "DELETE /admin/connectors/{id}" => {
-            admin::delete_connector(&ctx, &id()?).await?;
+            admin::delete_connector(&ctx, &path_param(request, "id")?).await?;
             no_content()
         }
-        "GET /admin/connectors/{id}/stats" => ok(&admin::connector(&ctx, &id()?).await?.stats),
+        "GET /admin/connectors/{id}/stats" => {
+            ok(&admin::connector(&ctx, &path_param(request, "id")?)
+                .await?
+                .stats)
+        }
         "POST /admin/connectors/{id}/regenerate-key" => {
-            ok(&admin::regenerate_key(&ctx, &id()?).await?)
+            ok(&admin::regenerate_key(&ctx, &path_param(request, "id")?).await?)
         }
         "POST /admin/connectors/{id}/test-import" => {
-            ok(&admin::test_import(&ctx, &id()?, body()?).await?)
+            ok(&admin::test_import(&ctx, &path_param(request, "id")?, body()?).await?)
         }
         "GET /admin/imports" => {
-            let (connector, status) = (query("connector_id"), query("status"));
-            let listing = admin::imports(
-                &ctx,
-                connector.as_deref(),
-                status.as_deref(),
-                page(request)?,
-            );
+            let connector = query("connector_id").map(ConnectorId::from);
+            let status = query("status");
+            let listing =
+                admin::imports(&ctx, connector.as_ref(), status.as_deref(), page(request)?);
             ok(&listing.await?)
         }
-        "GET /admin/imports/{id}" => ok(&admin::import(&ctx, &id()?).await?),
-        "GET /admin/leads/{id}" => ok(&admin::lead(&ctx, &id()?).await?),
+        "GET /admin/imports/{id}" => ok(&admin::import(&ctx, &path_param(request, "id")?).await?),
+        "GET /admin/leads/{id}" => ok(&admin::lead(&ctx, &path_param(request, "id")?).await?),
         "GET /admin/territories" => ok(&admin::list_territories(&ctx, page(request)?).await?),
         "PUT /admin/territories/{zip}" => ok(&admin::put_territory(&ctx, &zip()?, body()?).await?),
         "DELETE /admin/territories/{zip}" => {
@@ -71,7 +73,7 @@ async fn route(ctx: AdminContext<'_>, request: &Request) -> Result<Response<Body
         "POST /admin/api-keys" => created(&admin::create_api_key(&ctx, body()?).await?),
         "GET /admin/api-keys" => ok(&admin::list_api_keys(&ctx, page(request)?).await?),
         "DELETE /admin/api-keys/{id}" => {
-            admin::revoke_api_key(&ctx, &id()?).await?;
+            admin::revoke_api_key(&ctx, &path_param::<String>(request, "id")?).await?;
             no_content()
         }
         other => {

@@ -21,7 +21,7 @@ impl Door for FormIntake {
             http::header(request, "content-type"),
             http::header(request, "accept"),
         );
-        let form_id = http::path_param(request, "form_id").unwrap_or_default();
+        let form_id: String = http::path_param(request, "form_id").unwrap_or_default();
         let connector = match forms::connector(&self.store, &form_id).await {
             Ok(connector) => connector,
             Err(refusal) => return Ok(http::form(browser, Err(refusal.into()), None)),

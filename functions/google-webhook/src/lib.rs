@@ -4,6 +4,7 @@
 //! [`shared::providers::google`].
 
 use lambda_http::{Body, Request, Response};
+use shared::domain::ConnectorId;
 use shared::http::{self, ApiError, Door};
 use shared::providers::google;
 use shared::store::Store;
@@ -16,7 +17,7 @@ pub struct GoogleWebhook {
 
 impl Door for GoogleWebhook {
     async fn answer(&self, request: &Request) -> Result<Response<Body>, ApiError> {
-        let connector_id = http::path_param(request, "connector_id")?;
+        let connector_id: ConnectorId = http::path_param(request, "connector_id")?;
         let body = http::body_bytes(request, http::BODY_LIMIT)?;
         let origin = http::origin(request);
         let outcome = google::receive(&self.store, &connector_id, body, origin).await?;

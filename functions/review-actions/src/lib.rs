@@ -4,7 +4,7 @@
 
 use lambda_http::{Body, Request, Response};
 use shared::admin::{self, AdminContext};
-use shared::domain::{ImportStatus, Scope};
+use shared::domain::{ImportStatus, ReviewId, Scope};
 use shared::http::{self, json_body, ok, page, path_param, route_key, ApiError, Door};
 use shared::store::Store;
 
@@ -18,7 +18,7 @@ impl Door for ReviewActions {
     async fn answer(&self, request: &Request) -> Result<Response<Body>, ApiError> {
         let key = http::authenticate(&self.store, request, Scope::Admin).await?;
         let ctx = AdminContext::of(&self.store, &key, None);
-        let id = || path_param(request, "id");
+        let id = || path_param::<ReviewId>(request, "id");
         Ok(match route_key(request).unwrap_or_default() {
             "GET /admin/reviews" => {
                 let status = http::query_param(request, "status");

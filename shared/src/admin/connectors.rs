@@ -4,7 +4,9 @@
 use super::input::Fields;
 use super::profile::{self, STATUSES};
 use super::{AdminError, ConnectorView, Listing, PageRequest};
-use crate::domain::{ApiKey, Connector, ConnectorStatus, Provider, ProviderSettings, WorkspaceId};
+use crate::domain::{
+    ApiKey, Connector, ConnectorId, ConnectorStatus, Provider, ProviderSettings, WorkspaceId,
+};
 use crate::store::keys::RouteKind;
 use crate::store::{ConnectorRecord, Counters, Saved, Store};
 use serde_json::Value;
@@ -46,7 +48,7 @@ impl AdminContext<'_> {
         ))
     }
 
-    async fn record(&self, connector_id: &str) -> Result<ConnectorRecord, AdminError> {
+    async fn record(&self, connector_id: &ConnectorId) -> Result<ConnectorRecord, AdminError> {
         self.store
             .connector_record(self.workspace_id, connector_id)
             .await?
@@ -54,10 +56,10 @@ impl AdminContext<'_> {
     }
 
     /// 409 naming the connector that holds the active slot.
-    async fn slot_taken(&self, connector: &Connector, holder: &str) -> AdminError {
+    async fn slot_taken(&self, connector: &Connector, holder: &ConnectorId) -> AdminError {
         let name = match self.store.connector(self.workspace_id, holder).await {
             Ok(Some(active)) => format!("'{}' ({holder})", active.display_name),
-            _ => holder.to_owned(),
+            _ => holder.to_string(),
         };
         AdminError::Conflict(format!(
             "connector {name} is already the active {} connector over {} in this workspace; \
@@ -160,7 +162,7 @@ async fn create_conflict(
 
 pub async fn connector(
     ctx: &AdminContext<'_>,
-    connector_id: &str,
+    connector_id: &ConnectorId,
 ) -> Result<ConnectorView, AdminError> {
     let record = ctx.record(connector_id).await?;
     ctx.view(&record).await
@@ -195,7 +197,7 @@ pub async fn list_connectors(
 /// the provider and transport) or pauses (releasing it).
 pub async fn update_connector(
     ctx: &AdminContext<'_>,
-    connector_id: &str,
+    connector_id: &ConnectorId,
     body: Value,
 ) -> Result<ConnectorView, AdminError> {
     let record = ctx.record(connector_id).await?;
@@ -225,7 +227,7 @@ pub async fn update_connector(
 /// A new connector key, form id or Google key; the old one stops working at once.
 pub async fn regenerate_key(
     ctx: &AdminContext<'_>,
-    connector_id: &str,
+    connector_id: &ConnectorId,
 ) -> Result<ConnectorView, AdminError> {
     let record = ctx.record(connector_id).await?;
     let mut after = record.connector.clone();
@@ -251,7 +253,7 @@ pub async fn regenerate_key(
 /// Deletes a connector, its routes and its active slot; its leads and import log stay.
 pub async fn delete_connector(
     ctx: &AdminContext<'_>,
-    connector_id: &str,
+    connector_id: &ConnectorId,
 ) -> Result<(), AdminError> {
     let record = ctx.record(connector_id).await?;
     match ctx.store.delete_connector(&record).await? {

@@ -63,7 +63,7 @@ impl From<ImportRecord> for ImportDetail {
 /// (`imported`, `replayed`, `review_required`, `failed`, `ignored`).
 pub async fn imports(
     ctx: &AdminContext<'_>,
-    connector_id: Option<&str>,
+    connector_id: Option<&ConnectorId>,
     status: Option<&str>,
     page: PageRequest,
 ) -> Result<Listing<ImportSummary>, AdminError> {
@@ -95,7 +95,10 @@ pub async fn imports(
     }))
 }
 
-pub async fn import(ctx: &AdminContext<'_>, import_id: &str) -> Result<ImportDetail, AdminError> {
+pub async fn import(
+    ctx: &AdminContext<'_>,
+    import_id: &ImportId,
+) -> Result<ImportDetail, AdminError> {
     ctx.store
         .import(ctx.workspace_id, import_id)
         .await?
@@ -158,7 +161,7 @@ impl From<Lead> for LeadView {
     }
 }
 
-pub async fn lead(ctx: &AdminContext<'_>, lead_id: &str) -> Result<LeadView, AdminError> {
+pub async fn lead(ctx: &AdminContext<'_>, lead_id: &LeadId) -> Result<LeadView, AdminError> {
     ctx.store
         .lead(ctx.workspace_id, lead_id)
         .await?

@@ -98,7 +98,7 @@ fn already_decided(item: &ReviewItem) -> AdminError {
     ))
 }
 
-async fn pending(ctx: &AdminContext<'_>, review_id: &str) -> Result<ReviewItem, AdminError> {
+async fn pending(ctx: &AdminContext<'_>, review_id: &ReviewId) -> Result<ReviewItem, AdminError> {
     let item = ctx
         .store
         .review(ctx.workspace_id, review_id)
@@ -135,7 +135,7 @@ async fn decide(
 /// would fail validation, or a connector that is not active, leaves the review pending.
 pub async fn approve_review(
     ctx: &AdminContext<'_>,
-    review_id: &str,
+    review_id: &ReviewId,
     body: Value,
 ) -> Result<Decision, AdminError> {
     let item = pending(ctx, review_id).await?;
@@ -187,7 +187,7 @@ pub async fn approve_review(
         _ => "approved in review, then failed validation",
     };
     let (status, receipt) = (outcome.status(), outcome.receipt().cloned());
-    let lead_id = receipt.as_ref().map(|r| r.lead_id.as_str());
+    let lead_id = receipt.as_ref().map(|r| &r.lead_id);
     if let Some(lead_id) = lead_id {
         ctx.store
             .record_review_lead(ctx.workspace_id, &item.id, lead_id)
@@ -207,7 +207,7 @@ pub async fn approve_review(
 /// Rejects a pending review: no lead; its import entry becomes `ignored` and stays.
 pub async fn reject_review(
     ctx: &AdminContext<'_>,
-    review_id: &str,
+    review_id: &ReviewId,
 ) -> Result<Decision, AdminError> {
     let item = pending(ctx, review_id).await?;
     let decided = decide(ctx, &item, ReviewStatus::Rejected).await?;

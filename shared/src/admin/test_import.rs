@@ -5,7 +5,8 @@
 use super::input::Fields;
 use super::{AdminContext, AdminError};
 use crate::domain::{
-    Connector, ConnectorStatus, Email, FieldError, LeadCandidate, PhoneE164, Provider, Zip,
+    Connector, ConnectorId, ConnectorStatus, Email, FieldError, LeadCandidate, LeadId, PhoneE164,
+    Provider, Zip,
 };
 use crate::mapping::{self, Payload};
 use crate::pipeline::{self, Prepared};
@@ -87,7 +88,7 @@ pub struct TestImport {
     pub notes: Option<String>,
     pub assigned_rep: Option<String>,
     /// The lead an earlier delivery with the same external id created.
-    pub existing_lead_id: Option<String>,
+    pub existing_lead_id: Option<LeadId>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -99,7 +100,7 @@ pub struct TestImport {
 /// `{"payload": {...}}`, or for email-forward connectors `{"raw_email": "..."}`.
 pub async fn test_import(
     ctx: &AdminContext<'_>,
-    connector_id: &str,
+    connector_id: &ConnectorId,
     body: Value,
 ) -> Result<TestImport, AdminError> {
     let connector = ctx

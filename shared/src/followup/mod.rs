@@ -10,7 +10,9 @@ mod mailer;
 pub use compose::{Message, Sender};
 pub use mailer::{Mailer, SendError};
 
-use crate::domain::{Email, FollowUp, FollowUpKind, FollowUpStatus, Lead, WorkspaceSettings};
+use crate::domain::{
+    Email, FollowUp, FollowUpKind, FollowUpStatus, Lead, WorkspaceId, WorkspaceSettings,
+};
 use crate::store::{self, Change, Claim, PendingReview, Store, StoreError};
 
 /// Reviews arriving within one window of this many minutes share one digest.
@@ -82,11 +84,11 @@ impl FollowUps {
         }
     }
 
-    async fn context(&self, workspace_id: &str) -> Result<Context, StoreError> {
+    async fn context(&self, workspace_id: &WorkspaceId) -> Result<Context, StoreError> {
         let workspace = self.store.workspace(workspace_id).await?;
         if workspace.is_none() {
             tracing::warn!(
-                workspace_id,
+                %workspace_id,
                 "workspace not found: default follow-up settings"
             );
         }

@@ -33,13 +33,15 @@ pub fn route_key(request: &Request) -> Option<&str> {
     }
 }
 
-/// A path parameter of the matched route (`{id}`, `{zip}`), percent-decoded.
-pub fn path_param(request: &Request, name: &str) -> Result<String, ApiError> {
+/// A path parameter of the matched route (`{id}`, `{zip}`), percent-decoded, as the
+/// id (or text) it names.
+pub fn path_param<T: From<String>>(request: &Request, name: &str) -> Result<T, ApiError> {
     request
         .path_parameters_ref()
         .and_then(|params| params.first(name))
         .map(percent_decode)
         .filter(|value| !value.is_empty())
+        .map(T::from)
         .ok_or_else(|| ApiError::NotFound(format!("the path has no {name}")))
 }
 

@@ -3,10 +3,11 @@
 //! partition that lists it and leads back to the hash for revocation.
 
 use super::keys;
-use super::queries::Source;
-use super::{leads, s, to_item, BadCursor, Item, Page, Store, StoreError};
+use super::page::Source;
+use super::{s, to_item, BadCursor, Item, Page, Store, StoreError};
 use crate::domain::ApiKey;
-use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
+use crate::domain::WorkspaceId;
+use aws_sdk_dynamodb::types::TransactWriteItem;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -29,11 +30,7 @@ pub enum Revoked {
     NotFound,
 }
 
-pub(super) fn ref_item(
-    key_hash: &str,
-    key: &ApiKey,
-    name: Option<&str>,
-) -> Result<Item, StoreError> {
+fn ref_item(key_hash: &str, key: &ApiKey, name: Option<&str>) -> Result<Item, StoreError> {
     let entry = ApiKeyEntry {
         key: key.clone(),
         name: name.map(str::to_owned),
@@ -47,6 +44,15 @@ pub(super) fn ref_item(
 }
 
 impl Store {
+    /// The key stored under the SHA-256 of an API key, if any.
+    pub async fn api_key(&self, key_hash: &str) -> Result<Option<ApiKey>, StoreError> {
+        self.get(&keys::api_key(key_hash)).await
+    }
+
+    pub async fn create_api_key(&self, key_hash: &str, key: &ApiKey) -> Result<bool, StoreError> {
+        self.create_named_api_key(key_hash, key, None).await
+    }
+
     /// Stores a new key (by hash) and its workspace pointer in one transaction;
     /// `false` when the hash is already taken.
     pub async fn create_named_api_key(
@@ -65,15 +71,11 @@ impl Store {
     /// A workspace's keys, newest first.
     pub async fn api_keys(
         &self,
-        workspace_id: &str,
+        workspace_id: &WorkspaceId,
         limit: i32,
         cursor: Option<&str>,
     ) -> Result<Result<Page<ApiKeyEntry>, BadCursor>, StoreError> {
-        let source = Source {
-            index: None,
-            pk: keys::workspace_partition(workspace_id),
-            prefix: Some(keys::API_KEY_REF_PREFIX),
-        };
+        let source = Source::workspace(workspace_id, Some(keys::API_KEY_REF_PREFIX));
         self.page(source, limit, cursor).await
     }
 
@@ -81,7 +83,7 @@ impl Store {
     /// both get `revoked_at`, in one transaction.
     pub async fn revoke_api_key(
         &self,
-        workspace_id: &str,
+        workspace_id: &WorkspaceId,
         key_id: &str,
         at: &str,
     ) -> Result<Revoked, StoreError> {
@@ -95,30 +97,23 @@ impl Store {
             return Ok(Revoked::Already);
         }
         let revoke = |key: keys::Key| -> Result<TransactWriteItem, StoreError> {
-            let update = Update::builder()
-                .table_name(&self.table)
-                .set_key(Some(key.to_item()))
-                .update_expression("SET revoked_at = :at")
-                .condition_expression("attribute_exists(pk) AND workspace_id = :ws")
-                .set_expression_attribute_values(Some(HashMap::from([
-                    (":at".to_owned(), s(at)),
-                    (":ws".to_owned(), s(workspace_id)),
-                ])))
-                .build()
-                .map_err(|e| StoreError::Unexpected(Box::new(e)))?;
-            Ok(TransactWriteItem::builder().update(update).build())
+            self.tx_update(&key, |update| {
+                update
+                    .update_expression("SET revoked_at = :at")
+                    .condition_expression("attribute_exists(pk) AND workspace_id = :ws")
+                    .set_expression_attribute_values(Some(HashMap::from([
+                        (":at".to_owned(), s(at)),
+                        (":ws".to_owned(), s(workspace_id)),
+                    ])))
+            })
         };
-        let written = self
-            .client
-            .transact_write_items()
-            .transact_items(revoke(keys::api_key(&entry.key_hash))?)
-            .transact_items(revoke(keys::api_key_ref(workspace_id, key_id))?)
-            .send()
-            .await;
-        match written {
-            Ok(_) => Ok(Revoked::Now),
-            Err(err) if leads::is_condition_failure(&err) => Ok(Revoked::NotFound),
-            Err(err) => Err(self.error(err)),
-        }
+        let items = vec![
+            revoke(keys::api_key(&entry.key_hash))?,
+            revoke(keys::api_key_ref(workspace_id, key_id))?,
+        ];
+        Ok(match self.transact(items).await?.passed()? {
+            Some(()) => Revoked::Now,
+            None => Revoked::NotFound,
+        })
     }
 }

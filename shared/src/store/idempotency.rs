@@ -1,11 +1,11 @@
 //! Idempotency records: claimed with one conditional write, completed with the
 //! response, released when the request failed in a way a retry could fix.
 
+use super::claim::{Check, ClaimItem, ClaimKind, Hold};
 use super::keys;
-use super::{n, s, Store, StoreError};
-use aws_sdk_dynamodb::operation::put_item::PutItemError;
+use super::{attribute, s, Item, Store, StoreError};
+use crate::domain::WorkspaceId;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// A response kept for replay.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -35,54 +35,46 @@ struct Record {
     response: Option<StoredResponse>,
 }
 
-const IN_PROGRESS: &str = "in_progress";
 const COMPLETED: &str = "completed";
 
+/// A key's record: held while its request runs, for at most the lock; gone after its TTL.
+const RECORD: ClaimKind = ClaimKind {
+    entity: "idempotency",
+    state: "status",
+    held: "in_progress",
+};
+
 impl Store {
+    fn idempotency_record(&self, workspace_id: &WorkspaceId, key: &str) -> ClaimItem<'_> {
+        self.claim(&RECORD, keys::idempotency(workspace_id, key))
+    }
+
     /// Claims `key` for a request with `request_hash`. A record past `expires_at`, or one
     /// left in progress past `locked_until` by a request that died, may be taken over.
     pub async fn idempotency_begin(
         &self,
-        workspace_id: &str,
+        workspace_id: &WorkspaceId,
         key: &str,
         request_hash: &str,
         now: i64,
         lock_seconds: i64,
         ttl_seconds: i64,
     ) -> Result<IdempotencyBegin, StoreError> {
-        let record_key = keys::idempotency(workspace_id, key);
-        let mut item = record_key.to_item();
-        item.insert("entity".into(), s("idempotency"));
-        item.insert("request_hash".into(), s(request_hash));
-        item.insert("status".into(), s(IN_PROGRESS));
-        item.insert("locked_until".into(), n(now + lock_seconds));
-        item.insert(keys::EXPIRES_AT.into(), n(now + ttl_seconds));
-        let claimed = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression(
-                "attribute_not_exists(pk) OR expires_at < :now \
-                 OR (#status = :in_progress AND locked_until < :now AND request_hash = :hash)",
-            )
-            .expression_attribute_names("#status", "status")
-            .set_expression_attribute_values(Some(HashMap::from([
-                (":now".to_owned(), n(now)),
-                (":in_progress".to_owned(), s(IN_PROGRESS)),
-                (":hash".to_owned(), s(request_hash)),
-            ])))
-            .send()
-            .await;
-        match claimed {
-            Ok(_) => return Ok(IdempotencyBegin::Started),
-            Err(err)
-                if err
-                    .as_service_error()
-                    .is_some_and(PutItemError::is_conditional_check_failed_exception) => {}
-            Err(err) => return Err(self.error(err)),
+        let record = self.idempotency_record(workspace_id, key);
+        let hold = Hold::Lapsing {
+            now,
+            seconds: lock_seconds,
+            ttl_seconds: Some(ttl_seconds),
+            check: Check {
+                expression: "request_hash = :hash",
+                values: vec![(":hash", s(request_hash))],
+            },
+        };
+        let attributes = Item::from([("request_hash".to_owned(), s(request_hash))]);
+        if record.take(hold, attributes).await? {
+            return Ok(IdempotencyBegin::Started);
         }
-        let Some(record) = self.get::<Record>(&record_key).await? else {
+        let Some(record) = record.read::<Record>().await? else {
             return Ok(IdempotencyBegin::InProgress);
         };
         Ok(match record {
@@ -102,39 +94,21 @@ impl Store {
     /// Stores the response of the request that holds `key`, for later replays.
     pub async fn idempotency_complete(
         &self,
-        workspace_id: &str,
+        workspace_id: &WorkspaceId,
         key: &str,
         response: &StoredResponse,
     ) -> Result<(), StoreError> {
-        let response = serde_dynamo::to_attribute_value(response).map_err(StoreError::Encoding)?;
-        self.client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(keys::idempotency(workspace_id, key).to_item()))
-            .update_expression("SET #status = :completed, #response = :response")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_names("#response", "response")
-            .expression_attribute_values(":completed", s(COMPLETED))
-            .expression_attribute_values(":response", response)
-            .send()
+        self.idempotency_record(workspace_id, key)
+            .settle(COMPLETED, vec![("response", attribute(response)?)])
             .await
-            .map_err(|e| self.error(e))?;
-        Ok(())
     }
 
     /// Lets the key be used again at once: the request failed and a retry may succeed.
     pub async fn idempotency_release(
         &self,
-        workspace_id: &str,
+        workspace_id: &WorkspaceId,
         key: &str,
     ) -> Result<(), StoreError> {
-        self.client
-            .delete_item()
-            .table_name(&self.table)
-            .set_key(Some(keys::idempotency(workspace_id, key).to_item()))
-            .send()
-            .await
-            .map_err(|e| self.error(e))?;
-        Ok(())
+        self.idempotency_record(workspace_id, key).forget().await
     }
 }

@@ -1,65 +1,98 @@
-//! The import log: every attempt, whatever its outcome, with the connector's counters.
+//! The import log: every attempt, whatever its outcome. Entries of attempts that made a
+//! lead or a review are written with it (see `attempt.rs`); this module logs the others,
+//! reads the log (Recent Imports) and settles held entries.
 
 use super::keys;
-use super::{leads, n, s, to_item, Item, Store, StoreError};
-use crate::domain::ImportRecord;
-use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
+use super::page::{Filter, Source};
+use super::write::PRESENT;
+use super::{s, BadCursor, Page, Store, StoreError};
+use crate::domain::{ConnectorId, ImportId, LeadId, WorkspaceId};
+use crate::domain::{ImportRecord, ImportStatus};
 use std::collections::HashMap;
 
-pub(crate) fn import_item(record: &ImportRecord) -> Result<Item, StoreError> {
-    let key = keys::import(&record.workspace_id, &record.id);
-    let mut item = to_item(&key, "import", record)?;
-    if let Some(connector_id) = &record.connector_id {
-        let index = keys::connector_imports_index(&record.workspace_id, connector_id);
-        item.insert(keys::GSI1PK.into(), s(index));
-        item.insert(keys::GSI1SK.into(), s(&record.id));
+/// A workspace's import log, or one connector's through the index.
+fn import_log<'a>(workspace_id: &WorkspaceId, connector_id: Option<&ConnectorId>) -> Source<'a> {
+    match connector_id {
+        Some(connector_id) => {
+            Source::index(keys::connector_imports_index(workspace_id, connector_id))
+        }
+        None => Source::workspace(workspace_id, Some(keys::IMPORT_PREFIX)),
     }
-    Ok(item)
 }
 
 impl Store {
-    /// The connector counter update for one import: `count_<status>` and the time of the
-    /// last delivery. Fails its condition when the connector no longer exists.
-    pub(crate) fn count(&self, record: &ImportRecord) -> Result<TransactWriteItem, StoreError> {
-        let connector_id = record.connector_id.as_deref().unwrap_or_default();
-        let update = Update::builder()
-            .table_name(&self.table)
-            .set_key(Some(
-                keys::connector(&record.workspace_id, connector_id).to_item(),
-            ))
-            .update_expression("ADD #count :one SET last_received_at = :at")
-            .condition_expression("attribute_exists(pk)")
-            .expression_attribute_names("#count", format!("count_{}", record.status.key()))
-            .set_expression_attribute_values(Some(HashMap::from([
-                (":one".to_owned(), n(1)),
-                (":at".to_owned(), s(&record.received_at)),
-            ])))
-            .build()
-            .map_err(|e| StoreError::Unexpected(Box::new(e)))?;
-        Ok(TransactWriteItem::builder().update(update).build())
-    }
-
     /// Records an attempt that created no lead (replayed, failed, ignored, held for
     /// review), counting it on its connector when the connector still exists.
     pub async fn log_import(&self, record: &ImportRecord) -> Result<(), StoreError> {
-        let import = self.put_new(import_item(record)?)?;
+        let entry = self.log_entry(record)?;
         if record.connector_id.is_some() {
-            let counted = self
-                .client
-                .transact_write_items()
-                .transact_items(import.clone())
-                .transact_items(self.count(record)?)
-                .send()
-                .await;
-            match counted {
-                Ok(_) => return Ok(()),
-                Err(err) if !leads::is_condition_failure(&err) => return Err(self.error(err)),
-                Err(_) => {}
+            let counted = vec![entry.clone(), self.count(record)?];
+            if self.transact(counted).await?.passed()?.is_some() {
+                return Ok(());
             }
         }
-        self.client
-            .transact_write_items()
-            .transact_items(import)
+        self.transact(vec![entry]).await?.done()
+    }
+
+    pub async fn import(
+        &self,
+        workspace_id: &WorkspaceId,
+        import_id: &ImportId,
+    ) -> Result<Option<ImportRecord>, StoreError> {
+        self.get(&keys::import(workspace_id, import_id)).await
+    }
+
+    /// A workspace's import log, newest first; with `connector_id`, that connector's only.
+    pub async fn imports(
+        &self,
+        workspace_id: &WorkspaceId,
+        connector_id: Option<&ConnectorId>,
+        limit: i32,
+        cursor: Option<&str>,
+    ) -> Result<Result<Page<ImportRecord>, BadCursor>, StoreError> {
+        let source = import_log(workspace_id, connector_id);
+        self.page(source, limit, cursor).await
+    }
+
+    /// The import log, newest first, narrowed to one connector and/or one status. The
+    /// status is a filter on the same `Query`, so a page can hold fewer than `limit`
+    /// entries while a cursor remains.
+    pub async fn imports_where(
+        &self,
+        workspace_id: &WorkspaceId,
+        connector_id: Option<&ConnectorId>,
+        status: Option<ImportStatus>,
+        limit: i32,
+        cursor: Option<&str>,
+    ) -> Result<Result<Page<ImportRecord>, BadCursor>, StoreError> {
+        let source = import_log(workspace_id, connector_id);
+        let filter = status.map(|status| Filter::status(status.key()));
+        self.page_where(source, filter, limit, cursor).await
+    }
+
+    /// Records what became of a held import: its status, reason and lead.
+    pub async fn settle_import(
+        &self,
+        workspace_id: &WorkspaceId,
+        import_id: &ImportId,
+        status: ImportStatus,
+        reason: &str,
+        lead_id: Option<&LeadId>,
+    ) -> Result<(), StoreError> {
+        let mut expression = String::from("SET #status = :status, reason = :reason");
+        let mut values = HashMap::from([
+            (":status".to_owned(), s(status.key())),
+            (":reason".to_owned(), s(reason)),
+        ]);
+        if let Some(lead_id) = lead_id {
+            expression.push_str(", lead_id = :lead");
+            values.insert(":lead".to_owned(), s(lead_id));
+        }
+        self.update(&keys::import(workspace_id, import_id))
+            .update_expression(expression)
+            .condition_expression(PRESENT)
+            .expression_attribute_names("#status", "status")
+            .set_expression_attribute_values(Some(values))
             .send()
             .await
             .map_err(|e| self.error(e))?;

@@ -1,5 +1,6 @@
 //! Every key of the one table, and nowhere else: no other code spells a key.
 
+use crate::domain::{ClientId, ConnectorId, ImportId, LeadId, ReviewId, WorkspaceId};
 use crate::domain::{Email, FollowUpKind, PhoneE164, Provider, Transport};
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::HashMap;
@@ -58,7 +59,7 @@ fn ws(workspace_id: &str) -> String {
     format!("WS#{workspace_id}")
 }
 
-pub fn workspace(workspace_id: &str) -> Key {
+pub fn workspace(workspace_id: &WorkspaceId) -> Key {
     Key::new(ws(workspace_id), "WORKSPACE")
 }
 
@@ -70,16 +71,19 @@ pub fn api_key(key_hash: &str) -> Key {
     Key::new(format!("APIKEY#{key_hash}"), "APIKEY")
 }
 
-pub fn connector(workspace_id: &str, connector_id: &str) -> Key {
-    Key::new(ws(workspace_id), format!("CONNECTOR#{connector_id}"))
+pub fn connector(workspace_id: &WorkspaceId, connector_id: &ConnectorId) -> Key {
+    Key::new(
+        ws(workspace_id),
+        format!("{CONNECTOR_PREFIX}{connector_id}"),
+    )
 }
 
 /// The sort-key prefix of a workspace's connectors.
 pub const CONNECTOR_PREFIX: &str = "CONNECTOR#";
 
 /// A workspace's pointer to one of its API keys (by id), which holds the key's hash.
-pub fn api_key_ref(workspace_id: &str, key_id: &str) -> Key {
-    Key::new(ws(workspace_id), format!("APIKEYREF#{key_id}"))
+pub fn api_key_ref(workspace_id: &WorkspaceId, key_id: &str) -> Key {
+    Key::new(ws(workspace_id), format!("{API_KEY_REF_PREFIX}{key_id}"))
 }
 
 /// The sort-key prefix of a workspace's API key pointers.
@@ -89,40 +93,40 @@ pub fn route(kind: RouteKind, value: &str) -> Key {
     Key::new(format!("ROUTE#{}#{value}", kind.tag()), "ROUTE")
 }
 
-pub fn active_slot(workspace_id: &str, provider: Provider, transport: Transport) -> Key {
+pub fn active_slot(workspace_id: &WorkspaceId, provider: Provider, transport: Transport) -> Key {
     Key::new(ws(workspace_id), format!("ACTIVE#{provider}#{transport}"))
 }
 
-pub fn client(workspace_id: &str, client_id: &str) -> Key {
+pub fn client(workspace_id: &WorkspaceId, client_id: &ClientId) -> Key {
     Key::new(ws(workspace_id), format!("CLIENT#{client_id}"))
 }
 
-pub fn contact_email(workspace_id: &str, email: &Email) -> Key {
+pub fn contact_email(workspace_id: &WorkspaceId, email: &Email) -> Key {
     Key::new(ws(workspace_id), format!("CONTACT#EMAIL#{email}"))
 }
 
-pub fn contact_phone(workspace_id: &str, phone: &PhoneE164) -> Key {
+pub fn contact_phone(workspace_id: &WorkspaceId, phone: &PhoneE164) -> Key {
     Key::new(ws(workspace_id), format!("CONTACT#PHONE#{phone}"))
 }
 
-pub fn lead(workspace_id: &str, lead_id: &str) -> Key {
+pub fn lead(workspace_id: &WorkspaceId, lead_id: &LeadId) -> Key {
     Key::new(ws(workspace_id), format!("{LEAD_PREFIX}{lead_id}"))
 }
 
 /// The index partition listing a workspace's leads by creation time.
-pub fn leads_index(workspace_id: &str) -> String {
+pub fn leads_index(workspace_id: &WorkspaceId) -> String {
     format!("{}#LEADS", ws(workspace_id))
 }
 
-pub fn external_id(workspace_id: &str, provider: Provider, external_id: &str) -> Key {
+pub fn external_id(workspace_id: &WorkspaceId, provider: Provider, external_id: &str) -> Key {
     Key::new(ws(workspace_id), format!("EXT#{provider}#{external_id}"))
 }
 
-pub fn idempotency(workspace_id: &str, idempotency_key: &str) -> Key {
+pub fn idempotency(workspace_id: &WorkspaceId, idempotency_key: &str) -> Key {
     Key::new(ws(workspace_id), format!("IDEM#{idempotency_key}"))
 }
 
-pub fn import(workspace_id: &str, import_id: &str) -> Key {
+pub fn import(workspace_id: &WorkspaceId, import_id: &ImportId) -> Key {
     Key::new(ws(workspace_id), format!("{IMPORT_PREFIX}{import_id}"))
 }
 
@@ -130,19 +134,19 @@ pub fn import(workspace_id: &str, import_id: &str) -> Key {
 pub const IMPORT_PREFIX: &str = "IMPORT#";
 
 /// The index partition listing one connector's imports by time.
-pub fn connector_imports_index(workspace_id: &str, connector_id: &str) -> String {
+pub fn connector_imports_index(workspace_id: &WorkspaceId, connector_id: &ConnectorId) -> String {
     format!("{}#CONNECTOR#{connector_id}", ws(workspace_id))
 }
 
-pub fn review(workspace_id: &str, review_id: &str) -> Key {
+pub fn review(workspace_id: &WorkspaceId, review_id: &ReviewId) -> Key {
     Key::new(ws(workspace_id), format!("{REVIEW_PREFIX}{review_id}"))
 }
 
 /// The sort-key prefix of a workspace's review items (lists and stream filters).
 pub const REVIEW_PREFIX: &str = "REVIEW#";
 
-pub fn territory(workspace_id: &str, zip: &str) -> Key {
-    Key::new(ws(workspace_id), format!("TERRITORY#{zip}"))
+pub fn territory(workspace_id: &WorkspaceId, zip: &str) -> Key {
+    Key::new(ws(workspace_id), format!("{TERRITORY_PREFIX}{zip}"))
 }
 
 /// The sort-key prefix of a workspace's territories.
@@ -157,7 +161,7 @@ pub fn inbound_email(message_id: &str) -> Key {
 }
 
 /// The partition key of a workspace's own items, for `Query`.
-pub fn workspace_partition(workspace_id: &str) -> String {
+pub fn workspace_partition(workspace_id: &WorkspaceId) -> String {
     ws(workspace_id)
 }
 
@@ -165,7 +169,7 @@ pub fn workspace_partition(workspace_id: &str) -> String {
 pub const LEAD_PREFIX: &str = "LEAD#";
 
 /// The once-only claim of one follow-up of one lead.
-pub fn followup(workspace_id: &str, lead_id: &str, kind: FollowUpKind) -> Key {
+pub fn followup(workspace_id: &WorkspaceId, lead_id: &LeadId, kind: FollowUpKind) -> Key {
     Key::new(
         ws(workspace_id),
         format!("FOLLOWUP#{lead_id}#{}", kind.key()),
@@ -174,13 +178,13 @@ pub fn followup(workspace_id: &str, lead_id: &str, kind: FollowUpKind) -> Key {
 
 /// The safety lock on messaging one contact (`email` or `phone`), keyed by a hash so
 /// the contact itself is not in a key.
-pub fn followup_lock(workspace_id: &str, contact_kind: &str, value: &str) -> Key {
+pub fn followup_lock(workspace_id: &WorkspaceId, contact_kind: &str, value: &str) -> Key {
     use sha2::{Digest, Sha256};
     let hash = hex::encode(Sha256::digest(format!("{contact_kind}:{value}")));
     Key::new(ws(workspace_id), format!("FOLLOWUP_LOCK#{hash}"))
 }
 
 /// The claim of the one review digest a workspace sends in a time window.
-pub fn review_digest(workspace_id: &str, window: i64) -> Key {
+pub fn review_digest(workspace_id: &WorkspaceId, window: i64) -> Key {
     Key::new(ws(workspace_id), format!("FOLLOWUP_DIGEST#{window}"))
 }

@@ -1,35 +1,59 @@
 //! The one DynamoDB table: the only module that knows items and keys.
+//!
+//! One module per thing stored (the entity modules) over a few base modules. An entity
+//! module uses base modules and never another entity module (inside a folder, its files
+//! use their own `mod.rs`); a base module uses only the base modules below it. Imports
+//! therefore run one way, downward, and never in a circle:
+//!
+//! ```text
+//! entities   workspaces  api_keys  connectors/  leads/  imports  reviews  territories
+//!            throttles  followups/  inbound_email  idempotency
+//!  ─────────────────────────────────────────────────────────────────────────────────
+//! base       attempt    an intake attempt's import-log entry and connector count
+//!                       (written with a lead, a review, or alone); the Counters
+//!            claim      take / settle / release a claim whose hold may lapse
+//!            page       `Query` paging and cursors, whole-partition reads
+//!            write      single writes, transaction items, put if absent, the runner
+//!            condition  how a refused write is read
+//!            keys, error, and this file (Store, item mapping)
+//! ```
+//!
+//! `attempt` and `claim` use `write`; `write` uses `condition`; all of them use
+//! `keys`, `error` and this file, which only re-exports from the others.
 
 mod api_keys;
-mod config;
+mod attempt;
+mod claim;
+mod condition;
 mod connectors;
 mod error;
 mod followups;
 mod idempotency;
 mod imports;
-mod inbound;
+mod inbound_email;
 pub mod keys;
 mod leads;
-mod queries;
-mod recent;
-mod review_queue;
+mod page;
 mod reviews;
 mod territories;
-mod throttle;
+mod throttles;
+mod workspaces;
+mod write;
 
 pub use api_keys::{ApiKeyEntry, Revoked};
-pub use config::{RouteTarget, Territory};
-pub use connectors::{ConnectorRecord, Counters, Saved};
+pub use attempt::Counters;
+pub use connectors::{ConnectorRecord, RouteTarget, Saved};
 pub use error::StoreError;
 pub use followups::{change, Change, Claim, PendingReview};
 pub use idempotency::{IdempotencyBegin, StoredResponse};
-pub use inbound::EmailClaim;
+pub use inbound_email::EmailClaim;
 pub use leads::{Created, NewLead, Stored};
-pub use queries::{BadCursor, Page};
+pub use page::{BadCursor, Page};
 pub use reviews::AlreadyDecided;
+pub use territories::Territory;
 
 use crate::clock::Clock;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client;
 use keys::Key;
 use serde::de::DeserializeOwned;
@@ -88,17 +112,6 @@ impl Store {
         output.item.map(from_item).transpose()
     }
 
-    /// A transaction item that puts `item` only if its key is new.
-    fn put_new(&self, item: Item) -> Result<TransactWriteItem, StoreError> {
-        let put = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(pk)")
-            .build()
-            .map_err(|e| StoreError::Unexpected(Box::new(e)))?;
-        Ok(TransactWriteItem::builder().put(put).build())
-    }
-
     fn error<E, R>(&self, err: aws_sdk_dynamodb::error::SdkError<E, R>) -> StoreError
     where
         E: aws_sdk_dynamodb::error::ProvideErrorMetadata
@@ -119,6 +132,11 @@ fn to_item<T: Serialize>(key: &Key, entity: &str, value: &T) -> Result<Item, Sto
     item.extend(key.to_item());
     item.insert("entity".into(), AttributeValue::S(entity.into()));
     Ok(item)
+}
+
+/// A value as one attribute (a map, a list…).
+fn attribute<T: Serialize>(value: &T) -> Result<AttributeValue, StoreError> {
+    serde_dynamo::to_attribute_value(value).map_err(StoreError::Encoding)
 }
 
 fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, StoreError> {

@@ -1,10 +1,13 @@
-//! Review items: held in the same transaction as their import-log entry, decided by
-//! one conditional update.
+//! Review items: held in the same transaction as their import-log entry, listed by
+//! status, decided by one conditional update, and what a decision leaves behind (the
+//! lead an approval made, or the pending state back after a failure).
 
 use super::keys;
-use super::{imports, s, to_item, Store, StoreError};
-use crate::domain::{ImportRecord, ImportStatus, ReviewItem, ReviewStatus};
-use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use super::page::{Filter, Source};
+use super::write::PRESENT;
+use super::{s, to_item, BadCursor, Page, Store, StoreError};
+use crate::domain::{ImportRecord, ReviewItem, ReviewStatus};
+use crate::domain::{LeadId, ReviewId, WorkspaceId};
 use aws_sdk_dynamodb::types::ReturnValue;
 use std::collections::HashMap;
 
@@ -24,21 +27,18 @@ impl Store {
             "review",
             review,
         )?;
-        self.client
-            .transact_write_items()
-            .transact_items(self.put_new(review_item)?)
-            .transact_items(self.put_new(imports::import_item(record)?)?)
-            .transact_items(self.count(record)?)
-            .send()
-            .await
-            .map_err(|e| self.error(e))?;
-        Ok(())
+        let items = vec![
+            self.put_new(review_item)?,
+            self.log_entry(record)?,
+            self.count(record)?,
+        ];
+        self.transact(items).await?.done()
     }
 
     pub async fn review(
         &self,
-        workspace_id: &str,
-        review_id: &str,
+        workspace_id: &WorkspaceId,
+        review_id: &ReviewId,
     ) -> Result<Option<ReviewItem>, StoreError> {
         self.get(&keys::review(workspace_id, review_id)).await
     }
@@ -47,16 +47,13 @@ impl Store {
     /// decided item, or [`AlreadyDecided`] when another decision came first.
     pub async fn decide_review(
         &self,
-        workspace_id: &str,
-        review_id: &str,
+        workspace_id: &WorkspaceId,
+        review_id: &ReviewId,
         decision: ReviewStatus,
         decided_at: &str,
     ) -> Result<Result<ReviewItem, AlreadyDecided>, StoreError> {
         let decided = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(keys::review(workspace_id, review_id).to_item()))
+            .update(&keys::review(workspace_id, review_id))
             .update_expression("SET #status = :decision, decided_at = :at")
             .condition_expression("attribute_exists(pk) AND #status = :pending")
             .expression_attribute_names("#status", "status")
@@ -68,51 +65,62 @@ impl Store {
             .return_values(ReturnValue::AllNew)
             .send()
             .await;
-        match decided {
-            Ok(output) => {
-                let item = output.attributes.unwrap_or_default();
-                Ok(Ok(super::from_item(item)?))
-            }
-            Err(err)
-                if err
-                    .as_service_error()
-                    .is_some_and(UpdateItemError::is_conditional_check_failed_exception) =>
-            {
-                Ok(Err(AlreadyDecided))
-            }
-            Err(err) => Err(self.error(err)),
+        match self.written(decided)?.passed()? {
+            Some(output) => Ok(Ok(super::from_item(output.attributes.unwrap_or_default())?)),
+            None => Ok(Err(AlreadyDecided)),
         }
     }
 
-    /// Records what became of a held import: its status, reason and lead.
-    pub async fn settle_import(
+    /// A workspace's review items, newest first, optionally of one status. The status is
+    /// a filter on the same `Query`: a page can hold fewer than `limit` items while a
+    /// cursor remains.
+    pub async fn reviews_where(
         &self,
-        workspace_id: &str,
-        import_id: &str,
-        status: ImportStatus,
-        reason: &str,
-        lead_id: Option<&str>,
+        workspace_id: &WorkspaceId,
+        status: Option<ReviewStatus>,
+        limit: i32,
+        cursor: Option<&str>,
+    ) -> Result<Result<Page<ReviewItem>, BadCursor>, StoreError> {
+        let source = Source::workspace(workspace_id, Some(keys::REVIEW_PREFIX));
+        let filter = status.map(|status| Filter::status(status.key()));
+        self.page_where(source, filter, limit, cursor).await
+    }
+
+    /// Notes on an approved review the lead its approval produced.
+    pub async fn record_review_lead(
+        &self,
+        workspace_id: &WorkspaceId,
+        review_id: &ReviewId,
+        lead_id: &LeadId,
     ) -> Result<(), StoreError> {
-        let mut expression = String::from("SET #status = :status, reason = :reason");
-        let mut values = HashMap::from([
-            (":status".to_owned(), s(status.key())),
-            (":reason".to_owned(), s(reason)),
-        ]);
-        if let Some(lead_id) = lead_id {
-            expression.push_str(", lead_id = :lead");
-            values.insert(":lead".to_owned(), s(lead_id));
-        }
-        self.client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(keys::import(workspace_id, import_id).to_item()))
-            .update_expression(expression)
-            .condition_expression("attribute_exists(pk)")
-            .expression_attribute_names("#status", "status")
-            .set_expression_attribute_values(Some(values))
+        self.update(&keys::review(workspace_id, review_id))
+            .update_expression("SET lead_id = :lead")
+            .condition_expression(PRESENT)
+            .expression_attribute_values(":lead", s(lead_id))
             .send()
             .await
             .map_err(|e| self.error(e))?;
         Ok(())
+    }
+
+    /// Puts an approval whose import never happened back to pending, so that the
+    /// decision can be taken again; `false` when the approval did produce a lead.
+    pub async fn reopen_review(
+        &self,
+        workspace_id: &WorkspaceId,
+        review_id: &ReviewId,
+    ) -> Result<bool, StoreError> {
+        let reopened = self
+            .update(&keys::review(workspace_id, review_id))
+            .update_expression("SET #status = :pending REMOVE decided_at")
+            .condition_expression("#status = :approved AND attribute_not_exists(lead_id)")
+            .expression_attribute_names("#status", "status")
+            .set_expression_attribute_values(Some(HashMap::from([
+                (":pending".to_owned(), s(ReviewStatus::Pending.key())),
+                (":approved".to_owned(), s(ReviewStatus::Approved.key())),
+            ])))
+            .send()
+            .await;
+        Ok(self.written(reopened)?.passed()?.is_some())
     }
 }

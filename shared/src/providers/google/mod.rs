@@ -6,7 +6,7 @@ mod lead;
 pub use lead::{Column, GoogleLead};
 
 use super::{other_form, WebhookError};
-use crate::domain::{Provider, RequestOrigin};
+use crate::domain::{ConnectorId, Provider, RequestOrigin};
 use crate::pipeline::{self, Delivery, Outcome};
 use crate::store::keys::RouteKind;
 use crate::store::Store;
@@ -20,7 +20,7 @@ pub const TEST_LEAD_REASON: &str =
 /// or ask Google to redeliver (5xx); nothing is stored for a refused delivery.
 pub async fn receive(
     store: &Store,
-    connector_id: &str,
+    connector_id: &ConnectorId,
     body: &[u8],
     origin: RequestOrigin,
 ) -> Result<Outcome, WebhookError> {

@@ -1,8 +1,8 @@
-//! What the table's stream shows the speed-to-lead function, and the pending reviews
-//! a digest lists.
+//! What the table's stream shows the speed-to-lead function: the new items that ask
+//! for a follow-up.
 
 use super::super::keys;
-use super::super::{from_item, s, Store, StoreError};
+use super::super::StoreError;
 use crate::domain::Lead;
 use crate::domain::WorkspaceId;
 use serde::Deserialize;
@@ -64,40 +64,5 @@ pub fn change(event_name: &str, image: serde_dynamo::Item) -> Result<Option<Chan
             Ok(Some(Change::NewReview(review)))
         }
         _ => Ok(None),
-    }
-}
-
-impl Store {
-    /// Every review of a workspace still waiting for a decision.
-    pub async fn pending_reviews(
-        &self,
-        workspace_id: &str,
-    ) -> Result<Vec<PendingReview>, StoreError> {
-        let mut reviews = Vec::new();
-        let mut start = None;
-        loop {
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
-                .filter_expression("#status = :pending")
-                .projection_expression("id, workspace_id, subject, sender, confidence")
-                .expression_attribute_names("#status", "status")
-                .expression_attribute_values(":pk", s(keys::workspace_partition(workspace_id)))
-                .expression_attribute_values(":prefix", s(keys::REVIEW_PREFIX))
-                .expression_attribute_values(":pending", s("pending"))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(|e| self.error(e))?;
-            for item in output.items.unwrap_or_default() {
-                reviews.push(from_item(item)?);
-            }
-            start = output.last_evaluated_key;
-            if start.is_none() {
-                return Ok(reviews);
-            }
-        }
     }
 }

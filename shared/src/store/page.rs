@@ -1,8 +1,9 @@
-//! Lists, newest first, a page at a time: always `Query`, never `Scan`.
+//! Lists, newest first, a page at a time (or whole, for tooling and digests): always
+//! `Query`, never `Scan`.
 
 use super::keys;
 use super::{from_item, s, Item, Store, StoreError};
-use crate::domain::{ImportRecord, Lead};
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::AttributeValue;
 use base64::Engine;
 use serde::de::DeserializeOwned;
@@ -23,7 +24,7 @@ pub(super) struct Source<'a> {
     pub(super) prefix: Option<&'a str>,
 }
 
-impl Source<'_> {
+impl<'a> Source<'a> {
     /// The partition and sort key attributes this source queries.
     fn key_names(&self) -> (&'static str, &'static str) {
         match self.index {
@@ -32,20 +33,51 @@ impl Source<'_> {
         }
     }
 
-    /// A workspace's import log, or one connector's through the index.
-    pub(super) fn import_log(workspace_id: &str, connector_id: Option<&str>) -> Self {
-        match connector_id {
-            Some(connector_id) => Source {
-                index: Some(keys::GSI1),
-                pk: keys::connector_imports_index(workspace_id, connector_id),
-                prefix: None,
-            },
-            None => Source {
-                index: None,
-                pk: keys::workspace_partition(workspace_id),
-                prefix: Some(keys::IMPORT_PREFIX),
-            },
+    /// The items of a workspace's own partition whose sort key starts with `prefix`.
+    pub(super) fn workspace(
+        workspace_id: &crate::domain::WorkspaceId,
+        prefix: Option<&'a str>,
+    ) -> Self {
+        Source {
+            index: None,
+            pk: keys::workspace_partition(workspace_id),
+            prefix,
         }
+    }
+
+    /// One partition of the index.
+    pub(super) fn index(pk: String) -> Self {
+        Source {
+            index: Some(keys::GSI1),
+            pk,
+            prefix: None,
+        }
+    }
+
+    /// A `Query` of this source (any order, any length), filtered by `filter`.
+    fn query(&self, store: &Store, filter: Option<&Filter>) -> QueryFluentBuilder {
+        let (pk_name, sk_name) = self.key_names();
+        let mut condition = format!("{pk_name} = :pk");
+        let mut query = store
+            .client
+            .query()
+            .table_name(&store.table)
+            .set_index_name(self.index.map(str::to_owned))
+            .expression_attribute_values(":pk", s(&self.pk));
+        if let Some(prefix) = self.prefix {
+            condition.push_str(&format!(" AND begins_with({sk_name}, :prefix)"));
+            query = query.expression_attribute_values(":prefix", s(prefix));
+        }
+        if let Some(filter) = filter {
+            query = query.filter_expression(&filter.expression);
+            for (name, attribute) in &filter.names {
+                query = query.expression_attribute_names(name, attribute);
+            }
+            for (name, value) in &filter.values {
+                query = query.expression_attribute_values(name, value.clone());
+            }
+        }
+        query.key_condition_expression(condition)
     }
 }
 
@@ -130,32 +162,11 @@ impl Store {
             Some(start) => start,
             None => None,
         };
-        let (pk_name, sk_name) = source.key_names();
-        let mut condition = format!("{pk_name} = :pk");
-        let mut values = HashMap::from([(":pk".to_owned(), s(&source.pk))]);
-        if let Some(prefix) = source.prefix {
-            condition.push_str(&format!(" AND begins_with({sk_name}, :prefix)"));
-            values.insert(":prefix".to_owned(), s(prefix));
-        }
-        let (filter_expression, names) = match filter {
-            Some(filter) => {
-                values.extend(filter.values);
-                (Some(filter.expression), Some(filter.names))
-            }
-            None => (None, None),
-        };
         let limit = limit.clamp(1, 100) as usize;
         let mut items = Vec::new();
         for _ in 0..FILL_ROUNDS {
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .set_index_name(source.index.map(str::to_owned))
-                .key_condition_expression(&condition)
-                .set_filter_expression(filter_expression.clone())
-                .set_expression_attribute_names(names.clone().filter(|n| !n.is_empty()))
-                .set_expression_attribute_values(Some(values.clone()))
+            let output = source
+                .query(self, filter.as_ref())
                 .scan_index_forward(false)
                 .limit((limit - items.len()) as i32)
                 .set_exclusive_start_key(start)
@@ -166,7 +177,7 @@ impl Store {
                 items.push(from_item(item)?);
             }
             start = output.last_evaluated_key;
-            if items.len() >= limit || start.is_none() || filter_expression.is_none() {
+            if items.len() >= limit || start.is_none() || filter.is_none() {
                 break;
             }
         }
@@ -174,52 +185,20 @@ impl Store {
         Ok(Ok(Page { items, cursor }))
     }
 
-    /// A workspace's import log, newest first; with `connector_id`, that connector's only.
-    pub async fn imports(
+    /// Every item of `source` that passes `filter`, in key order, page after page; with
+    /// `projection`, only those attributes.
+    pub(super) async fn all_items(
         &self,
-        workspace_id: &str,
-        connector_id: Option<&str>,
-        limit: i32,
-        cursor: Option<&str>,
-    ) -> Result<Result<Page<ImportRecord>, BadCursor>, StoreError> {
-        let source = Source::import_log(workspace_id, connector_id);
-        self.page(source, limit, cursor).await
-    }
-
-    /// A workspace's leads, newest first.
-    pub async fn leads(
-        &self,
-        workspace_id: &str,
-        limit: i32,
-        cursor: Option<&str>,
-    ) -> Result<Result<Page<Lead>, BadCursor>, StoreError> {
-        let source = Source {
-            index: Some(keys::GSI1),
-            pk: keys::leads_index(workspace_id),
-            prefix: None,
-        };
-        self.page(source, limit, cursor).await
-    }
-
-    pub async fn lead(
-        &self,
-        workspace_id: &str,
-        lead_id: &str,
-    ) -> Result<Option<Lead>, StoreError> {
-        self.get(&keys::lead(workspace_id, lead_id)).await
-    }
-
-    /// Every item of a workspace's own partition, as raw items (tests and tooling).
-    pub async fn workspace_items(&self, workspace_id: &str) -> Result<Vec<Item>, StoreError> {
+        source: Source<'_>,
+        filter: Option<Filter>,
+        projection: Option<&str>,
+    ) -> Result<Vec<Item>, StoreError> {
         let mut items = Vec::new();
-        let mut start: Option<HashMap<String, AttributeValue>> = None;
+        let mut start = None;
         loop {
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :pk")
-                .expression_attribute_values(":pk", s(keys::workspace_partition(workspace_id)))
+            let output = source
+                .query(self, filter.as_ref())
+                .set_projection_expression(projection.map(str::to_owned))
                 .set_exclusive_start_key(start)
                 .send()
                 .await

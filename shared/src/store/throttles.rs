@@ -17,10 +17,7 @@ impl Store {
         expires_at: u64,
     ) -> Result<u64, StoreError> {
         let output = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(keys::throttle(scope, value, window).to_item()))
+            .update(&keys::throttle(scope, value, window))
             .update_expression("ADD #count :one SET #expires_at = :expires_at, #entity = :entity")
             .expression_attribute_names("#count", COUNT)
             .expression_attribute_names("#expires_at", keys::EXPIRES_AT)

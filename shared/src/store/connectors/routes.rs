@@ -1,0 +1,93 @@
+//! What finds a connector: its route items (connector key, form id, Meta page id, the
+//! Google connector id) and its workspace's active slot for its provider and transport.
+
+use super::super::keys::{self, Key, RouteKind};
+use super::super::{Store, StoreError};
+use crate::domain::{Connector, Provider, Transport};
+use crate::domain::{ConnectorId, WorkspaceId};
+use serde::{Deserialize, Serialize};
+
+/// Where a route item points.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouteTarget {
+    pub workspace_id: WorkspaceId,
+    pub connector_id: ConnectorId,
+}
+
+impl RouteTarget {
+    /// What the routes and the slot of `connector` point to.
+    pub(super) fn of(connector: &Connector) -> Self {
+        RouteTarget {
+            workspace_id: connector.workspace_id.clone(),
+            connector_id: connector.id.clone(),
+        }
+    }
+}
+
+/// The route items a connector owns, from its provider settings.
+pub(super) fn routes(connector: &Connector) -> Vec<(RouteKind, String)> {
+    let settings = &connector.settings;
+    let mut routes = Vec::new();
+    if let Some(key) = &settings.connector_key {
+        routes.push((RouteKind::ConnectorKey, key.clone()));
+    }
+    if let Some(form_id) = &settings.form_id {
+        routes.push((RouteKind::FormId, form_id.clone()));
+    }
+    if let Some(page_id) = &settings.page_id {
+        routes.push((RouteKind::MetaPage, page_id.clone()));
+    }
+    if settings.google_key.is_some() {
+        routes.push((RouteKind::GoogleConnector, connector.id.to_string()));
+    }
+    routes
+}
+
+/// The active slot of `connector`'s provider and transport in its workspace.
+pub(super) fn slot(connector: &Connector) -> Key {
+    keys::active_slot(
+        &connector.workspace_id,
+        connector.provider,
+        connector.transport,
+    )
+}
+
+impl Store {
+    /// The connector a public identifier (connector key, form id, page id) points at.
+    pub async fn connector_by_route(
+        &self,
+        kind: RouteKind,
+        value: &str,
+    ) -> Result<Option<Connector>, StoreError> {
+        self.connector_at(&keys::route(kind, value)).await
+    }
+
+    /// The workspace's active connector for a provider and transport, if any.
+    pub async fn active_connector(
+        &self,
+        workspace_id: &WorkspaceId,
+        provider: Provider,
+        transport: Transport,
+    ) -> Result<Option<Connector>, StoreError> {
+        let slot = keys::active_slot(workspace_id, provider, transport);
+        self.connector_at(&slot).await
+    }
+
+    /// The connector holding a workspace's active slot for its provider and transport.
+    pub async fn active_connector_id(
+        &self,
+        connector: &Connector,
+    ) -> Result<Option<ConnectorId>, StoreError> {
+        let target = self.get::<RouteTarget>(&slot(connector)).await?;
+        Ok(target.map(|t| t.connector_id))
+    }
+
+    /// The connector a route or slot item points at.
+    async fn connector_at(&self, pointer: &Key) -> Result<Option<Connector>, StoreError> {
+        let Some(target) = self.get::<RouteTarget>(pointer).await? else {
+            return Ok(None);
+        };
+        self.connector(&target.workspace_id, &target.connector_id)
+            .await
+    }
+}

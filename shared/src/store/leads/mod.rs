@@ -1,0 +1,144 @@
+//! Leads and their clients: stored with one `TransactWriteItems` (see `transaction.rs`),
+//! exactly once per external id, and read back one by one or newest first.
+
+mod contacts;
+mod transaction;
+
+use super::condition::Written;
+use super::keys;
+use super::page::Source;
+use super::{BadCursor, Page, Store, StoreError};
+use crate::domain::{ClientId, LeadId, WorkspaceId};
+use crate::domain::{ImportRecord, Lead, Provider};
+use contacts::Contacts;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// A validated lead ready to store, with the import-log entry that records it.
+/// `lead.client_id` is a fresh id, used when no client matches the contacts.
+#[derive(Debug, Clone)]
+pub struct NewLead {
+    pub lead: Lead,
+    pub import: ImportRecord,
+    /// The intake category stored on a new client.
+    pub intake_category: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Created {
+    pub lead_id: LeadId,
+    pub client_id: ClientId,
+    /// Whether the lead joined an existing client rather than creating one.
+    pub merged: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stored {
+    Created(Created),
+    /// The external id was seen before: this is the earlier lead.
+    Duplicate {
+        lead_id: LeadId,
+        client_id: ClientId,
+    },
+}
+
+/// What an external id led to: the guard item that makes a lead once per id.
+#[derive(Serialize, Deserialize)]
+struct ExternalIdGuard {
+    lead_id: LeadId,
+    client_id: ClientId,
+    created_at: String,
+}
+
+const MAX_ATTEMPTS: u32 = 8;
+
+impl Store {
+    /// Stores a lead exactly once per external id, merging it into the client its email
+    /// or phone already belongs to. Optimistic: the first attempt assumes new contacts;
+    /// a contact that turns out to exist (or a concurrent writer) costs one re-read and
+    /// one more attempt.
+    pub async fn create_lead(&self, mut new: NewLead) -> Result<Stored, StoreError> {
+        let mut contacts = Contacts::of(&new.lead);
+        let fresh_client_id = new.lead.client_id.clone();
+        for attempt in 0..MAX_ATTEMPTS {
+            let existing = contacts.existing_client().cloned();
+            new.lead.client_id = existing.clone().unwrap_or_else(|| fresh_client_id.clone());
+            new.import.client_id = Some(new.lead.client_id.clone());
+            let (items, layout) = self.lead_transaction(&new, &contacts, existing.is_some())?;
+            let refused = match self.transact(items).await? {
+                Written::Done(()) => {
+                    return Ok(Stored::Created(Created {
+                        lead_id: new.lead.id,
+                        client_id: new.lead.client_id,
+                        merged: existing.is_some(),
+                    }))
+                }
+                Written::Refused(refused) => refused,
+            };
+            let failed = |index: Option<usize>| index.is_some_and(|i| refused.failed(i));
+            if failed(layout.guard) {
+                return self.duplicate(&new.lead).await;
+            }
+            if layout.contacts.iter().any(|&i| failed(Some(i))) || failed(layout.client) {
+                contacts.known = self.read_contacts(&contacts.keys).await?;
+            } else if refused.conflict() {
+                tokio::time::sleep(backoff(attempt)).await;
+            } else {
+                return Err(refused.into_error());
+            }
+        }
+        Err(StoreError::Unavailable(
+            "lead transaction kept conflicting with concurrent writes".into(),
+        ))
+    }
+
+    async fn duplicate(&self, lead: &Lead) -> Result<Stored, StoreError> {
+        let external_id = lead.external_id.as_deref().unwrap_or_default();
+        let key = keys::external_id(&lead.workspace_id, lead.provider, external_id);
+        let guard: ExternalIdGuard = self.get(&key).await?.ok_or_else(|| {
+            StoreError::Unexpected("external id guard vanished after a conflict".into())
+        })?;
+        Ok(Stored::Duplicate {
+            lead_id: guard.lead_id,
+            client_id: guard.client_id,
+        })
+    }
+
+    pub async fn lead(
+        &self,
+        workspace_id: &WorkspaceId,
+        lead_id: &LeadId,
+    ) -> Result<Option<Lead>, StoreError> {
+        self.get(&keys::lead(workspace_id, lead_id)).await
+    }
+
+    /// A workspace's leads, newest first.
+    pub async fn leads(
+        &self,
+        workspace_id: &WorkspaceId,
+        limit: i32,
+        cursor: Option<&str>,
+    ) -> Result<Result<Page<Lead>, BadCursor>, StoreError> {
+        let source = Source::index(keys::leads_index(workspace_id));
+        self.page(source, limit, cursor).await
+    }
+
+    /// The lead an external id already produced for this provider, if any.
+    pub async fn lead_for_external_id(
+        &self,
+        workspace_id: &WorkspaceId,
+        provider: Provider,
+        external_id: &str,
+    ) -> Result<Option<LeadId>, StoreError> {
+        let key = keys::external_id(workspace_id, provider, external_id);
+        Ok(self
+            .get::<ExternalIdGuard>(&key)
+            .await?
+            .map(|guard| guard.lead_id))
+    }
+}
+
+fn backoff(attempt: u32) -> Duration {
+    let base = 10u64 << attempt.min(6);
+    Duration::from_millis(base + rand::random::<u64>() % base)
+}

@@ -1,0 +1,117 @@
+//! Writing items: single writes and transaction items against this table, "put if
+//! absent", and the one runner of transactions.
+
+use super::condition::Written;
+use super::keys::Key;
+use super::{Item, Store, StoreError};
+use aws_sdk_dynamodb::error::BuildError;
+use aws_sdk_dynamodb::operation::delete_item::builders::DeleteItemFluentBuilder;
+use aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder;
+use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
+use aws_sdk_dynamodb::types::builders::{DeleteBuilder, PutBuilder, UpdateBuilder};
+use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update};
+
+/// The condition of a write that never overwrites: the item's key is new.
+pub(super) const ABSENT: &str = "attribute_not_exists(pk)";
+/// The condition of a write that never creates: the item is there.
+pub(super) const PRESENT: &str = "attribute_exists(pk)";
+
+fn unbuilt(err: BuildError) -> StoreError {
+    StoreError::Unexpected(Box::new(err))
+}
+
+impl Store {
+    /// A `PutItem` of `item`.
+    pub(super) fn put(&self, item: Item) -> PutItemFluentBuilder {
+        let put = self.client.put_item().table_name(&self.table);
+        put.set_item(Some(item))
+    }
+
+    /// An `UpdateItem` of the item at `key`.
+    pub(super) fn update(&self, key: &Key) -> UpdateItemFluentBuilder {
+        let update = self.client.update_item().table_name(&self.table);
+        update.set_key(Some(key.to_item()))
+    }
+
+    /// A `DeleteItem` of the item at `key`.
+    pub(super) fn delete(&self, key: &Key) -> DeleteItemFluentBuilder {
+        let delete = self.client.delete_item().table_name(&self.table);
+        delete.set_key(Some(key.to_item()))
+    }
+
+    /// A transaction item that puts `item`, as `build` conditions it.
+    pub(super) fn tx_put(
+        &self,
+        item: Item,
+        build: impl FnOnce(PutBuilder) -> PutBuilder,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let put = Put::builder().table_name(&self.table).set_item(Some(item));
+        let put = build(put).build().map_err(unbuilt)?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    /// A transaction item that updates the item at `key` as `build` says.
+    pub(super) fn tx_update(
+        &self,
+        key: &Key,
+        build: impl FnOnce(UpdateBuilder) -> UpdateBuilder,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(key.to_item()));
+        let update = build(update).build().map_err(unbuilt)?;
+        Ok(TransactWriteItem::builder().update(update).build())
+    }
+
+    /// A transaction item that deletes the item at `key`, as `build` conditions it.
+    pub(super) fn tx_delete(
+        &self,
+        key: &Key,
+        build: impl FnOnce(DeleteBuilder) -> DeleteBuilder,
+    ) -> Result<TransactWriteItem, StoreError> {
+        let delete = Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(key.to_item()));
+        let delete = build(delete).build().map_err(unbuilt)?;
+        Ok(TransactWriteItem::builder().delete(delete).build())
+    }
+
+    /// A transaction item that puts `item` only if its key is new.
+    pub(super) fn put_new(&self, item: Item) -> Result<TransactWriteItem, StoreError> {
+        self.tx_put(item, |put| put.condition_expression(ABSENT))
+    }
+
+    /// Writes `items` in one transaction: all of them, or none and why.
+    pub(super) async fn transact(
+        &self,
+        items: Vec<TransactWriteItem>,
+    ) -> Result<Written<()>, StoreError> {
+        let result = self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await;
+        self.written(result.map(|_| ()))
+    }
+
+    /// Puts every item in one transaction, each only if its key is new.
+    /// `false` (and nothing written) when any key already exists.
+    pub(super) async fn put_all_new(
+        &self,
+        items: impl IntoIterator<Item = Item>,
+    ) -> Result<bool, StoreError> {
+        let items = items
+            .into_iter()
+            .map(|item| self.put_new(item))
+            .collect::<Result<_, _>>()?;
+        Ok(self.transact(items).await?.passed()?.is_some())
+    }
+
+    /// Puts one item with a single `PutItem`, only if its key is new; `false` when it
+    /// exists.
+    pub(super) async fn put_if_absent(&self, item: Item) -> Result<bool, StoreError> {
+        let put = self.put(item).condition_expression(ABSENT).send().await;
+        Ok(self.written(put)?.passed()?.is_some())
+    }
+}
