@@ -114,9 +114,10 @@ impl Attempt<'_> {
 fn decode_error(err: DecodeError) -> ApiError {
     match err {
         DecodeError::UnsupportedType(_) => ApiError::UnsupportedMediaType(err.to_string()),
-        DecodeError::NotUtf8 | DecodeError::Json(_) | DecodeError::NotAnObject => {
-            ApiError::BadRequest(err.to_string())
-        }
+        DecodeError::NotUtf8
+        | DecodeError::Json(_)
+        | DecodeError::NotAnObject
+        | DecodeError::Multipart(_) => ApiError::BadRequest(err.to_string()),
         DecodeError::TooManyFields => ApiError::validation(err.to_string(), Vec::new()),
         DecodeError::TooLong(ref field) => {
             let errors = vec![FieldError::new(field, err.to_string())];
