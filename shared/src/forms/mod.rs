@@ -4,6 +4,7 @@
 pub mod cors;
 pub mod decode;
 mod intake;
+pub mod multipart;
 pub mod page;
 pub mod redirect;
 pub mod rules;

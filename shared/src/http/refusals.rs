@@ -71,9 +71,10 @@ impl From<DecodeError> for ApiError {
         let detail = err.to_string();
         match err {
             DecodeError::UnsupportedType(_) => ApiError::UnsupportedMediaType(detail),
-            DecodeError::NotUtf8 | DecodeError::Json(_) | DecodeError::NotAnObject => {
-                ApiError::BadRequest(detail)
-            }
+            DecodeError::NotUtf8
+            | DecodeError::Json(_)
+            | DecodeError::NotAnObject
+            | DecodeError::Multipart(_) => ApiError::BadRequest(detail),
             DecodeError::TooManyFields => ApiError::validation(detail, Vec::new()),
             DecodeError::TooLong(field) => {
                 let errors = vec![FieldError::new(&field, detail.clone())];

@@ -5,6 +5,7 @@
 pub mod google;
 mod ids;
 pub mod meta;
+pub mod vendors;
 
 pub use ids::{Flag, Id};
 
