@@ -5,7 +5,7 @@ use super::contacts::{canonical_phone, emails_in, phones_in, Mailbox};
 use super::labels::{self, Labelled};
 use super::mime::Mail;
 use super::score::{ContactOrigin, Evidence};
-use super::{cut_on_char_boundary, forward, place, thread, MAX_PREVIEW_CHARS};
+use super::{cut_on_char_boundary, forward, meaning, place, thread, MAX_PREVIEW_CHARS};
 use crate::domain::LeadCandidate;
 use crate::mapping::{self, Payload, MAX_FIELDS};
 use std::collections::BTreeMap;
@@ -139,7 +139,7 @@ fn names_the_lead(sender: &Mailbox, candidate: &LeadCandidate) -> bool {
 fn candidate_from(labelled: &Labelled, aliases: &BTreeMap<String, String>) -> LeadCandidate {
     let pairs = labelled.pairs.iter().take(MAX_FIELDS).cloned();
     let payload = Payload::from_pairs(pairs).unwrap_or_default();
-    let mut candidate = mapping::map(&payload, aliases);
+    let mut candidate = mapping::map_with(&payload, aliases, meaning::field_of);
     place::complete(&mut candidate);
     candidate
 }
