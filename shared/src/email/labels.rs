@@ -55,7 +55,7 @@ pub fn extract(text: &str, aliases: &BTreeMap<String, String>) -> Labelled {
             labelled.free_lines.push(line.clone());
             continue;
         };
-        let limit = if is_multiline(meaning) {
+        let limit = if is_multiline(meaning) && !is_link(inline) {
             MAX_VALUE_LINES
         } else {
             1

@@ -27,6 +27,7 @@ pub fn read(body: &str, mail: &Mail, aliases: &BTreeMap<String, String>) -> Read
     let thread = thread::split(&unwrapped.text);
     let (lead_text, labelled, mut candidate) = best_labelled(&thread, aliases);
     let strength = filled_fields(&candidate);
+    let labels_name_only_a_contact = names_only_a_contact(&candidate);
 
     let lead_sender = unwrapped
         .original_from
@@ -92,7 +93,7 @@ pub fn read(body: &str, mail: &Mail, aliases: &BTreeMap<String, String>) -> Read
         contact,
         several_contacts: several_contacts(&candidate, &lead_text, &not_the_lead),
         reply_chain: thread.is_reply_chain,
-        signature_only: labelled.pairs.is_empty() && thread::is_signature_only(&thread.fresh),
+        signature_only: labels_name_only_a_contact && thread::is_signature_only(&thread.fresh),
         auto_reply: mail.auto_reply
             || (labelled.pairs.is_empty() && says_out_of_office(&thread.fresh)),
     };
@@ -142,6 +143,21 @@ fn candidate_from(labelled: &Labelled, aliases: &BTreeMap<String, String>) -> Le
     let mut candidate = mapping::map_with(&payload, aliases, meaning::field_of);
     place::complete(&mut candidate);
     candidate
+}
+
+/// Nothing but a phone or an email under a label, as signatures write them
+/// ("Cell: 717-555-0130"): no name, place, service or request.
+fn names_only_a_contact(candidate: &LeadCandidate) -> bool {
+    [
+        &candidate.customer_name,
+        &candidate.service_address,
+        &candidate.city,
+        &candidate.zip,
+        &candidate.service_interest,
+        &candidate.notes,
+    ]
+    .iter()
+    .all(|field| field.is_none())
 }
 
 fn has_contact(candidate: &LeadCandidate) -> bool {

@@ -3,13 +3,13 @@
 //! keep to aliases, standard names and synonyms.
 //!
 //! A label is split into alternatives ("Zip/Postal Code" → "Zip", "Postal Code"), each
-//! into words. An alternative names a field when it holds one of the field's head
-//! words (or a weak head beside a qualifier: "callback number"), no word that makes
-//! it about something else ("company name", "phone type"), and no head word of
-//! another field. Names, addresses, labels named by a weak head and lines that stand
-//! alone above their value must be made only of known words; otherwise contact and
-//! free-text fields tolerate other words, and a contact read this way counts only
-//! when its value looks like one.
+//! into words. An alternative names a field when it has one of the field's head words
+//! (or a weak head beside a qualifier: "callback number"), and holds to it when no
+//! word makes it about something else ("company name", "phone type") or names another
+//! field; it means the first field of [`FIELDS`] it names and holds to. Names,
+//! addresses, labels named by a weak head and lines that stand alone above their value
+//! must be made only of known words; otherwise contact and free-text fields tolerate
+//! other words, and a contact read this way counts only when its value looks like one.
 
 mod words;
 
@@ -126,25 +126,32 @@ fn field_of_words(words: &[String], alone: bool) -> Option<Field> {
     if NOTES_OPENINGS.iter().any(|o| normalized.starts_with(o)) {
         return Some(Field::Notes);
     }
-    let named = FIELDS.iter().find(|field| names(field, words))?;
+    FIELDS
+        .iter()
+        .find(|field| names(field, words) && holds(field, words, alone))
+        .map(|field| field.field)
+}
+
+/// Whether a label that names `field` is about it: nothing blocks it, no word names
+/// another field, and its other words are known unless the field is open.
+fn holds(field: &Words, words: &[String], alone: bool) -> bool {
     let is_head_elsewhere = |word: &str| {
         FIELDS
             .iter()
-            .any(|other| other.field != named.field && other.heads.contains(&word))
+            .any(|other| other.field != field.field && other.heads.contains(&word))
     };
     let known = |word: &str| {
-        named.heads.contains(&word)
-            || named.weak_heads.contains(&word)
-            || named.qualifiers.contains(&word)
+        field.heads.contains(&word)
+            || field.weak_heads.contains(&word)
+            || field.qualifiers.contains(&word)
             || FILLERS.contains(&word)
     };
     let about_something_else = words
         .iter()
-        .any(|w| named.blockers.contains(&w.as_str()) || (!known(w) && is_head_elsewhere(w)));
-    let strong = words.iter().any(|w| named.heads.contains(&w.as_str()));
-    let open = named.open && strong && !alone;
-    let all_known = words.iter().all(|w| known(w));
-    (!about_something_else && (open || all_known)).then_some(named.field)
+        .any(|w| field.blockers.contains(&w.as_str()) || (!known(w) && is_head_elsewhere(w)));
+    let strong = words.iter().any(|w| field.heads.contains(&w.as_str()));
+    let open = field.open && strong && !alone;
+    !about_something_else && (open || words.iter().all(|w| known(w)))
 }
 
 fn names(field: &Words, words: &[String]) -> bool {
@@ -196,6 +203,8 @@ mod tests {
             ("Best number to reach you", Field::CustomerPhone),
             ("Best Phone # To Reach You", Field::CustomerPhone),
             ("Caller ID", Field::CustomerPhone),
+            ("Caller's Email", Field::CustomerEmail),
+            ("Caller Address", Field::ServiceAddress),
             ("Your E-mail Address", Field::CustomerEmail),
             ("YOUR EMAIL-ADDRESS", Field::CustomerEmail),
             ("Service Needed", Field::ServiceInterest),

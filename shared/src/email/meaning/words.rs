@@ -19,7 +19,7 @@ pub struct Words {
     pub open: bool,
 }
 
-/// In order: the first field a label's words name is its meaning.
+/// In order: a label means the first of these its words name and hold to.
 pub const FIELDS: [Words; 10] = [
     Words {
         field: Field::FirstName,
@@ -41,7 +41,18 @@ pub const FIELDS: [Words; 10] = [
         field: Field::CustomerEmail,
         heads: &["email", "emailaddress"],
         weak_heads: &[],
-        qualifiers: &["address", "contact", "best", "confirm", "valid", "id"],
+        qualifiers: &[
+            "address",
+            "contact",
+            "best",
+            "confirm",
+            "valid",
+            "id",
+            "caller",
+            "customer",
+            "client",
+            "homeowner",
+        ],
         blockers: &[
             "opt",
             "optin",
@@ -86,6 +97,9 @@ pub const FIELDS: [Words; 10] = [
             "text",
             "sms",
             "caller",
+            "customer",
+            "client",
+            "homeowner",
             "direct",
             "alternate",
         ],
@@ -149,6 +163,10 @@ pub const FIELDS: [Words; 10] = [
             "physical",
             "work",
             "line",
+            "caller",
+            "customer",
+            "client",
+            "contact",
         ],
         blockers: &[],
         open: false,
@@ -280,7 +298,7 @@ pub const JOINED: [(&str, &str, &str); 5] = [
 
 /// Labels of the message or the form around the lead, never something the lead said,
 /// are made of these words and [`HEADER_LINK_WORDS`], at least one of these.
-pub const HEADER_WORDS: [&str; 12] = [
+pub const HEADER_WORDS: [&str; 13] = [
     "reply",
     "sent",
     "date",
@@ -293,6 +311,7 @@ pub const HEADER_WORDS: [&str; 12] = [
     "landing",
     "referring",
     "powered",
+    "conversion",
 ];
 pub const HEADER_LINK_WORDS: [&str; 10] = [
     "to", "on", "at", "by", "from", "via", "name", "title", "time", "entry",
