@@ -55,7 +55,8 @@ pub fn extract(text: &str, aliases: &BTreeMap<String, String>) -> Labelled {
             labelled.free_lines.push(line.clone());
             continue;
         };
-        let limit = if is_multiline(meaning) && !is_link(inline) {
+        let button = meaning == Meaning::Custom && is_link(inline);
+        let limit = if is_multiline(meaning) && !button {
             MAX_VALUE_LINES
         } else {
             1
@@ -267,6 +268,21 @@ mod tests {
         assert_eq!(
             found,
             [("Caller Name".to_owned(), "Pat Example".to_owned())]
+        );
+    }
+
+    #[test]
+    fn a_button_takes_no_lines_below_it_but_a_message_may_start_with_a_link() {
+        let found = pairs(
+            "Respond on Yelp: https://biz.yelp.com/m/1\nReply within an hour\n\n\
+                           Message: https://photos.example/roof\nThe leak is by the chimney",
+        );
+        assert_eq!(
+            found,
+            [(
+                "Message".to_owned(),
+                "https://photos.example/roof\nThe leak is by the chimney".to_owned()
+            )]
         );
     }
 
