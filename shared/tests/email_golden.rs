@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const MIN_GOLDEN_FILES: usize = 25;
+const MIN_GOLDEN_FILES: usize = 53;
 
 const STANDARD_FIELDS: [&str; 10] = [
     "customer_name",

@@ -208,8 +208,8 @@ async fn every_validation_failure_is_a_422_with_its_field_and_is_logged() {
             "customer_phone",
         ),
         (
-            json!({"customer_name": "Pat", "customer_phone": "7175550123", "zip": "??"}),
-            "zip",
+            json!({"customer_name": "Pat", "customer_email": "pat@", "customer_phone": "12"}),
+            "customer_phone",
         ),
         (
             json!({"connector_key": "lc_conn_unknown", "customer_name": "Pat"}),
@@ -252,6 +252,23 @@ async fn every_validation_failure_is_a_422_with_its_field_and_is_logged() {
     assert!(log
         .iter()
         .all(|r| r.status == ImportStatus::Failed && r.reason.is_some()));
+}
+
+#[tokio::test]
+async fn a_value_beyond_the_minimum_that_does_not_validate_is_kept_as_a_custom_field() {
+    let app = TestApp::spawn().await;
+
+    let response = app
+        .post_lead(json!({"customer_name": "Pat", "customer_phone": "7175550123", "zip": "??"}))
+        .await;
+
+    assert_eq!(response.status, 201, "{}", response.text);
+    let lead = app.leads().await.remove(0);
+    assert_eq!(lead.zip, None);
+    assert_eq!(
+        lead.custom_fields.get("zip").map(String::as_str),
+        Some("??")
+    );
 }
 
 #[tokio::test]

@@ -37,8 +37,9 @@ impl FieldError {
     }
 }
 
-/// A candidate that has a name and a way to reach the person, with every contact
-/// value in its canonical form. The only way in is `TryFrom<LeadCandidate>`.
+/// A candidate that has a name and at least one valid way to reach the person, with
+/// every contact value in its canonical form. The only way in is
+/// `TryFrom<LeadCandidate>`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidLead {
     pub customer_name: String,
@@ -52,66 +53,147 @@ pub struct ValidLead {
     pub notes: Option<String>,
     pub external_id: Option<String>,
     pub custom_fields: BTreeMap<String, String>,
+    /// Values beyond the minimum that did not validate: each left its field empty and
+    /// was kept as a custom field, which the warning names.
+    pub warnings: Vec<FieldError>,
 }
 
 fn present(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
-fn check<T>(
-    field: &str,
-    value: &Option<String>,
-    parse: fn(&str) -> Result<T, String>,
-    errors: &mut Vec<FieldError>,
-) -> Option<T> {
-    let value = value.as_deref()?;
-    parse(value)
-        .map_err(|message| errors.push(FieldError::new(field, message)))
-        .ok()
+/// A contact or place value as checked: absent, valid, or invalid with the reason.
+enum Checked<T> {
+    Absent,
+    Valid(T),
+    Invalid { raw: String, error: FieldError },
+}
+
+impl<T> Checked<T> {
+    fn of(field: &str, raw: Option<String>, parse: fn(&str) -> Result<T, String>) -> Self {
+        let Some(raw) = present(raw) else {
+            return Checked::Absent;
+        };
+        match parse(&raw) {
+            Ok(value) => Checked::Valid(value),
+            Err(message) => Checked::Invalid {
+                raw,
+                error: FieldError::new(field, message),
+            },
+        }
+    }
+
+    fn is_valid(&self) -> bool {
+        matches!(self, Checked::Valid(_))
+    }
+
+    fn error(&self) -> Option<FieldError> {
+        match self {
+            Checked::Invalid { error, .. } => Some(error.clone()),
+            _ => None,
+        }
+    }
+
+    /// The valid value; an invalid one is kept as a custom field under the field's
+    /// name (or a free variant of it) and a warning says so.
+    fn keep(
+        self,
+        custom_fields: &mut BTreeMap<String, String>,
+        warnings: &mut Vec<FieldError>,
+    ) -> Option<T> {
+        match self {
+            Checked::Absent => None,
+            Checked::Valid(value) => Some(value),
+            Checked::Invalid { raw, error } => {
+                let label = free_label(custom_fields, &error.field);
+                warnings.push(FieldError::new(
+                    &error.field,
+                    format!(
+                        "{}; the value was kept as the custom field '{label}'",
+                        error.message
+                    ),
+                ));
+                custom_fields.insert(label, raw);
+                None
+            }
+        }
+    }
+}
+
+/// `field`, or `field (2)`, `field (3)`… when the source already sent a custom field
+/// of that name.
+fn free_label(custom_fields: &BTreeMap<String, String>, field: &str) -> String {
+    let mut label = field.to_owned();
+    let mut n = 1;
+    while custom_fields.contains_key(&label) {
+        n += 1;
+        label = format!("{field} ({n})");
+    }
+    label
+}
+
+/// Why a candidate lacks the minimum, and every other value that was invalid with it.
+fn minimum_missing(
+    has_name: bool,
+    email: &Checked<Email>,
+    phone: &Checked<PhoneE164>,
+    zip: &Checked<Zip>,
+) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if !has_name {
+        errors.push(FieldError::new(
+            "customer_name",
+            "a customer name is required",
+        ));
+    }
+    if matches!((email, phone), (Checked::Absent, Checked::Absent)) {
+        errors.push(FieldError::new(
+            "customer_email",
+            "at least one contact method is required: an email or a phone number",
+        ));
+    }
+    errors.extend(
+        [email.error(), phone.error(), zip.error()]
+            .into_iter()
+            .flatten(),
+    );
+    errors
 }
 
 impl TryFrom<LeadCandidate> for ValidLead {
     type Error = Vec<FieldError>;
 
+    /// The minimum is a name and one valid email or phone. Beyond it, a value that does
+    /// not validate leaves its field empty, is kept as a custom field and warned about.
+    /// Without the minimum, the errors name every value that was missing or invalid.
     fn try_from(candidate: LeadCandidate) -> Result<Self, Self::Error> {
-        let mut errors = Vec::new();
         let name = present(candidate.customer_name);
-        let email_raw = present(candidate.customer_email);
-        let phone_raw = present(candidate.customer_phone);
-        let zip_raw = present(candidate.zip);
+        let email = Checked::of("customer_email", candidate.customer_email, Email::parse);
+        let phone = Checked::of("customer_phone", candidate.customer_phone, PhoneE164::parse);
+        let zip = Checked::of("zip", candidate.zip, Zip::parse);
 
-        if name.is_none() {
-            errors.push(FieldError::new(
-                "customer_name",
-                "a customer name is required",
-            ));
-        }
-        if email_raw.is_none() && phone_raw.is_none() {
-            errors.push(FieldError::new(
-                "customer_email",
-                "at least one contact method is required: an email or a phone number",
-            ));
-        }
-        let email = check("customer_email", &email_raw, Email::parse, &mut errors);
-        let phone = check("customer_phone", &phone_raw, PhoneE164::parse, &mut errors);
-        let zip = check("zip", &zip_raw, Zip::parse, &mut errors);
+        let has_name = name.is_some();
+        let reachable = email.is_valid() || phone.is_valid();
+        let Some(customer_name) = name.filter(|_| reachable) else {
+            return Err(minimum_missing(has_name, &email, &phone, &zip));
+        };
 
-        match name {
-            Some(customer_name) if errors.is_empty() => Ok(Self {
-                customer_name,
-                customer_email: email,
-                customer_phone: phone,
-                service_address: present(candidate.service_address),
-                city: present(candidate.city),
-                state: present(candidate.state),
-                zip,
-                service_interest: present(candidate.service_interest),
-                notes: present(candidate.notes),
-                external_id: present(candidate.external_id),
-                custom_fields: candidate.custom_fields,
-            }),
-            _ => Err(errors),
-        }
+        let mut custom_fields = candidate.custom_fields;
+        let mut warnings = Vec::new();
+        Ok(Self {
+            customer_name,
+            customer_email: email.keep(&mut custom_fields, &mut warnings),
+            customer_phone: phone.keep(&mut custom_fields, &mut warnings),
+            zip: zip.keep(&mut custom_fields, &mut warnings),
+            service_address: present(candidate.service_address),
+            city: present(candidate.city),
+            state: present(candidate.state),
+            service_interest: present(candidate.service_interest),
+            notes: present(candidate.notes),
+            external_id: present(candidate.external_id),
+            custom_fields,
+            warnings,
+        })
     }
 }
 
@@ -139,6 +221,7 @@ mod tests {
         assert_eq!(lead.customer_name, "Pat Example");
         assert_eq!(lead.customer_email.unwrap().as_ref(), "pat@example.com");
         assert_eq!(lead.customer_phone.unwrap().as_ref(), "+17175550123");
+        assert!(lead.warnings.is_empty());
     }
 
     #[test]
@@ -171,20 +254,83 @@ mod tests {
             customer_phone: None,
             ..candidate()
         };
-        assert_eq!(
-            fields(ValidLead::try_from(unreachable).unwrap_err()),
-            ["customer_email"]
-        );
+        let errors = ValidLead::try_from(unreachable).unwrap_err();
+        assert!(errors[0].message.contains("at least one contact method"));
+        assert_eq!(fields(errors), ["customer_email"]);
+    }
 
+    #[test]
+    fn without_a_valid_contact_every_invalid_value_is_named() {
         let garbled = LeadCandidate {
             customer_email: Some("pat@".into()),
             customer_phone: Some("12".into()),
-            zip: Some("??".into()),
             ..candidate()
         };
         assert_eq!(
-            fields(ValidLead::try_from(garbled).unwrap_err()),
+            fields(ValidLead::try_from(garbled.clone()).unwrap_err()),
+            ["customer_email", "customer_phone"]
+        );
+
+        let with_a_bad_zip = LeadCandidate {
+            zip: Some("??".into()),
+            ..garbled
+        };
+        assert_eq!(
+            fields(ValidLead::try_from(with_a_bad_zip).unwrap_err()),
             ["customer_email", "customer_phone", "zip"]
         );
+    }
+
+    #[test]
+    fn a_value_beyond_the_minimum_that_does_not_validate_is_kept_with_a_warning() {
+        let partly_wrong = LeadCandidate {
+            customer_phone: Some(" 555-1234 ".into()),
+            zip: Some("N/A".into()),
+            ..candidate()
+        };
+
+        let lead = ValidLead::try_from(partly_wrong).unwrap();
+
+        assert_eq!(lead.customer_email.unwrap().as_ref(), "pat@example.com");
+        assert_eq!((lead.customer_phone, lead.zip), (None, None));
+        assert_eq!(lead.custom_fields["customer_phone"], "555-1234");
+        assert_eq!(lead.custom_fields["zip"], "N/A");
+        assert_eq!(lead.warnings.len(), 2);
+        assert_eq!(
+            lead.warnings[0],
+            FieldError::new(
+                "customer_phone",
+                "'555-1234' is not a valid phone number; the value was kept as the custom field 'customer_phone'"
+            )
+        );
+        assert_eq!(lead.warnings[1].field, "zip");
+    }
+
+    #[test]
+    fn a_valid_phone_is_enough_when_the_email_is_wrong() {
+        let lead = ValidLead::try_from(LeadCandidate {
+            customer_email: Some("pat@example".into()),
+            ..candidate()
+        })
+        .unwrap();
+        assert_eq!(lead.customer_phone.unwrap().as_ref(), "+17175550123");
+        assert_eq!(lead.customer_email, None);
+        assert_eq!(fields(lead.warnings), ["customer_email"]);
+    }
+
+    #[test]
+    fn a_kept_value_never_overwrites_a_custom_field_the_source_sent() {
+        let lead = ValidLead::try_from(LeadCandidate {
+            zip: Some("none".into()),
+            custom_fields: BTreeMap::from([
+                ("zip".to_owned(), "sent by the form".to_owned()),
+                ("zip (2)".to_owned(), "also sent".to_owned()),
+            ]),
+            ..candidate()
+        })
+        .unwrap();
+        assert_eq!(lead.custom_fields["zip"], "sent by the form");
+        assert_eq!(lead.custom_fields["zip (3)"], "none");
+        assert!(lead.warnings[0].message.contains("'zip (3)'"));
     }
 }

@@ -3,8 +3,9 @@
 
 use super::contacts::Mailbox;
 use super::forward::header_name;
+use super::meaning::{self, Sense};
 use super::place::parse_place;
-use crate::mapping::{normalize_label, resolve_field, Field};
+use crate::mapping::{alias_field, normalize_label, resolve_field, Field};
 use std::collections::BTreeMap;
 
 const MAX_LABEL_CHARS: usize = 48;
@@ -15,8 +16,8 @@ const MAX_BLANKS_BEFORE_VALUE: usize = 2;
 
 #[derive(Debug, Default)]
 pub struct Labelled {
-    /// Label/value pairs in body order, labels as written (or a synonym of the field
-    /// for email-only phrasings such as "What service do you need?").
+    /// Label/value pairs in body order, labels as written; a combined "City, State
+    /// ZIP" is split into `city`, `state` and `zip`.
     pub pairs: Vec<(String, String)>,
     /// Lines that are not part of any labelled value.
     pub free_lines: Vec<String>,
@@ -24,14 +25,14 @@ pub struct Labelled {
     pub from_line: Option<Mailbox>,
 }
 
-/// What a label means: a field, a combined "City, State ZIP", or something to keep
-/// as a custom field under its own label.
+/// What a label means: a field, a combined "City, State ZIP", something to keep as a
+/// custom field under its own label, or a label of the notification itself.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Meaning {
     Field(Field),
-    Phrased(Field),
     CityStateZip,
     Custom,
+    Header,
 }
 
 pub fn extract(text: &str, aliases: &BTreeMap<String, String>) -> Labelled {
@@ -54,7 +55,8 @@ pub fn extract(text: &str, aliases: &BTreeMap<String, String>) -> Labelled {
             labelled.free_lines.push(line.clone());
             continue;
         };
-        let limit = if is_multiline(meaning) {
+        let button = meaning == Meaning::Custom && is_link(inline);
+        let limit = if is_multiline(meaning) && !button {
             MAX_VALUE_LINES
         } else {
             1
@@ -119,23 +121,19 @@ fn read_label<'a>(
     aliases: &BTreeMap<String, String>,
 ) -> Option<(&'a str, &'a str, Meaning)> {
     if let Some((label, value)) = split_colon(line, aliases) {
-        let meaning = meaning_of(label, aliases)
+        let meaning = meaning_of(label, aliases, false)
             .or_else(|| looks_like_label(label).then_some(Meaning::Custom))?;
         return Some((label.trim(), value.trim(), meaning));
     }
     if let Some((label, value)) = line.split_once('\t') {
-        return Some((label.trim(), value.trim(), meaning_of(label, aliases)?));
+        return Some((
+            label.trim(),
+            value.trim(),
+            meaning_of(label, aliases, false)?,
+        ));
     }
-    if line.chars().count() > MAX_LABEL_CHARS {
-        return None;
-    }
-    let known = resolve_field(line, aliases).map(Meaning::Field);
-    let question = || {
-        line.ends_with('?')
-            .then(|| email_phrasing(&normalize_label(line)))
-            .flatten()
-    };
-    Some((line, "", known.or_else(question)?))
+    let alone = !line.ends_with('?');
+    Some((line, "", meaning_of(line, aliases, alone)?))
 }
 
 /// `Label: value`, `Label:` alone, or `Label:value` when the label is a known one.
@@ -150,12 +148,14 @@ fn split_colon<'a>(
         return Some((label, ""));
     }
     let (label, value) = line.split_once(':')?;
-    meaning_of(label, aliases)
+    meaning_of(label, aliases, false)
         .is_some()
         .then_some((label, value))
 }
 
-fn meaning_of(label: &str, aliases: &BTreeMap<String, String>) -> Option<Meaning> {
+/// A connector's alias first, then the notification's own labels, then standard names
+/// and synonyms, then the label's meaning (`alone`: a line standing above its value).
+fn meaning_of(label: &str, aliases: &BTreeMap<String, String>, alone: bool) -> Option<Meaning> {
     let words = label.split_whitespace().count();
     if label.trim().is_empty()
         || label.chars().count() > MAX_LABEL_CHARS
@@ -163,45 +163,20 @@ fn meaning_of(label: &str, aliases: &BTreeMap<String, String>) -> Option<Meaning
     {
         return None;
     }
+    if let Some(field) = alias_field(label, aliases) {
+        return Some(Meaning::Field(field));
+    }
+    if meaning::is_header(label) {
+        return Some(Meaning::Header);
+    }
     if let Some(field) = resolve_field(label, aliases) {
         return Some(Meaning::Field(field));
     }
-    email_phrasing(&normalize_label(label)).or_else(|| bilingual(label, aliases))
-}
-
-/// `Nom / Name`, `Téléphone / Phone`: one side of the slash is a known label.
-fn bilingual(label: &str, aliases: &BTreeMap<String, String>) -> Option<Meaning> {
-    let (left, right) = label.split_once(" / ")?;
-    [left, right]
-        .into_iter()
-        .find_map(|side| resolve_field(side, aliases))
-        .map(Meaning::Phrased)
-}
-
-/// Labels that only email notifications use, mostly questions from form builders.
-fn email_phrasing(normalized: &str) -> Option<Meaning> {
-    let has = |word: &str| normalized.split('_').any(|part| part == word);
-    if (has("city") && (has("state") || has("zip"))) || normalized == "location" {
-        return Some(Meaning::CityStateZip);
+    match meaning::sense(label, alone)? {
+        Sense::Field(field) => Some(Meaning::Field(field)),
+        Sense::Place => Some(Meaning::CityStateZip),
+        Sense::Either => Some(Meaning::Custom),
     }
-    let field = if has("service") || normalized.contains("looking_for") {
-        Field::ServiceInterest
-    } else if has("phone") || has("cell") || has("mobile") {
-        Field::CustomerPhone
-    } else if has("email") || has("e_mail") {
-        Field::CustomerEmail
-    } else if has("message")
-        || has("comments")
-        || has("details")
-        || normalized.starts_with("how_can_we_help")
-        || normalized.starts_with("tell_us")
-        || normalized.starts_with("describe")
-    {
-        Field::Notes
-    } else {
-        return None;
-    };
-    Some(Meaning::Phrased(field))
 }
 
 fn looks_like_label(label: &str) -> bool {
@@ -233,9 +208,7 @@ fn is_link(value: &str) -> bool {
 fn is_multiline(meaning: Meaning) -> bool {
     matches!(
         meaning,
-        Meaning::Custom
-            | Meaning::Field(Field::Notes | Field::ServiceAddress)
-            | Meaning::Phrased(Field::Notes | Field::ServiceAddress)
+        Meaning::Custom | Meaning::Field(Field::Notes | Field::ServiceAddress)
     )
 }
 
@@ -259,9 +232,9 @@ fn push_pair(pairs: &mut Vec<(String, String)>, label: &str, meaning: Meaning, v
             }
             None => add(label, value),
         },
-        Meaning::Phrased(field) => add(field.name(), value),
         Meaning::Custom if is_link(value) => {}
         Meaning::Field(_) | Meaning::Custom => add(label, value),
+        Meaning::Header => {}
     }
 }
 
@@ -283,6 +256,50 @@ mod tests {
     fn mail_headers_never_become_custom_fields() {
         let found = pairs("From: Pat <pat@example.com>\nSent: Monday\nTo: Bob\nRoof age: 12");
         assert_eq!(found, [("Roof age".to_owned(), "12".to_owned())]);
+    }
+
+    #[test]
+    fn labels_of_the_notification_itself_are_dropped_with_their_values() {
+        let found = pairs(
+            "Page URL: https://acme.example/quote\nReply-To: pat@example.com\n\
+             Submitted on: Jan 5, 2026\nIP Address: 203.0.113.9\nForm name\nQuote\n\
+             Caller Name: Pat Example",
+        );
+        assert_eq!(
+            found,
+            [("Caller Name".to_owned(), "Pat Example".to_owned())]
+        );
+    }
+
+    #[test]
+    fn a_button_takes_no_lines_below_it_but_a_message_may_start_with_a_link() {
+        let found = pairs(
+            "Respond on Yelp: https://biz.yelp.com/m/1\nReply within an hour\n\n\
+                           Message: https://photos.example/roof\nThe leak is by the chimney",
+        );
+        assert_eq!(
+            found,
+            [(
+                "Message".to_owned(),
+                "https://photos.example/roof\nThe leak is by the chimney".to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_label_read_by_meaning_may_stand_above_its_value() {
+        let found = pairs("Best number to reach you\n(717) 555-0100\nZip/Postal Code\n17601");
+        assert_eq!(
+            found,
+            [
+                (
+                    "Best number to reach you".to_owned(),
+                    "(717) 555-0100".to_owned()
+                ),
+                ("Zip/Postal Code".to_owned(), "17601".to_owned())
+            ]
+        );
+        assert_eq!(pairs("Call me at my cell\n(717) 555-0100"), []);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use super::contacts::{canonical_phone, emails_in, phones_in, Mailbox};
 use super::labels::{self, Labelled};
 use super::mime::Mail;
 use super::score::{ContactOrigin, Evidence};
-use super::{cut_on_char_boundary, forward, place, thread, MAX_PREVIEW_CHARS};
+use super::{cut_on_char_boundary, forward, meaning, place, thread, MAX_PREVIEW_CHARS};
 use crate::domain::LeadCandidate;
 use crate::mapping::{self, Payload, MAX_FIELDS};
 use std::collections::BTreeMap;
@@ -27,6 +27,7 @@ pub fn read(body: &str, mail: &Mail, aliases: &BTreeMap<String, String>) -> Read
     let thread = thread::split(&unwrapped.text);
     let (lead_text, labelled, mut candidate) = best_labelled(&thread, aliases);
     let strength = filled_fields(&candidate);
+    let labels_name_only_a_contact = names_only_a_contact(&candidate);
 
     let lead_sender = unwrapped
         .original_from
@@ -92,7 +93,7 @@ pub fn read(body: &str, mail: &Mail, aliases: &BTreeMap<String, String>) -> Read
         contact,
         several_contacts: several_contacts(&candidate, &lead_text, &not_the_lead),
         reply_chain: thread.is_reply_chain,
-        signature_only: labelled.pairs.is_empty() && thread::is_signature_only(&thread.fresh),
+        signature_only: labels_name_only_a_contact && thread::is_signature_only(&thread.fresh),
         auto_reply: mail.auto_reply
             || (labelled.pairs.is_empty() && says_out_of_office(&thread.fresh)),
     };
@@ -139,9 +140,24 @@ fn names_the_lead(sender: &Mailbox, candidate: &LeadCandidate) -> bool {
 fn candidate_from(labelled: &Labelled, aliases: &BTreeMap<String, String>) -> LeadCandidate {
     let pairs = labelled.pairs.iter().take(MAX_FIELDS).cloned();
     let payload = Payload::from_pairs(pairs).unwrap_or_default();
-    let mut candidate = mapping::map(&payload, aliases);
+    let mut candidate = mapping::map_with(&payload, aliases, meaning::field_of);
     place::complete(&mut candidate);
     candidate
+}
+
+/// Nothing but a phone or an email under a label, as signatures write them
+/// ("Cell: 717-555-0130"): no name, place, service or request.
+fn names_only_a_contact(candidate: &LeadCandidate) -> bool {
+    [
+        &candidate.customer_name,
+        &candidate.service_address,
+        &candidate.city,
+        &candidate.zip,
+        &candidate.service_interest,
+        &candidate.notes,
+    ]
+    .iter()
+    .all(|field| field.is_none())
 }
 
 fn has_contact(candidate: &LeadCandidate) -> bool {

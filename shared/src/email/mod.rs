@@ -6,6 +6,7 @@ mod forward;
 mod html;
 mod labels;
 mod lead;
+mod meaning;
 mod mime;
 mod place;
 mod score;

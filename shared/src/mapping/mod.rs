@@ -12,24 +12,31 @@ use crate::domain::LeadCandidate;
 use std::collections::BTreeMap;
 
 /// How sure a label's meaning is: a connector alias beats a standard name, which
-/// beats a synonym, which beats a synonym found only in the last part of a dotted label.
+/// beats a synonym, which beats a synonym found only in the last part of a dotted
+/// label, which beats a label read by its meaning (email only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Rank {
     Alias,
     Standard,
     Synonym,
     NestedSynonym,
+    Meaning,
+}
+
+/// The field a connector's alias maps a label to.
+pub(crate) fn alias_field(label: &str, aliases: &BTreeMap<String, String>) -> Option<Field> {
+    let normalized = normalize_label(label);
+    aliases
+        .iter()
+        .find(|(from, _)| from.as_str() == label || normalize_label(from) == normalized)
+        .and_then(|(_, to)| Field::from_name(&normalize_label(to)))
 }
 
 fn resolve(label: &str, aliases: &BTreeMap<String, String>) -> Option<(Field, Rank)> {
-    let normalized = normalize_label(label);
-    let alias = aliases
-        .iter()
-        .find(|(from, _)| from.as_str() == label || normalize_label(from) == normalized)
-        .and_then(|(_, to)| Field::from_name(&normalize_label(to)));
-    if let Some(field) = alias {
+    if let Some(field) = alias_field(label, aliases) {
         return Some((field, Rank::Alias));
     }
+    let normalized = normalize_label(label);
     if let Some(field) = Field::from_name(&normalized) {
         return Some((field, Rank::Standard));
     }
@@ -47,11 +54,23 @@ pub(crate) fn resolve_field(label: &str, aliases: &BTreeMap<String, String>) -> 
 
 /// Maps a payload through a connector's aliases (incoming label → standard field name).
 pub fn map(payload: &Payload, aliases: &BTreeMap<String, String>) -> LeadCandidate {
+    map_with(payload, aliases, |_, _| None)
+}
+
+/// [`map`] with a last resort for a label no alias, standard name or synonym names:
+/// `by_meaning(label, value)`, below every other way of knowing a label.
+pub(crate) fn map_with(
+    payload: &Payload,
+    aliases: &BTreeMap<String, String>,
+    by_meaning: impl Fn(&str, &str) -> Option<Field>,
+) -> LeadCandidate {
     let mut best: BTreeMap<Field, (Rank, &str, &str)> = BTreeMap::new();
     let mut custom_fields = BTreeMap::new();
 
     for (label, value) in payload.pairs() {
-        let Some((field, rank)) = resolve(label, aliases) else {
+        let resolved = resolve(label, aliases)
+            .or_else(|| by_meaning(label, value).map(|field| (field, Rank::Meaning)));
+        let Some((field, rank)) = resolved else {
             custom_fields.insert(label.to_owned(), value.to_owned());
             continue;
         };
@@ -145,6 +164,28 @@ mod tests {
         );
         assert_eq!(lead.customer_name.as_deref(), Some("Pat Example"));
         assert_eq!(lead.customer_phone.as_deref(), Some("7175550123"));
+    }
+
+    #[test]
+    fn a_label_read_by_meaning_yields_to_every_known_label() {
+        let payload = Payload::from_pairs([
+            ("Best number to reach you", "717-555-0199"),
+            ("Phone", "717-555-0100"),
+        ])
+        .unwrap();
+        let by_meaning = |label: &str, _: &str| {
+            (label == "Best number to reach you").then_some(Field::CustomerPhone)
+        };
+
+        let email = map_with(&payload, &BTreeMap::new(), by_meaning);
+        let api = map(&payload, &BTreeMap::new());
+
+        assert_eq!(email.customer_phone.as_deref(), Some("717-555-0100"));
+        assert_eq!(
+            email.custom_fields["Best number to reach you"],
+            "717-555-0199"
+        );
+        assert_eq!(api.customer_phone.as_deref(), Some("717-555-0100"));
     }
 
     #[test]
