@@ -131,8 +131,7 @@ impl TestApp {
             source_ip: request.source_ip,
             ..Default::default()
         };
-        let event = call.request().expect("a valid event");
-        TestResponse::from_lambda(shared::http::answer(&self.form_deps(), event).await)
+        TestResponse::answered(&self.form_deps(), call).await
     }
 }
 

@@ -78,7 +78,7 @@ impl MetaApp {
         if let Some(signature) = signature {
             headers.push(("x-hub-signature-256".to_owned(), signature.to_owned()));
         }
-        let request = HttpCall {
+        let call = HttpCall {
             route_key: "POST /webhooks/meta".into(),
             method: "POST".into(),
             path: "/webhooks/meta".into(),
@@ -86,10 +86,8 @@ impl MetaApp {
             body: body.to_vec(),
             source_ip: "173.252.127.1".into(),
             ..Default::default()
-        }
-        .request()
-        .expect("a valid event");
-        TestResponse::from_lambda(shared::http::answer(&self.deps, request).await)
+        };
+        TestResponse::answered(&self.deps, call).await
     }
 
     /// `POST /webhooks/meta` signed with the app secret, as Meta sends it.
@@ -101,17 +99,15 @@ impl MetaApp {
 
     /// `GET /webhooks/meta?{query}`.
     pub async fn get(&self, query: &str) -> TestResponse {
-        let request = HttpCall {
+        let call = HttpCall {
             route_key: "GET /webhooks/meta".into(),
             method: "GET".into(),
             path: "/webhooks/meta".into(),
             query: query.to_owned(),
             source_ip: "173.252.127.1".into(),
             ..Default::default()
-        }
-        .request()
-        .expect("a valid event");
-        TestResponse::from_lambda(shared::http::answer(&self.deps, request).await)
+        };
+        TestResponse::answered(&self.deps, call).await
     }
 }
 
@@ -202,7 +198,7 @@ impl GoogleApp {
 
     /// `POST /webhooks/google/{connector_id}` with `body`.
     pub async fn post_to(&self, connector_id: &str, body: &Value) -> TestResponse {
-        let request = HttpCall {
+        let call = HttpCall {
             route_key: "POST /webhooks/google/{connector_id}".into(),
             method: "POST".into(),
             path: format!("/webhooks/google/{connector_id}"),
@@ -211,10 +207,8 @@ impl GoogleApp {
             body: body.to_string().into_bytes(),
             source_ip: "74.125.0.1".into(),
             ..Default::default()
-        }
-        .request()
-        .expect("a valid event");
-        TestResponse::from_lambda(shared::http::answer(&self.deps, request).await)
+        };
+        TestResponse::answered(&self.deps, call).await
     }
 
     pub async fn post(&self, body: &Value) -> TestResponse {

@@ -56,16 +56,11 @@ async fn a_second_delivery_of_an_external_id_replays_the_first_lead() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn twenty_concurrent_deliveries_of_one_external_id_create_one_lead() {
     let app = TestApp::spawn().await;
-    let mut body = lead_body("lead-burst");
-    body["connector_key"] = app.connector_key().into();
-    let body = body.to_string();
-    let headers = app.auth_headers();
-    let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
 
     let mut deliveries = tokio::task::JoinSet::new();
     for _ in 0..20 {
         let deps = app.api_deps();
-        let request = TestApp::lead_request(&headers, body.as_bytes());
+        let request = app.authorised_lead_request("lead-burst");
         deliveries.spawn(async move { shared::http::answer(&deps, request).await });
     }
     let responses: Vec<_> = deliveries
