@@ -8,6 +8,8 @@ pub mod followups;
 pub mod forms;
 pub mod reads;
 pub mod response;
+pub mod reviews;
+pub mod samples;
 pub mod security;
 pub mod webhooks;
 

@@ -63,6 +63,12 @@ impl TestApp {
         leads.into_iter().filter_map(|l| l.external_id).collect()
     }
 
+    /// How many items the workspace's partition holds.
+    pub async fn item_count(&self) -> usize {
+        let items = self.store.workspace_items(self.workspace_id()).await;
+        items.expect("items").len()
+    }
+
     /// The workspace's stored items whose sort key starts with `prefix`.
     pub async fn items(&self, prefix: &str) -> Vec<shared::store::Item> {
         self.store

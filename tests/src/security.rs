@@ -91,21 +91,6 @@ impl TestApp {
         (connector.id.clone(), key)
     }
 
-    /// A key with every scope, issued and then revoked through the admin API.
-    pub async fn revoked_key(&self) -> String {
-        let scopes = serde_json::json!({"scopes": ["admin", "leads:write"]});
-        let issued = self
-            .admin("POST", "/admin/api-keys", Some(scopes))
-            .await
-            .json();
-        let id = issued["id"].as_str().expect("an id");
-        let revoked = self
-            .admin("DELETE", &format!("/admin/api-keys/{id}"), None)
-            .await;
-        assert_eq!(revoked.status, 204, "{}", revoked.text);
-        issued["key"].as_str().expect("a key").to_owned()
-    }
-
     /// What only this workspace may know: its keys, connector key and google key.
     pub fn secrets(&self) -> Vec<String> {
         let keys = [&self.seeded.api_key, &self.seeded.admin_key].map(String::clone);

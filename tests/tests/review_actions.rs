@@ -1,7 +1,7 @@
 //! The review queue against moto: doubtful email parses wait for a person, and a
 //! decision is single-use, however concurrent.
 
-use e2e::admin::doubtful_candidate;
+use e2e::reviews::doubtful_candidate;
 use e2e::email::INBOUND_DOMAIN;
 use e2e::{TestApp, TestResponse};
 use serde_json::{json, Value};

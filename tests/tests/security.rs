@@ -4,8 +4,9 @@
 //! at outgoing mail. After each: the documented status and problem, the victim's items
 //! unchanged, and no secret in any answer or log line (a key's prefix or id may show).
 
-use e2e::admin::{api_connector, doubtful_candidate, error_fields};
+use e2e::admin::{api_connector, error_fields};
 use e2e::followups::{batch, sent_mail, unique_address};
+use e2e::reviews::doubtful_candidate;
 use e2e::security::{changed, items, post};
 use e2e::webhooks::{google_lead, leadgen_delivery, page_token, GoogleApp, MetaApp, APP_SECRET};
 use e2e::{lead_body, TestApp, TestResponse};
@@ -135,8 +136,8 @@ async fn every_route_refuses_every_wrong_credential_and_leaves_the_victim_as_it_
     let rep = json!({"rep": "west@example.com"});
     let territory = victim.admin("PUT", "/admin/territories/17601", Some(rep));
     assert_eq!(territory.await.status, 200);
-    let revoked = victim.revoked_key().await;
-    let keys = victim.admin("GET", "/admin/api-keys", None).await.json();
+    let revoked = victim.revoked_key(&["admin", "leads:write"]).await;
+    let keys = victim.admin_get("/admin/api-keys").await.json();
     let mut keys = keys["items"].as_array().unwrap().iter();
     let live_key = keys.find(|key| key["revoked_at"].is_null()).unwrap();
     let id = |value: &Value| value.as_str().unwrap().to_owned();
