@@ -1,12 +1,60 @@
-//! Support for the security sweep (`tests/tests/security.rs`): answers as a client
-//! sees them, refusals as the HTTP contract has them, a workspace with a door of every
-//! kind, and its stored items to compare before and after.
+//! Support for the security sweep (`tests/tests/security/`): answers as a client sees
+//! them, refusals as the HTTP contract has them, a workspace with a door of every kind,
+//! its stored items to compare before and after, and the functions' log lines to search
+//! for secrets.
 
 use crate::{TestApp, TestResponse};
 use serde_json::Value;
 use shared::domain::Provider;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Mutex, Once};
+
+static LOGS: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+
+/// Where the functions' log lines go once [`capture_logs`] has run.
+struct Capture;
+
+impl std::io::Write for Capture {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        LOGS.lock()
+            .expect("the log buffer")
+            .extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// From now on in this test binary, captures the functions' log lines from the
+/// subscriber they run with in Lambda.
+pub fn capture_logs() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| shared::telemetry::init_with(|| Capture));
+}
+
+/// Every log line captured so far.
+pub fn logs() -> String {
+    String::from_utf8_lossy(&LOGS.lock().expect("the log buffer")).into_owned()
+}
+
+/// Neither `answers` nor any log line so far shows one of `secrets`.
+pub fn assert_undisclosed<'a>(
+    answers: impl IntoIterator<Item = &'a TestResponse>,
+    secrets: &[String],
+) {
+    let (answers, logs): (Vec<_>, _) = (answers.into_iter().collect(), logs());
+    for secret in secrets {
+        for answer in &answers {
+            assert!(
+                !answer.text.contains(secret),
+                "an answer shows {secret}: {answer:?}"
+            );
+        }
+        assert!(!logs.contains(secret), "a log line shows {secret}");
+    }
+}
 
 impl TestResponse {
     /// `status` with an RFC 9457 problem that says so.
