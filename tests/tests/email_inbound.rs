@@ -1,7 +1,7 @@
 //! Forwarded emails through SES and the retry queue, against moto.
 
 use e2e::email::{DOUBTFUL, LABELLED_LEAD};
-use e2e::TestApp;
+use e2e::{LeadContacts, TestApp};
 use shared::domain::{Connector, ImportStatus};
 
 /// A workspace (with an active email connector shaped by `connector`, if given), its
@@ -39,12 +39,9 @@ async fn a_labelled_email_whose_body_is_present_becomes_a_lead() {
     let lead = app.leads().await.remove(0);
     assert_eq!(Some(&lead.id), outcome.lead_id.as_ref());
     assert_eq!(lead.customer_name, "Kathy Kline");
-    assert_eq!(
-        lead.customer_email.unwrap().as_ref(),
-        "kathy.kline@example.com"
-    );
-    assert_eq!(lead.customer_phone.unwrap().as_ref(), "+17175550142");
-    assert_eq!(lead.zip.unwrap().as_ref(), "17601");
+    assert_eq!(lead.email(), Some("kathy.kline@example.com"));
+    assert_eq!(lead.phone(), Some("+17175550142"));
+    assert_eq!(lead.zip_code(), Some("17601"));
     assert_eq!(lead.source, "email_forward");
     assert_eq!(
         lead.external_id.as_deref(),
