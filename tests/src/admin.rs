@@ -95,182 +95,76 @@ impl TestApp {
         }
     }
 
+    /// `GET path` with the admin key.
+    pub async fn admin_get(&self, path: &str) -> TestResponse {
+        self.admin("GET", path, None).await
+    }
+
+    /// The page that follows `page` of the list at `path`.
+    pub async fn next_page(&self, path: &str, page: &Value) -> Value {
+        let cursor = page["cursor"].as_str().expect("a cursor");
+        let separator = if path.contains('?') { '&' } else { '?' };
+        let next = format!("{path}{separator}cursor={cursor}");
+        self.admin_get(&next).await.json()
+    }
+
+    /// An entry of the import log as `GET /admin/imports/{id}` shows it.
+    pub async fn import_entry(&self, import_id: &str) -> Value {
+        let path = format!("/admin/imports/{import_id}");
+        self.admin_get(&path).await.json()
+    }
+
+    /// `POST /admin/connectors` with `body`, whatever it answers.
+    pub async fn post_connector(&self, body: Value) -> TestResponse {
+        self.admin("POST", "/admin/connectors", Some(body)).await
+    }
+
     /// Creates a connector through the admin API and answers its view.
     pub async fn create_connector(&self, body: Value) -> Value {
-        let response = self.admin("POST", "/admin/connectors", Some(body)).await;
+        let response = self.post_connector(body).await;
         assert_eq!(response.status, 201, "{}", response.text);
         response.json()
     }
-}
 
-/// The fixed ids the files in `events/admin-api/` name, seeded into the demo workspace
-/// by [`TestApp::seed_admin_samples`].
-pub mod samples {
-    pub const FORM_CONNECTOR: &str = "01J9SAMPLEF0RMC0NNECT0R001";
-    pub const DOOMED_CONNECTOR: &str = "01J9SAMPLEDE1ETEC0NNECT001";
-    pub const LEAD: &str = "01J9SAMPLE1EAD000000000001";
-    pub const IMPORT: &str = "01J9SAMPLE1MP0RT0000000001";
-    pub const API_KEY: &str = "01J9SAMPLEAP1KEY0000000001";
-    pub const DELETED_TERRITORY: &str = "17602";
-    pub const REVIEW_TO_APPROVE: &str = "01J9SAMPLEREV1EW0000000001";
-    pub const REVIEW_TO_REJECT: &str = "01J9SAMPLEREV1EW0000000002";
-}
-
-impl TestApp {
-    /// Connectors, a lead with its import entry, a territory and an API key under the
-    /// fixed ids of [`samples`].
-    pub async fn seed_admin_samples(&self) {
-        use shared::domain::{
-            ApiKey, ClientId, Connector, ImportStatus, Lead, PhoneE164, Provider, Scope,
-        };
-        let ws = self.workspace_id();
-        let now = self.store.clock().stamp();
-        let mut form = Connector::new(ws, Provider::WebsiteForm, "Sample website form", &now);
-        form.id = samples::FORM_CONNECTOR.into();
-        let mut doomed = Connector::new(ws, Provider::GoogleAds, "Old Google form", &now);
-        doomed.id = samples::DOOMED_CONNECTOR.into();
-        for connector in [&form, &doomed] {
-            assert!(self.store.create_connector(connector).await.unwrap());
-        }
-
-        let api = self.api_connector().clone();
-        let raw = r#"{"customer_name": "Sam Sample", "customer_phone": "7175550100"}"#;
-        let delivery = shared::pipeline::Delivery {
-            raw,
-            ..Default::default()
-        };
-        let mut import = shared::pipeline::record(self.store.clock(), &api, &delivery);
-        import.status = ImportStatus::Imported;
-        import.id = samples::IMPORT.into();
-        import.lead_id = Some(samples::LEAD.into());
-        let lead = Lead {
-            id: samples::LEAD.into(),
-            workspace_id: ws.clone(),
-            customer_name: "Sam Sample".into(),
-            customer_email: None,
-            customer_phone: PhoneE164::parse("7175550100").ok(),
-            service_address: None,
-            city: None,
-            state: None,
-            zip: None,
-            service_interest: None,
-            notes: None,
-            external_id: None,
-            source: api.source(),
-            provider: api.provider,
-            assigned_rep: None,
-            speed_to_lead: false,
-            connector_id: api.id.clone(),
-            client_id: ClientId::new(),
-            import_id: import.id.clone(),
-            custom_fields: Default::default(),
-            created_at: import.received_at.clone(),
-            followups: Vec::new(),
-        };
-        let new = shared::store::NewLead {
-            lead,
-            import,
-            intake_category: "api".into(),
-        };
-        self.store.create_lead(new).await.unwrap();
-
-        let territory = samples::DELETED_TERRITORY;
-        let rep = "west@example.com";
-        self.store.put_territory(ws, territory, rep).await.unwrap();
-        let key = ApiKey {
-            id: samples::API_KEY.into(),
-            workspace_id: ws.clone(),
-            scopes: vec![Scope::LeadsWrite],
-            prefix: "lc_live_Samp".into(),
-            created_at: now,
-            revoked_at: None,
-        };
-        let hash = shared::auth::key_hash(&shared::domain::random_token("lc_live_"));
-        assert!(self.store.create_api_key(&hash, &key).await.unwrap());
-    }
-}
-
-/// A candidate the parser was unsure of: a name and a phone, from a reply chain.
-pub fn doubtful_candidate(external_id: &str) -> shared::domain::LeadCandidate {
-    shared::domain::LeadCandidate {
-        customer_name: Some("Jo Caller".into()),
-        customer_phone: Some("717-555-0199".into()),
-        notes: Some("Can you call her?".into()),
-        external_id: Some(external_id.into()),
-        ..Default::default()
-    }
-}
-
-impl TestApp {
-    /// Holds `candidate` for review on the workspace's email connector, as the email
-    /// door does for a doubtful parse; answers `(import_id, review_id)`.
-    pub async fn hold_review(&self, candidate: shared::domain::LeadCandidate) -> (String, String) {
-        let connector = self
-            .seeded
-            .connector(shared::domain::Provider::EmailForward)
-            .expect("an email connector (with_email_connector)");
-        let doubt = shared::pipeline::Doubt {
-            confidence: 0.4,
-            reasons: vec![shared::email::REPLY_CHAIN.to_owned()],
-            sender: Some("Dan Forwarder <dan@acme-wash.example>".into()),
-            subject: Some("Re: that lead from yesterday".into()),
-            preview: "Can you call her? I think it was 717-555-0199".into(),
-        };
-        let delivery = shared::pipeline::Delivery {
-            raw: crate::email::DOUBTFUL,
-            ..Default::default()
-        };
-        let held =
-            shared::pipeline::hold_for_review(&self.store, connector, candidate, doubt, &delivery)
-                .await
-                .expect("held for review");
-        match held {
-            shared::pipeline::Outcome::Held {
-                import_id,
-                review_id,
-            } => (import_id.to_string(), review_id.to_string()),
-            other => panic!("not held: {other:?}"),
-        }
+    /// `PATCH /admin/connectors/{id}` to `status`.
+    pub async fn set_connector_status(&self, connector_id: &str, status: &str) -> TestResponse {
+        let path = format!("/admin/connectors/{connector_id}");
+        let body = serde_json::json!({ "status": status });
+        self.admin("PATCH", &path, Some(body)).await
     }
 
-    /// The two pending reviews the files in `events/review-actions/` decide.
-    pub async fn seed_review_samples(&self) {
-        use shared::domain::{ImportStatus, Provider, ReviewItem, ReviewStatus};
-        let connector = self
-            .seeded
-            .connector(Provider::EmailForward)
-            .expect("the demo's email connector")
-            .clone();
-        for (id, n) in [
-            (samples::REVIEW_TO_APPROVE, 1),
-            (samples::REVIEW_TO_REJECT, 2),
-        ] {
-            let delivery = shared::pipeline::Delivery {
-                raw: crate::email::DOUBTFUL,
-                ..Default::default()
-            };
-            let mut entry = shared::pipeline::record(self.store.clock(), &connector, &delivery);
-            entry.status = ImportStatus::ReviewRequired;
-            entry.review_id = Some(id.into());
-            let review = ReviewItem {
-                id: id.into(),
-                workspace_id: connector.workspace_id.clone(),
-                connector_id: connector.id.clone(),
-                provider: connector.provider,
-                status: ReviewStatus::Pending,
-                confidence: 0.4,
-                reasons: vec![shared::email::REPLY_CHAIN.to_owned()],
-                sender: Some("Dan Forwarder <dan@acme-wash.example>".into()),
-                subject: Some("Re: that lead from yesterday".into()),
-                preview: "Can you call her? I think it was 717-555-0199".into(),
-                candidate: doubtful_candidate(&format!("sample-review-{n}")),
-                import_id: entry.id.clone(),
-                created_at: entry.received_at.clone(),
-                decided_at: None,
-                lead_id: None,
-            };
-            self.store.hold_for_review(&review, &entry).await.unwrap();
-        }
+    /// Run Test Import on the connector with `body` (a `payload` or a `raw_email`).
+    pub async fn test_import(&self, connector_id: &str, body: Value) -> TestResponse {
+        let path = format!("/admin/connectors/{connector_id}/test-import");
+        self.admin("POST", &path, Some(body)).await
+    }
+
+    /// `PUT /admin/territories/{zip}` naming `rep`.
+    pub async fn set_territory(&self, zip: &str, rep: &str) -> TestResponse {
+        let path = format!("/admin/territories/{zip}");
+        let body = serde_json::json!({ "rep": rep });
+        self.admin("PUT", &path, Some(body)).await
+    }
+
+    /// `POST /admin/api-keys` with `body` (its `scopes`, maybe a `name`).
+    pub async fn issue_api_key(&self, body: Value) -> TestResponse {
+        self.admin("POST", "/admin/api-keys", Some(body)).await
+    }
+
+    /// `DELETE /admin/api-keys/{id}`.
+    pub async fn revoke_api_key(&self, key_id: &str) -> TestResponse {
+        let path = format!("/admin/api-keys/{key_id}");
+        self.admin("DELETE", &path, None).await
+    }
+
+    /// A key with `scopes`, issued and then revoked through the admin API.
+    pub async fn revoked_key(&self, scopes: &[&str]) -> String {
+        let scopes = serde_json::json!({ "scopes": scopes });
+        let issued = self.issue_api_key(scopes).await.json();
+        let id = issued["id"].as_str().expect("an id");
+        let revoked = self.revoke_api_key(id).await;
+        assert_eq!(revoked.status, 204, "{}", revoked.text);
+        issued["key"].as_str().expect("a key").to_owned()
     }
 }
 

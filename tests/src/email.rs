@@ -36,6 +36,12 @@ On Mon, Nov 23, 2026 at 9:00 AM Sam <sam@example.org> wrote:\r
 > Someone asked about gutters, number is 717-555-0111\r
 ";
 
+/// An email of the parser's golden corpus (`shared/tests/golden/`).
+pub fn golden(name: &str) -> String {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tests/golden");
+    std::fs::read_to_string(dir.join(name)).expect("a golden email")
+}
+
 impl TestApp {
     /// Adds the workspace's active email-forward connector.
     pub async fn with_email_connector(&mut self, configure: impl FnOnce(&mut Connector)) {
@@ -98,6 +104,24 @@ impl TestApp {
             email_inbound::Handled::Ses(mut outcomes) => outcomes.remove(0),
             other => panic!("an SES outcome, not {other:?}"),
         }
+    }
+
+    /// SES's receipt event for `message_id`, sent to the workspace's forwarding address
+    /// with a passing spam verdict.
+    pub async fn deliver_to_inbox(
+        &self,
+        deps: &email_inbound::Deps,
+        message_id: &str,
+    ) -> EmailOutcome {
+        let to = self.inbound_address();
+        self.deliver_ses(deps, message_id, &to, "PASS").await
+    }
+
+    /// A forwarded email arriving whole: SES stores `raw` and tells the door.
+    pub async fn receive_email(&self, deps: &email_inbound::Deps, raw: &str) -> EmailOutcome {
+        let message_id = shared::domain::new_id().to_lowercase();
+        self.store_raw_email(deps, &message_id, raw).await;
+        self.deliver_to_inbox(deps, &message_id).await
     }
 
     /// Waits (bounded) for the retry queue to hold a message, and delivers it.

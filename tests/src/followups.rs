@@ -77,6 +77,22 @@ impl StreamTap {
     }
 }
 
+/// [`crate::lead_body`] from `email`.
+pub fn lead_from(email: &str) -> Value {
+    let mut body = crate::lead_body("unused");
+    body["customer_email"] = email.into();
+    body
+}
+
+/// The record that put a new lead on the stream.
+pub fn lead_record(records: &mut [EventRecord]) -> &mut EventRecord {
+    let lead = serde_dynamo::AttributeValue::S("lead".into());
+    records
+        .iter_mut()
+        .find(|r| r.change.new_image.get("entity") == Some(&lead))
+        .expect("a new lead's record")
+}
+
 /// A stream event of `records`, as Lambda delivers a batch.
 pub fn batch(records: Vec<EventRecord>) -> Event {
     let mut event = Event::default();
@@ -94,6 +110,33 @@ pub fn retried(response: &DynamoDbEventResponse) -> Vec<String> {
 }
 
 impl TestApp {
+    /// A fresh workspace whose API connector has speed-to-lead on, with a rep of its own;
+    /// answers the rep too.
+    pub async fn spawn_with_speed_to_lead() -> (Self, String) {
+        let rep = unique_address("rep");
+        let assigned = rep.clone();
+        let app = Self::spawn_with(|c| {
+            c.speed_to_lead = true;
+            c.assigned_rep = Some(assigned);
+        })
+        .await;
+        (app, rep)
+    }
+
+    /// Turns acknowledgements on, and answers a fresh address for a lead to write from.
+    pub async fn acknowledging_leads(&self) -> String {
+        self.configure(|s| s.acknowledge_leads = true).await;
+        unique_address("pat")
+    }
+
+    /// Posts a lead (a fresh external id) and answers its id and the stream records
+    /// it wrote.
+    pub async fn new_lead_on_stream(&self, body: Value) -> (String, Vec<EventRecord>) {
+        let mut stream = self.stream().await;
+        let lead_id = self.new_lead(body).await;
+        (lead_id, stream.records().await)
+    }
+
     /// Speed-to-lead's dependencies, sending through `ses`.
     pub fn speed_deps_with(&self, ses: aws_sdk_ses::Client) -> speed_to_lead::Deps {
         speed_to_lead::Deps {

@@ -8,6 +8,14 @@ use serde_json::Value;
 use shared::domain::{Connector, ImportRecord, ImportStatus, Provider};
 use shared::throttle::{self, Rule, Window};
 
+/// Where the forms of these tests send a person after a post.
+pub const THANKS: &str = "https://www.example.com/thanks";
+
+/// The site these tests' forms sit on, when a connector lists its origins.
+pub const SITE: &str = "https://www.example.com";
+
+pub const URLENCODED: &str = "application/x-www-form-urlencoded";
+
 /// A request to `/forms/{form_id}`.
 #[derive(Debug, Clone)]
 pub struct FormRequest {
@@ -38,11 +46,7 @@ impl FormRequest {
         let body = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(pairs)
             .finish();
-        Self::new(
-            "POST",
-            Some("application/x-www-form-urlencoded"),
-            body.into_bytes(),
-        )
+        Self::new("POST", Some(URLENCODED), body.into_bytes())
     }
 
     pub fn json(value: &Value) -> Self {
@@ -98,6 +102,16 @@ impl TestApp {
         app
     }
 
+    /// A fresh workspace whose form sends a person to `url` after a post.
+    pub async fn spawn_form_redirecting_to(url: &str) -> Self {
+        Self::spawn_form(|c| c.settings.redirect_url = Some(url.to_owned())).await
+    }
+
+    /// A fresh workspace whose form takes posts from `origin` only.
+    pub async fn spawn_form_allowing(origin: &str) -> Self {
+        Self::spawn_form(|c| c.settings.allowed_origins = vec![origin.to_owned()]).await
+    }
+
     pub fn form_connector(&self) -> &Connector {
         self.seeded
             .connector(Provider::WebsiteForm)
@@ -131,8 +145,7 @@ impl TestApp {
             source_ip: request.source_ip,
             ..Default::default()
         };
-        let event = call.request().expect("a valid event");
-        TestResponse::from_lambda(shared::http::answer(&self.form_deps(), event).await)
+        TestResponse::answered(&self.form_deps(), call).await
     }
 }
 
@@ -171,6 +184,20 @@ pub fn the_one_failure(log: &[ImportRecord]) -> &ImportRecord {
     assert_eq!(log.len(), 1, "{log:?}");
     assert_eq!(log[0].status, ImportStatus::Failed);
     &log[0]
+}
+
+impl TestApp {
+    /// The single `failed` entry a refused submission leaves in the log.
+    pub async fn the_one_failure(&self) -> ImportRecord {
+        let log = self.import_log().await;
+        the_one_failure(&log).clone()
+    }
+
+    /// The reason of [`Self::the_one_failure`].
+    pub async fn the_one_failure_reason(&self) -> String {
+        let failure = self.the_one_failure().await;
+        failure.reason.expect("a reason")
+    }
 }
 
 /// Sends `request`, expects `status` and no lead.

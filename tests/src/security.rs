@@ -1,12 +1,60 @@
-//! Support for the security sweep (`tests/tests/security.rs`): answers as a client
-//! sees them, refusals as the HTTP contract has them, a workspace with a door of every
-//! kind, and its stored items to compare before and after.
+//! Support for the security sweep (`tests/tests/security/`): answers as a client sees
+//! them, refusals as the HTTP contract has them, a workspace with a door of every kind,
+//! its stored items to compare before and after, and the functions' log lines to search
+//! for secrets.
 
 use crate::{TestApp, TestResponse};
 use serde_json::Value;
 use shared::domain::Provider;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Mutex, Once};
+
+static LOGS: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+
+/// Where the functions' log lines go once [`capture_logs`] has run.
+struct Capture;
+
+impl std::io::Write for Capture {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        LOGS.lock()
+            .expect("the log buffer")
+            .extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// From now on in this test binary, captures the functions' log lines from the
+/// subscriber they run with in Lambda.
+pub fn capture_logs() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| shared::telemetry::init_with(|| Capture));
+}
+
+/// Every log line captured so far.
+pub fn logs() -> String {
+    String::from_utf8_lossy(&LOGS.lock().expect("the log buffer")).into_owned()
+}
+
+/// Neither `answers` nor any log line so far shows one of `secrets`.
+pub fn assert_undisclosed<'a>(
+    answers: impl IntoIterator<Item = &'a TestResponse>,
+    secrets: &[String],
+) {
+    let (answers, logs): (Vec<_>, _) = (answers.into_iter().collect(), logs());
+    for secret in secrets {
+        for answer in &answers {
+            assert!(
+                !answer.text.contains(secret),
+                "an answer shows {secret}: {answer:?}"
+            );
+        }
+        assert!(!logs.contains(secret), "a log line shows {secret}");
+    }
+}
 
 impl TestResponse {
     /// `status` with an RFC 9457 problem that says so.
@@ -89,21 +137,6 @@ impl TestApp {
             .expect("a Google Ads connector");
         let key = connector.settings.google_key.clone().expect("a google key");
         (connector.id.to_string(), key)
-    }
-
-    /// A key with every scope, issued and then revoked through the admin API.
-    pub async fn revoked_key(&self) -> String {
-        let scopes = serde_json::json!({"scopes": ["admin", "leads:write"]});
-        let issued = self
-            .admin("POST", "/admin/api-keys", Some(scopes))
-            .await
-            .json();
-        let id = issued["id"].as_str().expect("an id");
-        let revoked = self
-            .admin("DELETE", &format!("/admin/api-keys/{id}"), None)
-            .await;
-        assert_eq!(revoked.status, 204, "{}", revoked.text);
-        issued["key"].as_str().expect("a key").to_owned()
     }
 
     /// What only this workspace may know: its keys, connector key and google key.

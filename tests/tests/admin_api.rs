@@ -9,22 +9,7 @@ use serde_json::{json, Value};
 #[tokio::test]
 async fn admin_routes_refuse_missing_bad_and_revoked_keys() {
     let app = TestApp::spawn().await;
-    let issued = app
-        .admin(
-            "POST",
-            "/admin/api-keys",
-            Some(json!({"scopes": ["admin"]})),
-        )
-        .await
-        .json();
-    let revoked = issued["key"].as_str().unwrap();
-    let id = issued["id"].as_str().unwrap();
-    assert_eq!(
-        app.admin("DELETE", &format!("/admin/api-keys/{id}"), None)
-            .await
-            .status,
-        204
-    );
+    let revoked = &app.revoked_key(&["admin"]).await;
 
     let none = app.admin_as(None, "GET", "/admin/connectors", None).await;
     let bad = app
@@ -64,11 +49,7 @@ async fn another_workspaces_ids_are_not_found_and_left_alone() {
     let import = lead["import_id"].as_str().unwrap().to_owned();
     let lead = lead["lead_id"].as_str().unwrap().to_owned();
     let key = theirs
-        .admin(
-            "POST",
-            "/admin/api-keys",
-            Some(json!({"scopes": ["leads:write"]})),
-        )
+        .issue_api_key(json!({"scopes": ["leads:write"]}))
         .await
         .json();
     let key_id = key["id"].as_str().unwrap();
@@ -93,31 +74,19 @@ async fn another_workspaces_ids_are_not_found_and_left_alone() {
         let response = ours.admin(method, &path, body).await;
         assert_eq!(response.status, 404, "{method} {path}: {}", response.text);
     }
-    let still = theirs.admin("GET", &c, None).await;
+    let still = theirs.admin_get(&c).await;
     assert_eq!(still.json()["status"], "active");
     assert_eq!(
         still.json()["settings"]["connector_key"],
         theirs.connector_key()
     );
     let listed = ours
-        .admin(
-            "GET",
-            &format!("/admin/imports?connector_id={connector}"),
-            None,
-        )
+        .admin_get(&format!("/admin/imports?connector_id={connector}"))
         .await;
     assert_eq!(listed.json()["items"], json!([]));
     let key = key["key"].as_str().unwrap();
     let body = json!({"connector_key": theirs.connector_key(), "customer_name": "Pat", "customer_phone": "7175550123"});
-    let headers = [("authorization", format!("Bearer {key}"))];
-    let headers: Vec<_> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    assert_eq!(
-        theirs
-            .post_raw(&headers, body.to_string().as_bytes())
-            .await
-            .status,
-        201
-    );
+    assert_eq!(theirs.post_lead_as(key, body).await.status, 201);
 }
 
 #[tokio::test]
@@ -167,11 +136,11 @@ async fn creating_a_connector_answers_what_its_provider_needs() {
         format!("{slug}@{INBOUND_DOMAIN}")
     );
     assert_eq!(email["review_threshold"], 0.65);
-    let listed = app.admin("GET", "/admin/connectors", None).await.json();
+    let listed = app.admin_get("/admin/connectors").await.json();
     assert_eq!(listed["items"].as_array().unwrap().len(), 6);
     assert_eq!(listed["items"][0]["id"], email["id"], "newest first");
     let fetched = app
-        .admin("GET", &format!("/admin/connectors/{google_id}"), None)
+        .admin_get(&format!("/admin/connectors/{google_id}"))
         .await;
     assert_eq!(fetched.json()["setup"], google["setup"]);
 }
@@ -181,28 +150,18 @@ async fn invalid_connector_input_is_refused_field_by_field() {
     let app = TestApp::spawn().await;
 
     let response = app
-        .admin(
-            "POST",
-            "/admin/connectors",
-            Some(json!({
-                "display_name": "Bad",
-                "provider": "website_form",
-                "transport": "api",
-                "assigned_rep": "not-an-email",
-                "review_threshold": 1.5,
-                "field_aliases": {"full_name": "customer_name", "budget": "price"},
-                "settings": {"page_id": "123", "connector_key": "mine"},
-                "colour": "blue"
-            })),
-        )
+        .post_connector(json!({
+            "display_name": "Bad",
+            "provider": "website_form",
+            "transport": "api",
+            "assigned_rep": "not-an-email",
+            "review_threshold": 1.5,
+            "field_aliases": {"full_name": "customer_name", "budget": "price"},
+            "settings": {"page_id": "123", "connector_key": "mine"},
+            "colour": "blue"
+        }))
         .await;
-    let unknown = app
-        .admin(
-            "POST",
-            "/admin/connectors",
-            Some(json!({"provider": "fax"})),
-        )
-        .await;
+    let unknown = app.post_connector(json!({"provider": "fax"})).await;
     let auth = (
         "authorization".to_owned(),
         format!("Bearer {}", app.seeded.admin_key),

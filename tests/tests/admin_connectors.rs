@@ -11,18 +11,10 @@ async fn a_second_active_connector_of_a_provider_is_refused_naming_the_active_on
     let app = TestApp::spawn().await;
     let active = app.api_connector().id.clone();
 
-    let at_creation = app
-        .admin(
-            "POST",
-            "/admin/connectors",
-            Some(api_connector("Second", "active")),
-        )
-        .await;
+    let at_creation = app.post_connector(api_connector("Second", "active")).await;
     let draft = app.create_connector(api_connector("Third", "draft")).await;
-    let path = format!("/admin/connectors/{}", draft["id"].as_str().unwrap());
-    let on_activation = app
-        .admin("PATCH", &path, Some(json!({"status": "active"})))
-        .await;
+    let draft = draft["id"].as_str().unwrap();
+    let on_activation = app.set_connector_status(draft, "active").await;
 
     for refused in [&at_creation, &on_activation] {
         assert_eq!(refused.status, 409, "{}", refused.text);
@@ -31,21 +23,14 @@ async fn a_second_active_connector_of_a_provider_is_refused_naming_the_active_on
             .unwrap()
             .contains(active.as_str()));
     }
-    let pause = format!("/admin/connectors/{active}");
     assert_eq!(
-        app.admin("PATCH", &pause, Some(json!({"status": "paused"})))
-            .await
-            .status,
+        app.set_connector_status(&active, "paused").await.status,
         200
     );
-    let now = app
-        .admin("PATCH", &path, Some(json!({"status": "active"})))
-        .await;
+    let now = app.set_connector_status(draft, "active").await;
     assert_eq!(now.status, 200, "{}", now.text);
     assert_eq!(now.json()["status"], "active");
-    let back = app
-        .admin("PATCH", &pause, Some(json!({"status": "active"})))
-        .await;
+    let back = app.set_connector_status(&active, "active").await;
     assert_eq!(back.status, 409);
     assert_eq!(app.items("ACTIVE#").await.len(), 1);
 }
@@ -53,21 +38,16 @@ async fn a_second_active_connector_of_a_provider_is_refused_naming_the_active_on
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_activations_leave_exactly_one_active() {
     let app = TestApp::spawn().await;
-    let seeded = format!("/admin/connectors/{}", app.api_connector().id);
-    app.admin("PATCH", &seeded, Some(json!({"status": "paused"})))
+    app.set_connector_status(&app.api_connector().id, "paused")
         .await;
     let a = app.create_connector(api_connector("A", "draft")).await;
     let b = app.create_connector(api_connector("B", "draft")).await;
-    let activate = |id: &Value| {
-        let path = format!("/admin/connectors/{}", id.as_str().unwrap());
-        let app = &app;
-        async move {
-            app.admin("PATCH", &path, Some(json!({"status": "active"})))
-                .await
-        }
-    };
+    let [a, b] = [&a, &b].map(|c| c["id"].as_str().unwrap());
 
-    let (first, second) = tokio::join!(activate(&a["id"]), activate(&b["id"]));
+    let (first, second) = tokio::join!(
+        app.set_connector_status(a, "active"),
+        app.set_connector_status(b, "active")
+    );
 
     let mut statuses = [first.status, second.status];
     statuses.sort();
@@ -80,21 +60,11 @@ async fn status_moves_from_draft_to_active_and_between_active_and_paused_only() 
     let path = format!("/admin/connectors/{}", app.api_connector().id);
 
     let to_draft = app
-        .admin("PATCH", &path, Some(json!({"status": "draft"})))
+        .set_connector_status(&app.api_connector().id, "draft")
         .await;
-    let paused_at_birth = app
-        .admin(
-            "POST",
-            "/admin/connectors",
-            Some(api_connector("P", "paused")),
-        )
-        .await;
+    let paused_at_birth = app.post_connector(api_connector("P", "paused")).await;
     let meta_without_page = app
-        .admin(
-            "POST",
-            "/admin/connectors",
-            Some(json!({"display_name": "M", "provider": "meta", "status": "active"})),
-        )
+        .post_connector(json!({"display_name": "M", "provider": "meta", "status": "active"}))
         .await;
     let changed_provider = app
         .admin("PATCH", &path, Some(json!({"provider": "meta"})))
@@ -110,13 +80,11 @@ async fn status_moves_from_draft_to_active_and_between_active_and_paused_only() 
 #[tokio::test]
 async fn a_paused_connector_refuses_leads_until_it_is_active_again() {
     let app = TestApp::spawn().await;
-    let path = format!("/admin/connectors/{}", app.api_connector().id);
+    let api = app.api_connector().id.clone();
 
-    app.admin("PATCH", &path, Some(json!({"status": "paused"})))
-        .await;
+    app.set_connector_status(&api, "paused").await;
     let while_paused = app.post_lead(lead_body("paused-1")).await;
-    app.admin("PATCH", &path, Some(json!({"status": "active"})))
-        .await;
+    app.set_connector_status(&api, "active").await;
     let after = app.post_lead(lead_body("paused-2")).await;
 
     assert_eq!(while_paused.status, 403);
@@ -139,10 +107,7 @@ async fn editing_a_connector_keeps_its_counters_and_shows_its_stats() {
                         "field_aliases": {"Full Name": "customer_name"}, "speed_to_lead": true})),
         )
         .await;
-    let stats = app
-        .admin("GET", &format!("{path}/stats"), None)
-        .await
-        .json();
+    let stats = app.admin_get(&format!("{path}/stats")).await.json();
 
     assert_eq!(edited.status, 200, "{}", edited.text);
     let edited = edited.json();
@@ -231,11 +196,11 @@ async fn deleting_a_connector_keeps_its_leads_and_its_log() {
     let deleted = app.admin("DELETE", &path, None).await;
 
     assert_eq!(deleted.status, 204);
-    assert_eq!(app.admin("GET", &path, None).await.status, 404);
+    assert_eq!(app.admin_get(&path).await.status, 404);
     assert_eq!(app.admin("DELETE", &path, None).await.status, 404);
     assert_eq!(app.leads().await.len(), 1);
     let lead_path = format!("/admin/leads/{}", lead["lead_id"].as_str().unwrap());
-    assert_eq!(app.admin("GET", &lead_path, None).await.status, 200);
+    assert_eq!(app.admin_get(&lead_path).await.status, 200);
     assert_eq!(app.import_log().await.len(), 1);
     let after = app
         .post_lead(
@@ -272,10 +237,8 @@ async fn a_meta_page_connects_to_one_connector_only() {
     .await;
 
     let second = app
-        .admin(
-            "POST",
-            "/admin/connectors",
-            Some(json!({"display_name": "M2", "provider": "meta", "settings": {"page_id": page}})),
+        .post_connector(
+            json!({"display_name": "M2", "provider": "meta", "settings": {"page_id": page}}),
         )
         .await;
 

@@ -1,7 +1,7 @@
 //! Forwarded emails through SES and the retry queue, against moto.
 
 use e2e::email::{DOUBTFUL, LABELLED_LEAD};
-use e2e::TestApp;
+use e2e::{LeadContacts, TestApp};
 use shared::domain::{Connector, ImportStatus};
 
 /// A workspace (with an active email connector shaped by `connector`, if given), its
@@ -33,20 +33,15 @@ async fn a_labelled_email_whose_body_is_present_becomes_a_lead() {
     )
     .await;
 
-    let outcome = app
-        .deliver_ses(&deps, &id, &app.inbound_address(), "PASS")
-        .await;
+    let outcome = app.deliver_to_inbox(&deps, &id).await;
 
     assert_eq!(outcome.status, "imported", "{outcome:?}");
     let lead = app.leads().await.remove(0);
     assert_eq!(Some(&lead.id), outcome.lead_id.as_ref());
     assert_eq!(lead.customer_name, "Kathy Kline");
-    assert_eq!(
-        lead.customer_email.unwrap().as_ref(),
-        "kathy.kline@example.com"
-    );
-    assert_eq!(lead.customer_phone.unwrap().as_ref(), "+17175550142");
-    assert_eq!(lead.zip.unwrap().as_ref(), "17601");
+    assert_eq!(lead.email(), Some("kathy.kline@example.com"));
+    assert_eq!(lead.phone(), Some("+17175550142"));
+    assert_eq!(lead.zip_code(), Some("17601"));
     assert_eq!(lead.source, "email_forward");
     assert_eq!(
         lead.external_id.as_deref(),
@@ -65,9 +60,7 @@ async fn a_labelled_email_whose_body_is_present_becomes_a_lead() {
 async fn a_body_that_lands_late_is_read_on_the_retry() {
     let (app, deps, id) = arrived(Some(|_| {}), 3, None).await;
 
-    let first = app
-        .deliver_ses(&deps, &id, &app.inbound_address(), "PASS")
-        .await;
+    let first = app.deliver_to_inbox(&deps, &id).await;
     app.store_raw_email(&deps, &id, LABELLED_LEAD).await;
     let delivered = app.deliver_next_retry(&deps).await;
 
@@ -82,16 +75,11 @@ async fn a_body_that_lands_late_is_read_on_the_retry() {
 async fn a_body_that_never_arrives_is_logged_failed_and_makes_no_lead() {
     let (app, deps, id) = arrived(Some(|_| {}), 1, None).await;
 
-    app.deliver_ses(&deps, &id, &app.inbound_address(), "PASS")
-        .await;
+    app.deliver_to_inbox(&deps, &id).await;
     app.deliver_next_retry(&deps).await;
 
     assert!(app.leads().await.is_empty());
-    let log = app.import_log().await;
-    let failed: Vec<_> = log
-        .iter()
-        .filter(|r| r.status == ImportStatus::Failed)
-        .collect();
+    let failed = app.failed_imports().await;
     assert_eq!(failed.len(), 1);
     assert_eq!(
         failed[0].reason.as_deref(),
@@ -103,12 +91,8 @@ async fn a_body_that_never_arrives_is_logged_failed_and_makes_no_lead() {
 async fn ses_delivering_a_message_twice_makes_one_lead() {
     let (app, deps, id) = arrived(Some(|_| {}), 3, Some(LABELLED_LEAD)).await;
 
-    let first = app
-        .deliver_ses(&deps, &id, &app.inbound_address(), "PASS")
-        .await;
-    let second = app
-        .deliver_ses(&deps, &id, &app.inbound_address(), "PASS")
-        .await;
+    let first = app.deliver_to_inbox(&deps, &id).await;
+    let second = app.deliver_to_inbox(&deps, &id).await;
 
     assert_eq!(first.status, "imported");
     assert_eq!(second.status, "duplicate");
@@ -134,9 +118,7 @@ async fn a_spam_verdict_is_logged_ignored_and_makes_no_lead() {
 async fn without_an_active_email_connector_the_email_is_logged_and_no_lead_is_made() {
     let (app, deps, id) = arrived(None, 3, Some(LABELLED_LEAD)).await;
 
-    let outcome = app
-        .deliver_ses(&deps, &id, &app.inbound_address(), "PASS")
-        .await;
+    let outcome = app.deliver_to_inbox(&deps, &id).await;
 
     assert_eq!(outcome.status, "failed");
     assert!(app.leads().await.is_empty());
@@ -169,9 +151,7 @@ async fn a_parse_below_the_threshold_waits_for_review() {
     let (app, deps, id) =
         arrived(Some(|c| c.review_threshold = Some(0.75)), 3, Some(DOUBTFUL)).await;
 
-    let outcome = app
-        .deliver_ses(&deps, &id, &app.inbound_address(), "PASS")
-        .await;
+    let outcome = app.deliver_to_inbox(&deps, &id).await;
 
     assert_eq!(outcome.status, "review_required", "{outcome:?}");
     assert!(outcome.confidence.unwrap() < 0.75);
@@ -200,9 +180,7 @@ async fn without_a_threshold_an_invalid_parse_fails_with_its_reasons() {
     let nameless = "From: x@y.example\r\nSubject: hi\r\nContent-Type: text/plain\r\n\r\nPlease call me back.\r\n";
     app.store_raw_email(&deps, &id, nameless).await;
 
-    let outcome = app
-        .deliver_ses(&deps, &id, &app.inbound_address(), "PASS")
-        .await;
+    let outcome = app.deliver_to_inbox(&deps, &id).await;
 
     assert_eq!(outcome.status, "failed", "{outcome:?}");
     assert!(app.leads().await.is_empty());
@@ -213,8 +191,7 @@ async fn without_a_threshold_an_invalid_parse_fails_with_its_reasons() {
 #[tokio::test]
 async fn the_retry_queue_redelivering_a_message_makes_one_lead() {
     let (app, deps, id) = arrived(Some(|_| {}), 3, None).await;
-    app.deliver_ses(&deps, &id, &app.inbound_address(), "PASS")
-        .await;
+    app.deliver_to_inbox(&deps, &id).await;
     app.store_raw_email(&deps, &id, LABELLED_LEAD).await;
     let mut messages = Vec::new();
     for _ in 0..10 {

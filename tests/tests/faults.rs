@@ -224,11 +224,7 @@ impl Throttling {
         let deps = api_intake::ApiIntake {
             store: Store::new(shared::aws::dynamodb(&config), &app.resources().table),
         };
-        let mut body = lead_body(external_id);
-        body["connector_key"] = app.connector_key().into();
-        let headers = app.auth_headers();
-        let headers: Vec<_> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let request = TestApp::lead_request(&headers, body.to_string().as_bytes());
+        let request = app.authorised_lead_request(external_id);
         e2e::TestResponse::from_lambda(shared::http::answer(&deps, request).await)
     }
 }

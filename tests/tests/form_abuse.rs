@@ -1,13 +1,11 @@
 //! The website form's abuse controls against a real DynamoDB API (moto): honeypot, IP
 //! and contact throttles, size limits, each alone, and every refusal in the import log.
 
-use e2e::forms::{exhaust, quote, refused, the_one_failure, urlencoded, FormRequest};
+use e2e::forms::{exhaust, quote, refused, urlencoded, FormRequest, THANKS, URLENCODED};
 use e2e::TestApp;
 use serde_json::json;
 use shared::domain::{FormThrottle, ImportStatus};
 use shared::forms::rules;
-
-const THANKS: &str = "https://www.example.com/thanks";
 
 async fn form_app() -> TestApp {
     TestApp::spawn_form(|_| {}).await
@@ -15,7 +13,7 @@ async fn form_app() -> TestApp {
 
 #[tokio::test]
 async fn a_filled_honeypot_answers_like_a_success_and_is_logged_ignored() {
-    let app = TestApp::spawn_form(|c| c.settings.redirect_url = Some(THANKS.into())).await;
+    let app = TestApp::spawn_form_redirecting_to(THANKS).await;
     let mut pairs = quote("bot@example.com");
     pairs.retain(|(k, _)| *k != "_hp");
     pairs.push(("_hp", "http://spam.example".to_owned()));
@@ -88,11 +86,7 @@ async fn one_ip_address_over_its_limit_gets_429_with_retry_after() {
     let retry_after: u64 = throttled.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=60).contains(&retry_after));
     assert_eq!(other_ip.status, 201, "{}", other_ip.text);
-    let log = app.import_log().await;
-    let failed: Vec<_> = log
-        .iter()
-        .filter(|r| r.status == ImportStatus::Failed)
-        .collect();
+    let failed = app.failed_imports().await;
     assert_eq!(failed.len(), 1);
     assert!(failed[0].reason.as_ref().unwrap().contains("IP address"));
     assert_eq!(failed[0].origin.source_ip.as_deref(), Some(ip));
@@ -150,13 +144,8 @@ async fn one_contact_over_its_limit_gets_429_whatever_the_ip() {
     assert!(same_phone.text.contains("Too many requests"));
     assert!(same_phone.header("retry-after").is_some());
     assert_eq!(someone_else.status, 201);
-    let reasons: Vec<String> = app
-        .import_log()
-        .await
-        .into_iter()
-        .filter(|r| r.status == ImportStatus::Failed)
-        .filter_map(|r| r.reason)
-        .collect();
+    let failed = app.failed_imports().await;
+    let reasons: Vec<String> = failed.into_iter().filter_map(|r| r.reason).collect();
     assert_eq!(reasons.len(), 2);
     assert!(reasons.iter().any(|r| r.contains("email address")));
     assert!(reasons.iter().any(|r| r.contains("phone number")));
@@ -170,19 +159,10 @@ async fn a_body_over_64_kib_is_refused_with_413_and_logged() {
     let app = form_app().await;
     let body = format!("name=Pat&notes={}", "a".repeat(64 * 1024));
 
-    refused(
-        &app,
-        FormRequest::raw("application/x-www-form-urlencoded", body.as_bytes()),
-        413,
-    )
-    .await;
+    refused(&app, FormRequest::raw(URLENCODED, body.as_bytes()), 413).await;
 
-    let log = app.import_log().await;
-    assert!(the_one_failure(&log)
-        .reason
-        .as_ref()
-        .unwrap()
-        .contains("larger than"));
+    let reason = app.the_one_failure_reason().await;
+    assert!(reason.contains("larger than"), "{reason}");
 }
 
 #[tokio::test]
@@ -192,20 +172,13 @@ async fn more_than_100_fields_are_refused_with_422_and_logged() {
 
     refused(
         &app,
-        FormRequest::raw(
-            "application/x-www-form-urlencoded",
-            body.join("&").as_bytes(),
-        ),
+        FormRequest::raw(URLENCODED, body.join("&").as_bytes()),
         422,
     )
     .await;
 
-    let log = app.import_log().await;
-    assert!(the_one_failure(&log)
-        .reason
-        .as_ref()
-        .unwrap()
-        .contains("more than 100 fields"));
+    let reason = app.the_one_failure_reason().await;
+    assert!(reason.contains("more than 100 fields"), "{reason}");
 }
 
 #[tokio::test]
@@ -216,31 +189,18 @@ async fn a_value_over_10_kib_is_refused_with_422_and_logged() {
     let response = refused(&app, FormRequest::json(&body), 422).await;
 
     assert_eq!(response.json()["errors"][0]["field"], "notes");
-    let log = app.import_log().await;
-    assert!(the_one_failure(&log)
-        .reason
-        .as_ref()
-        .unwrap()
-        .contains("`notes`"));
+    let reason = app.the_one_failure_reason().await;
+    assert!(reason.contains("`notes`"), "{reason}");
 }
 
 #[tokio::test]
 async fn a_body_that_is_not_utf8_is_refused_with_400_and_logged() {
     let app = form_app().await;
 
-    refused(
-        &app,
-        FormRequest::raw("application/x-www-form-urlencoded", b"name=Ren\xe9e"),
-        400,
-    )
-    .await;
+    refused(&app, FormRequest::raw(URLENCODED, b"name=Ren\xe9e"), 400).await;
 
-    let log = app.import_log().await;
-    assert!(the_one_failure(&log)
-        .reason
-        .as_ref()
-        .unwrap()
-        .contains("UTF-8"));
+    let reason = app.the_one_failure_reason().await;
+    assert!(reason.contains("UTF-8"), "{reason}");
 }
 
 #[tokio::test]

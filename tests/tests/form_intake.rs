@@ -1,12 +1,10 @@
 //! `POST /forms/{form_id}` against a real DynamoDB API (moto): leads from JSON and
 //! plain HTML forms, redirects, CORS, error pages, and the import log of refusals.
 
-use e2e::forms::{quote, refused, the_one_failure, urlencoded, FormRequest};
-use e2e::TestApp;
+use e2e::forms::{quote, refused, urlencoded, FormRequest, SITE, THANKS};
+use e2e::{LeadContacts, TestApp};
 use serde_json::json;
 use shared::domain::{ConnectorStatus, ImportStatus};
-
-const THANKS: &str = "https://www.example.com/thanks";
 
 async fn form_app() -> TestApp {
     TestApp::spawn_form(|c| {
@@ -60,10 +58,7 @@ async fn a_plain_html_form_post_creates_a_lead_and_shows_a_thank_you_page() {
     assert!(response.text.contains("Thank you"));
     let lead = &app.leads().await[0];
     assert_eq!(lead.customer_name, "Renée Müller");
-    assert_eq!(
-        lead.customer_phone.as_ref().unwrap().as_ref(),
-        "+17175550123"
-    );
+    assert_eq!(lead.phone(), Some("+17175550123"));
     assert_eq!(lead.custom_fields["Roof age"], "12 years");
     assert!(!lead.custom_fields.contains_key("_hp"));
     let log = app.import_log().await;
@@ -77,7 +72,7 @@ async fn a_plain_html_form_post_creates_a_lead_and_shows_a_thank_you_page() {
 
 #[tokio::test]
 async fn a_browser_post_is_sent_to_the_redirect_url_with_see_other() {
-    let app = TestApp::spawn_form(|c| c.settings.redirect_url = Some(THANKS.into())).await;
+    let app = TestApp::spawn_form_redirecting_to(THANKS).await;
 
     let response = app.send_form(urlencoded(&quote("pat@example.com"))).await;
 
@@ -90,13 +85,13 @@ async fn a_browser_post_is_sent_to_the_redirect_url_with_see_other() {
 async fn a_forms_own_redirect_is_followed_only_to_an_allowed_origin() {
     let app = TestApp::spawn_form(|c| {
         c.settings.redirect_url = Some(THANKS.into());
-        c.settings.allowed_origins = vec!["https://www.example.com".into()];
+        c.settings.allowed_origins = vec![SITE.into()];
     })
     .await;
     let post = |email: &str, redirect: &str| {
         let mut pairs = quote(email);
         pairs.push(("_redirect", redirect.to_owned()));
-        urlencoded(&pairs).header("origin", "https://www.example.com")
+        urlencoded(&pairs).header("origin", SITE)
     };
 
     let own = app
@@ -114,10 +109,7 @@ async fn a_forms_own_redirect_is_followed_only_to_an_allowed_origin() {
         Some("https://www.example.com/quote-thanks")
     );
     assert_eq!(open.header("location"), Some(THANKS));
-    assert_eq!(
-        own.header("access-control-allow-origin"),
-        Some("https://www.example.com")
-    );
+    assert_eq!(own.header("access-control-allow-origin"), Some(SITE));
     let leads = app.leads().await;
     assert_eq!(leads.len(), 2);
     assert!(leads
@@ -147,23 +139,15 @@ async fn a_submission_id_sent_twice_replays_the_first_lead() {
 
 #[tokio::test]
 async fn a_preflight_allows_only_the_listed_origins() {
-    let app = TestApp::spawn_form(|c| {
-        c.settings.allowed_origins = vec!["https://www.example.com".into()];
-    })
-    .await;
+    let app = TestApp::spawn_form_allowing(SITE).await;
 
-    let allowed = app
-        .send_form(FormRequest::preflight(Some("https://www.example.com")))
-        .await;
+    let allowed = app.send_form(FormRequest::preflight(Some(SITE))).await;
     let refused = app
         .send_form(FormRequest::preflight(Some("https://evil.example")))
         .await;
 
     assert_eq!(allowed.status, 204);
-    assert_eq!(
-        allowed.header("access-control-allow-origin"),
-        Some("https://www.example.com")
-    );
+    assert_eq!(allowed.header("access-control-allow-origin"), Some(SITE));
     assert_eq!(
         allowed.header("access-control-allow-methods"),
         Some("POST, OPTIONS")
@@ -194,10 +178,7 @@ async fn a_preflight_on_a_form_without_listed_origins_allows_any() {
 
 #[tokio::test]
 async fn a_post_from_an_unlisted_origin_is_refused_and_logged() {
-    let app = TestApp::spawn_form(|c| {
-        c.settings.allowed_origins = vec!["https://www.example.com".into()];
-    })
-    .await;
+    let app = TestApp::spawn_form_allowing(SITE).await;
 
     let response = app
         .send_form(
@@ -211,12 +192,8 @@ async fn a_post_from_an_unlisted_origin_is_refused_and_logged() {
         response.header("content-type"),
         Some("application/problem+json")
     );
-    let log = app.import_log().await;
-    assert!(the_one_failure(&log)
-        .reason
-        .as_ref()
-        .unwrap()
-        .contains("https://evil.example"));
+    let reason = app.the_one_failure_reason().await;
+    assert!(reason.contains("https://evil.example"), "{reason}");
     assert!(app.leads().await.is_empty());
 }
 
@@ -244,12 +221,12 @@ async fn an_invalid_lead_from_a_browser_gets_a_readable_error_page() {
     assert!(response
         .text
         .contains("href=\"https://www.example.com/quote\""));
-    assert_eq!(the_one_failure(&app.import_log().await).errors.len(), 1);
+    assert_eq!(app.the_one_failure().await.errors.len(), 1);
 }
 
 #[tokio::test]
 async fn an_invalid_lead_from_a_browser_with_a_redirect_url_is_sent_back_with_the_reason() {
-    let app = TestApp::spawn_form(|c| c.settings.redirect_url = Some(THANKS.into())).await;
+    let app = TestApp::spawn_form_redirecting_to(THANKS).await;
 
     let response = refused(&app, urlencoded(&[("name", "Pat".into())]), 303).await;
 
@@ -257,7 +234,7 @@ async fn an_invalid_lead_from_a_browser_with_a_redirect_url_is_sent_back_with_th
         response.header("location"),
         Some("https://www.example.com/thanks?lead_status=error&reason=validation-failed")
     );
-    the_one_failure(&app.import_log().await);
+    app.the_one_failure().await;
 }
 
 #[tokio::test]
@@ -276,12 +253,8 @@ async fn a_paused_or_draft_connector_refuses_with_403_and_says_why() {
             .as_str()
             .unwrap()
             .contains(status.key()));
-        let log = app.import_log().await;
-        assert!(the_one_failure(&log)
-            .reason
-            .as_ref()
-            .unwrap()
-            .contains(status.key()));
+        let reason = app.the_one_failure_reason().await;
+        assert!(reason.contains(status.key()), "{reason}");
     }
 }
 

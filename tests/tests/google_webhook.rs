@@ -1,6 +1,7 @@
 //! `POST /webhooks/google/{connector_id}` against a real DynamoDB API (moto).
 
 use e2e::webhooks::{google_lead, GoogleApp};
+use e2e::LeadContacts;
 use serde_json::json;
 use shared::domain::{ConnectorStatus, ImportStatus};
 
@@ -18,18 +19,12 @@ async fn a_google_lead_creates_a_lead_with_the_mapped_columns() {
     let lead = &leads[0];
     assert_eq!(body["lead_id"], lead.id.as_str());
     assert_eq!(lead.customer_name, "Pat Example");
-    assert_eq!(
-        lead.customer_email.as_ref().unwrap().as_ref(),
-        "pat@example.com"
-    );
-    assert_eq!(
-        lead.customer_phone.as_ref().unwrap().as_ref(),
-        "+17175550123"
-    );
+    assert_eq!(lead.email(), Some("pat@example.com"));
+    assert_eq!(lead.phone(), Some("+17175550123"));
     assert_eq!(lead.service_address.as_deref(), Some("123 Main St"));
     assert_eq!(lead.city.as_deref(), Some("Lancaster"));
     assert_eq!(lead.state.as_deref(), Some("PA"));
-    assert_eq!(lead.zip.as_ref().unwrap().as_ref(), "17601");
+    assert_eq!(lead.zip_code(), Some("17601"));
     assert_eq!(lead.external_id.as_deref(), Some("TeSter-1"));
     assert_eq!(lead.source, "google_ads");
     assert_eq!(

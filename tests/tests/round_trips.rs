@@ -4,7 +4,7 @@
 
 use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
 use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
-use e2e::{lead_body, TestApp};
+use e2e::TestApp;
 use std::sync::{Arc, Mutex};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -49,11 +49,7 @@ async fn an_imported_lead_costs_a_few_reads_and_one_transaction() {
         app.store.table(),
     );
     let deps = api_intake::ApiIntake { store };
-    let mut body = lead_body("counted-1");
-    body["connector_key"] = app.connector_key().into();
-    let headers = app.auth_headers();
-    let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let request = TestApp::lead_request(&headers, body.to_string().as_bytes());
+    let request = app.authorised_lead_request("counted-1");
 
     let response = shared::http::answer(&deps, request).await;
 

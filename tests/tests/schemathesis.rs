@@ -16,7 +16,7 @@
 //! `unsupported_method` is left out too: API Gateway, not our code, answers a method
 //! no route names (404, as the local gateway does).
 
-use e2e::admin::samples;
+use e2e::samples;
 use e2e::TestApp;
 use shared::domain::Provider;
 use std::fmt::Write;

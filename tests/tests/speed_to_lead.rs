@@ -1,36 +1,17 @@
 //! Speed-to-lead: new leads on the table's stream become mail through SES (moto), sent
 //! once, with the outcome on the lead's timeline.
 
-use e2e::followups::{batch, retried, unique_address};
+use e2e::followups::{batch, lead_from, lead_record, retried, unique_address};
 use e2e::{lead_body, TestApp};
 use shared::domain::{FollowUpKind, FollowUpStatus};
 use std::time::Duration;
 
-/// A workspace whose API connector has speed-to-lead on, with its own rep.
-async fn speedy_app() -> (TestApp, String) {
-    let rep = unique_address("rep");
-    let assigned = rep.clone();
-    let app = TestApp::spawn_with(|c| {
-        c.speed_to_lead = true;
-        c.assigned_rep = Some(assigned);
-    })
-    .await;
-    (app, rep)
-}
-
-fn body_for(email: &str) -> serde_json::Value {
-    let mut body = lead_body("unused");
-    body["customer_email"] = email.into();
-    body
-}
-
 #[tokio::test]
 async fn a_new_lead_with_speed_to_lead_on_notifies_the_assigned_rep_once() {
-    let (app, rep) = speedy_app().await;
-    let mut stream = app.stream().await;
-    let lead_id = app.new_lead(lead_body("unused")).await;
+    let (app, rep) = TestApp::spawn_with_speed_to_lead().await;
+    let (lead_id, records) = app.new_lead_on_stream(lead_body("unused")).await;
 
-    let response = app.speed_to_lead(batch(stream.records().await)).await;
+    let response = app.speed_to_lead(batch(records)).await;
 
     assert!(retried(&response).is_empty());
     let mail = app.mail_to(&rep).await;
@@ -56,13 +37,11 @@ async fn a_new_lead_with_speed_to_lead_on_notifies_the_assigned_rep_once() {
 
 #[tokio::test]
 async fn the_lead_gets_an_acknowledgement_when_the_workspace_enables_it() {
-    let (app, rep) = speedy_app().await;
-    app.configure(|s| s.acknowledge_leads = true).await;
-    let customer = unique_address("pat");
-    let mut stream = app.stream().await;
-    let lead_id = app.new_lead(body_for(&customer)).await;
+    let (app, rep) = TestApp::spawn_with_speed_to_lead().await;
+    let customer = app.acknowledging_leads().await;
+    let (lead_id, records) = app.new_lead_on_stream(lead_from(&customer)).await;
 
-    app.speed_to_lead(batch(stream.records().await)).await;
+    app.speed_to_lead(batch(records)).await;
 
     assert_eq!(app.mail_to(&rep).await.len(), 1);
     let acknowledgement = app.mail_to(&customer).await;
@@ -90,11 +69,10 @@ async fn the_lead_gets_an_acknowledgement_when_the_workspace_enables_it() {
 
 #[tokio::test]
 async fn the_same_record_delivered_twice_sends_one_mail() {
-    let (app, rep) = speedy_app().await;
-    app.configure(|s| s.acknowledge_leads = true).await;
-    let customer = unique_address("pat");
+    let (app, rep) = TestApp::spawn_with_speed_to_lead().await;
+    let customer = app.acknowledging_leads().await;
     let mut stream = app.stream().await;
-    let lead_id = app.new_lead(body_for(&customer)).await;
+    let lead_id = app.new_lead(lead_from(&customer)).await;
     let records = stream.records().await;
 
     let (first, second) = tokio::join!(
@@ -117,12 +95,11 @@ async fn the_same_record_delivered_twice_sends_one_mail() {
 
 #[tokio::test]
 async fn the_safety_lock_skips_a_second_acknowledgement_to_the_same_email_and_records_it() {
-    let (app, rep) = speedy_app().await;
-    app.configure(|s| s.acknowledge_leads = true).await;
-    let customer = unique_address("pat");
+    let (app, rep) = TestApp::spawn_with_speed_to_lead().await;
+    let customer = app.acknowledging_leads().await;
     let mut stream = app.stream().await;
-    let first_lead = app.new_lead(body_for(&customer)).await;
-    let second_lead = app.new_lead(body_for(&customer)).await;
+    let first_lead = app.new_lead(lead_from(&customer)).await;
+    let second_lead = app.new_lead(lead_from(&customer)).await;
 
     app.speed_to_lead(batch(stream.records().await)).await;
 
@@ -154,9 +131,7 @@ async fn a_lead_without_speed_to_lead_or_an_update_of_a_lead_sends_nothing() {
     let rep = unique_address("rep");
     let assigned = rep.clone();
     let app = TestApp::spawn_with(|c| c.assigned_rep = Some(assigned)).await;
-    let mut stream = app.stream().await;
-    let quiet_lead = app.new_lead(lead_body("unused")).await;
-    let quiet = stream.records().await;
+    let (quiet_lead, quiet) = app.new_lead_on_stream(lead_body("unused")).await;
 
     let response = app.speed_to_lead(batch(quiet)).await;
 
@@ -164,10 +139,8 @@ async fn a_lead_without_speed_to_lead_or_an_update_of_a_lead_sends_nothing() {
     assert!(app.mail_to(&rep).await.is_empty());
     assert!(app.lead(&quiet_lead).await.followups.is_empty());
 
-    let (speedy, speedy_rep) = speedy_app().await;
-    let mut stream = speedy.stream().await;
-    speedy.new_lead(lead_body("unused")).await;
-    let mut modified = stream.records().await;
+    let (speedy, speedy_rep) = TestApp::spawn_with_speed_to_lead().await;
+    let (_, mut modified) = speedy.new_lead_on_stream(lead_body("unused")).await;
     for record in &mut modified {
         record.event_name = "MODIFY".into();
     }
@@ -177,12 +150,10 @@ async fn a_lead_without_speed_to_lead_or_an_update_of_a_lead_sends_nothing() {
 
 #[tokio::test]
 async fn a_rejected_sender_is_recorded_as_failed_and_not_retried() {
-    let (app, rep) = speedy_app().await;
+    let (app, rep) = TestApp::spawn_with_speed_to_lead().await;
     app.configure(|s| s.sender_address = Some("leads@unverified.example.net".into()))
         .await;
-    let mut stream = app.stream().await;
-    let lead_id = app.new_lead(lead_body("unused")).await;
-    let records = stream.records().await;
+    let (lead_id, records) = app.new_lead_on_stream(lead_body("unused")).await;
 
     let response = app.speed_to_lead(batch(records.clone())).await;
     let again = app.speed_to_lead(batch(records)).await;
@@ -205,10 +176,8 @@ async fn a_rejected_sender_is_recorded_as_failed_and_not_retried() {
 
 #[tokio::test]
 async fn a_transient_ses_failure_is_retried_and_then_sends_once() {
-    let (app, rep) = speedy_app().await;
-    let mut stream = app.stream().await;
-    let lead_id = app.new_lead(lead_body("unused")).await;
-    let records = stream.records().await;
+    let (app, rep) = TestApp::spawn_with_speed_to_lead().await;
+    let (lead_id, mut records) = app.new_lead_on_stream(lead_body("unused")).await;
     let unreachable = aws_sdk_ses::config::Builder::from(&app.config)
         .endpoint_url("http://127.0.0.1:9")
         .retry_config(aws_sdk_ses::config::retry::RetryConfig::disabled())
@@ -217,10 +186,8 @@ async fn a_transient_ses_failure_is_retried_and_then_sends_once() {
 
     let failed = speed_to_lead::handle(&down, batch(records.clone())).await;
 
-    let lead_record = records.iter().find(|r| {
-        r.change.new_image.get("entity") == Some(&serde_dynamo::AttributeValue::S("lead".into()))
-    });
-    let sequence = lead_record.unwrap().change.sequence_number.clone().unwrap();
+    let sequence = lead_record(&mut records).change.sequence_number.clone();
+    let sequence = sequence.unwrap();
     assert_eq!(
         retried(&failed),
         [sequence],
@@ -260,17 +227,9 @@ async fn reviews_waiting_for_a_decision_send_one_digest_to_the_reviewers() {
 
 #[tokio::test]
 async fn a_malformed_lead_record_is_skipped_not_retried() {
-    let (app, _) = speedy_app().await;
-    let mut stream = app.stream().await;
-    app.new_lead(lead_body("unused")).await;
-    let mut records = stream.records().await;
-    let lead = records
-        .iter_mut()
-        .find(|r| {
-            r.change.new_image.get("entity")
-                == Some(&serde_dynamo::AttributeValue::S("lead".into()))
-        })
-        .unwrap();
+    let (app, _) = TestApp::spawn_with_speed_to_lead().await;
+    let (_, mut records) = app.new_lead_on_stream(lead_body("unused")).await;
+    let lead = lead_record(&mut records);
     lead.change.new_image.remove("customer_name");
 
     let response = app.speed_to_lead(batch(vec![lead.clone()])).await;
@@ -280,7 +239,7 @@ async fn a_malformed_lead_record_is_skipped_not_retried() {
 
 #[tokio::test]
 async fn the_local_poller_delivers_new_leads_like_the_event_source_mapping() {
-    let (app, rep) = speedy_app().await;
+    let (app, rep) = TestApp::spawn_with_speed_to_lead().await;
     let reader = local::streams::StreamReader::latest(&app.config, app.store.table())
         .await
         .unwrap();

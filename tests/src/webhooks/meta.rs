@@ -1,19 +1,33 @@
-//! Test support for the lead-ads webhooks: a workspace with an active Meta or Google
-//! connector, the Meta secret in Secrets Manager (moto), and requests as API Gateway
-//! delivers them.
+//! The Meta door: a workspace whose active Meta connector takes a page of its own, the
+//! Meta secret in Secrets Manager (moto), a Graph API to fetch leads from, and
+//! requests as API Gateway delivers them.
 
 use crate::{TestApp, TestResponse};
 use local::gateway::HttpCall;
+use local::graph::GraphLeads;
 use local::seed;
 use serde_json::{json, Value};
 use shared::domain::{Connector, Provider};
 use shared::providers::meta::{self, GraphClient, DEFAULT_VERSION};
 use shared::secrets::Secret;
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub const APP_SECRET: &str = "test-app-secret";
 pub const VERIFY_TOKEN: &str = "test-verify-token";
+
+/// Nothing listens on the discard port: any Graph API call fails to connect.
+pub const NO_GRAPH: &str = "http://127.0.0.1:9";
+
+/// The local Graph API stand-in, knowing `leads`; answers its base URL.
+pub async fn graph_stand_in(leads: &[Value]) -> String {
+    let graph = GraphLeads::default();
+    for lead in leads {
+        graph.register(lead.clone()).expect("a Graph API lead");
+    }
+    local::graph::spawn(graph)
+        .await
+        .expect("the stand-in listens")
+}
 
 /// A page id no other test of this binary (one moto each) uses.
 pub fn unique_page_id() -> String {
@@ -78,7 +92,7 @@ impl MetaApp {
         if let Some(signature) = signature {
             headers.push(("x-hub-signature-256".to_owned(), signature.to_owned()));
         }
-        let request = HttpCall {
+        let call = HttpCall {
             route_key: "POST /webhooks/meta".into(),
             method: "POST".into(),
             path: "/webhooks/meta".into(),
@@ -86,10 +100,8 @@ impl MetaApp {
             body: body.to_vec(),
             source_ip: "173.252.127.1".into(),
             ..Default::default()
-        }
-        .request()
-        .expect("a valid event");
-        TestResponse::from_lambda(shared::http::answer(&self.deps, request).await)
+        };
+        TestResponse::answered(&self.deps, call).await
     }
 
     /// `POST /webhooks/meta` signed with the app secret, as Meta sends it.
@@ -99,19 +111,23 @@ impl MetaApp {
         self.post(body.as_bytes(), Some(&signature)).await
     }
 
+    /// A signed delivery of one `leadgen` change per id, for this app's page.
+    pub async fn deliver_leads(&self, leadgen_ids: &[&str]) -> TestResponse {
+        self.deliver(&leadgen_delivery(&self.page_id, leadgen_ids))
+            .await
+    }
+
     /// `GET /webhooks/meta?{query}`.
     pub async fn get(&self, query: &str) -> TestResponse {
-        let request = HttpCall {
+        let call = HttpCall {
             route_key: "GET /webhooks/meta".into(),
             method: "GET".into(),
             path: "/webhooks/meta".into(),
             query: query.to_owned(),
             source_ip: "173.252.127.1".into(),
             ..Default::default()
-        }
-        .request()
-        .expect("a valid event");
-        TestResponse::from_lambda(shared::http::answer(&self.deps, request).await)
+        };
+        TestResponse::answered(&self.deps, call).await
     }
 }
 
@@ -164,90 +180,6 @@ pub fn graph_lead(leadgen_id: &str) -> Value {
             {"name": "state", "values": ["PA"]},
             {"name": "zip_code", "values": ["17601"]},
             {"name": "which_services?", "values": ["house_wash", "roof_cleaning"]}
-        ]
-    })
-}
-
-/// A workspace with an active Google Ads connector (shaped by `configure`).
-pub struct GoogleApp {
-    pub app: TestApp,
-    pub connector: Connector,
-    pub deps: google_webhook::GoogleWebhook,
-}
-
-impl GoogleApp {
-    pub async fn spawn(configure: impl FnOnce(&mut Connector)) -> Self {
-        let mut app = TestApp::spawn().await;
-        let connector =
-            seed::active_connector(&app.store, &mut app.seeded, Provider::GoogleAds, configure)
-                .await
-                .expect("google connector");
-        let deps = google_webhook::GoogleWebhook {
-            store: app.store.clone(),
-        };
-        Self {
-            app,
-            connector,
-            deps,
-        }
-    }
-
-    pub fn key(&self) -> String {
-        self.connector
-            .settings
-            .google_key
-            .clone()
-            .expect("a google key")
-    }
-
-    /// `POST /webhooks/google/{connector_id}` with `body`.
-    pub async fn post_to(&self, connector_id: &str, body: &Value) -> TestResponse {
-        let request = HttpCall {
-            route_key: "POST /webhooks/google/{connector_id}".into(),
-            method: "POST".into(),
-            path: format!("/webhooks/google/{connector_id}"),
-            headers: vec![("content-type".into(), "application/json".into())],
-            path_parameters: HashMap::from([("connector_id".into(), connector_id.into())]),
-            body: body.to_string().into_bytes(),
-            source_ip: "74.125.0.1".into(),
-            ..Default::default()
-        }
-        .request()
-        .expect("a valid event");
-        TestResponse::from_lambda(shared::http::answer(&self.deps, request).await)
-    }
-
-    pub async fn post(&self, body: &Value) -> TestResponse {
-        self.post_to(&self.connector.id, body).await
-    }
-
-    /// A lead as Google sends it, with this connector's key.
-    pub fn lead(&self, lead_id: &str) -> Value {
-        google_lead(lead_id, &self.key())
-    }
-}
-
-pub fn google_lead(lead_id: &str, google_key: &str) -> Value {
-    json!({
-        "lead_id": lead_id,
-        "api_version": "1.0",
-        "form_id": 40000000001_i64,
-        "campaign_id": 20000000001_i64,
-        "google_key": google_key,
-        "is_test": false,
-        "gcl_id": "EAIaIQobChMI-sample",
-        "adgroup_id": 30000000001_i64,
-        "creative_id": 50000000001_i64,
-        "lead_submit_time": "2026-11-24T12:00:00Z",
-        "user_column_data": [
-            {"column_name": "Full Name", "string_value": "Pat Example", "column_id": "FULL_NAME"},
-            {"column_name": "User Email", "string_value": "pat@example.com", "column_id": "EMAIL"},
-            {"column_name": "User Phone", "string_value": "+17175550123", "column_id": "PHONE_NUMBER"},
-            {"column_name": "Postal Code", "string_value": "17601", "column_id": "POSTAL_CODE"},
-            {"column_name": "Street address", "string_value": "123 Main St", "column_id": "STREET_ADDRESS"},
-            {"column_name": "City", "string_value": "Lancaster", "column_id": "CITY"},
-            {"column_name": "Region", "string_value": "PA", "column_id": "REGION"},
-            {"column_name": "Which service do you need?", "string_value": "House Wash", "column_id": "which_service"}
         ]
     })
 }
