@@ -22,6 +22,9 @@ pub struct ImportSummary {
     pub reason: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Values kept as custom fields because they did not validate (the lead was made).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<FieldError>,
     pub received_at: String,
 }
 
@@ -49,6 +52,7 @@ impl From<ImportRecord> for ImportDetail {
                 review_id: record.review_id,
                 reason: record.reason,
                 errors: record.errors,
+                warnings: record.warnings,
                 received_at: record.received_at,
             },
             client_id: record.client_id,

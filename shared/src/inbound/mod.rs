@@ -9,7 +9,7 @@ pub use retry::{delay_seconds, RetryMessage, DEFAULT_MAX_ATTEMPTS};
 use crate::domain::{ImportId, LeadId, ReviewId};
 use crate::domain::{ImportStatus, Provider, RequestOrigin, Transport, Workspace};
 use crate::email::parse_email;
-use crate::pipeline::{self, Acknowledgement, Delivery, Doubt, Outcome};
+use crate::pipeline::{self, Acknowledgement, Delivery, Outcome};
 use crate::store::{EmailClaim, Store, StoreError};
 use serde::Serialize;
 
@@ -165,35 +165,18 @@ impl Inbound {
         };
 
         let parsed = parse_email(&raw, &connector.field_aliases);
-        let mut candidate = parsed.candidate;
-        if candidate.external_id.is_none() {
-            candidate.external_id = Some(
-                parsed
-                    .message_id
-                    .unwrap_or_else(|| arrival.message_id.clone()),
-            );
-        }
-        let delivery = Delivery {
-            raw: &text,
-            origin: RequestOrigin {
-                source_ip: None,
-                user_agent: parsed.sender.clone(),
-            },
+        let origin = RequestOrigin {
+            user_agent: parsed.sender.clone(),
+            ..RequestOrigin::default()
         };
-        let confidence = Some(parsed.confidence);
-        let outcome = if pipeline::needs_review(&connector, parsed.confidence) {
-            let doubt = Doubt {
-                confidence: parsed.confidence,
-                reasons: parsed.reasons,
-                sender: parsed.sender,
-                subject: parsed.subject,
-                preview: parsed.preview,
-            };
-            pipeline::hold_for_review(&self.store, &connector, candidate, doubt, &delivery).await?
-        } else {
-            // A connector paused between routing and import is a settled `Inactive`.
-            pipeline::import(&self.store, &connector, candidate, &delivery).await?
-        };
+        let delivery = Delivery { raw: &text, origin };
+        let (candidate, doubt) = pipeline::email_doubt(parsed, Some(&arrival.message_id));
+        let confidence = Some(doubt.confidence);
+        // Held when the connector wants a person to judge it; a connector paused between
+        // routing and import is a settled `Inactive`.
+        let entry = pipeline::record(self.store.clock(), &connector, &delivery);
+        let reading = pipeline::Reading::Email(candidate, doubt);
+        let outcome = pipeline::settle(&self.store, &connector, reading, entry).await?;
         Ok(EmailOutcome::of(&outcome, confidence))
     }
 

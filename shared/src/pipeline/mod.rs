@@ -4,11 +4,13 @@
 
 mod defaults;
 mod outcome;
+mod reading;
 mod review;
 
 pub use defaults::{prepare, Prepared};
 pub use outcome::{inactive_reason, Acknowledgement, Outcome, Receipt};
-pub use review::{hold_for_review, needs_review, Doubt};
+pub use reading::{email_doubt, read_email, settle, Reading};
+pub use review::{hold_for_review, hold_for_review_as, needs_review, Doubt};
 
 use crate::clock::Clock;
 use crate::domain::{ClientId, ImportId, LeadId, WorkspaceId};
@@ -33,6 +35,7 @@ pub fn record(clock: &Clock, connector: &Connector, delivery: &Delivery) -> Impo
         delivery,
     );
     record.connector_id = Some(connector.id.clone());
+    record.source = Some(connector.source());
     record
 }
 
@@ -46,7 +49,7 @@ pub fn attempt(
 ) -> ImportRecord {
     let (payload, payload_truncated) = ImportRecord::capped_payload(delivery.raw);
     ImportRecord {
-        id: ImportId::new(),
+        id: ImportId::at(clock),
         workspace_id: workspace_id.clone(),
         connector_id: None,
         provider,
@@ -55,12 +58,17 @@ pub fn attempt(
         lead_id: None,
         client_id: None,
         review_id: None,
+        source: provider.map(|provider| provider.key().to_owned()),
         reason: None,
         errors: Vec::new(),
+        warnings: Vec::new(),
         payload,
         payload_truncated,
         origin: delivery.origin.clone(),
         received_at: clock.stamp(),
+        retry_of: None,
+        retried_by: None,
+        retried_at: None,
     }
 }
 
@@ -114,7 +122,17 @@ pub async fn import(
     candidate: LeadCandidate,
     delivery: &Delivery<'_>,
 ) -> Result<Outcome, StoreError> {
-    let mut entry = record(store.clock(), connector, delivery);
+    let entry = record(store.clock(), connector, delivery);
+    import_as(store, connector, candidate, entry).await
+}
+
+/// [`import`] under an entry made beforehand (a retry's, whose id its old entry names).
+pub async fn import_as(
+    store: &Store,
+    connector: &Connector,
+    candidate: LeadCandidate,
+    mut entry: ImportRecord,
+) -> Result<Outcome, StoreError> {
     entry.external_id = candidate
         .external_id
         .clone()
@@ -134,6 +152,7 @@ pub async fn import(
         Err(errors) => return fail(store, entry, summary(&errors), errors).await,
     };
 
+    entry.warnings = prepared.lead.warnings.clone();
     let lead = prepared.into_lead(connector, &entry);
     let receipt = |status, lead_id: LeadId, client_id: ClientId| Receipt {
         status,

@@ -1,7 +1,8 @@
 //! Holding a doubtful candidate for a person instead of making a bad record.
 
 use super::{record, Delivery, Outcome};
-use crate::domain::{Connector, ImportStatus, LeadCandidate, ReviewId, ReviewItem, ReviewStatus};
+use crate::domain::{Connector, ImportRecord, ImportStatus, LeadCandidate};
+use crate::domain::{ReviewId, ReviewItem, ReviewStatus};
 use crate::store::{Store, StoreError};
 
 /// Why the parser is unsure, and what a reviewer needs to judge the message.
@@ -29,7 +30,18 @@ pub async fn hold_for_review(
     doubt: Doubt,
     delivery: &Delivery<'_>,
 ) -> Result<Outcome, StoreError> {
-    let mut entry = record(store.clock(), connector, delivery);
+    let entry = record(store.clock(), connector, delivery);
+    hold_for_review_as(store, connector, candidate, doubt, entry).await
+}
+
+/// [`hold_for_review`] under an entry made beforehand.
+pub async fn hold_for_review_as(
+    store: &Store,
+    connector: &Connector,
+    candidate: LeadCandidate,
+    doubt: Doubt,
+    mut entry: ImportRecord,
+) -> Result<Outcome, StoreError> {
     let review_id = ReviewId::new();
     entry.status = ImportStatus::ReviewRequired;
     entry.external_id = candidate.external_id.clone();

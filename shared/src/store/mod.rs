@@ -13,6 +13,7 @@
 //!                       (written with a lead, a review, or alone); the Counters
 //!            claim      take / settle / release a claim whose hold may lapse
 //!            page       `Query` paging and cursors, whole-partition reads
+//!            filter     the conditions a `Query` keeps items by
 //!            write      single writes, transaction items, put if absent, the runner
 //!            condition  how a refused write is read
 //!            keys, error, and this file (Store, item mapping)
@@ -27,6 +28,7 @@ mod claim;
 mod condition;
 mod connectors;
 mod error;
+mod filter;
 mod followups;
 mod idempotency;
 mod imports;
@@ -46,8 +48,9 @@ pub use connectors::{ConnectorRecord, RouteTarget, Saved};
 pub use error::StoreError;
 pub use followups::{change, Change, Claim, PendingReview};
 pub use idempotency::{IdempotencyBegin, StoredResponse};
+pub use imports::{ImportLine, RetrySelection};
 pub use inbound_email::EmailClaim;
-pub use leads::{Created, NewLead, Stored};
+pub use leads::{Contact, Created, LeadQuery, LeadsBy, NewLead, Stored};
 pub use page::{BadCursor, Page};
 pub use reviews::AlreadyDecided;
 pub use territories::Territory;
