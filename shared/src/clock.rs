@@ -51,8 +51,14 @@ impl Clock {
 
     /// RFC 3339 with milliseconds in UTC, as every stored timestamp is written.
     pub fn stamp(&self) -> String {
-        self.now().to_rfc3339_opts(SecondsFormat::Millis, true)
+        stamp(self.now())
     }
+}
+
+/// A time as every stored timestamp is written: RFC 3339 with milliseconds in UTC, so
+/// that stamps sort as their times do.
+pub fn stamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 #[cfg(test)]

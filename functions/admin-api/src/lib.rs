@@ -75,7 +75,12 @@ async fn route(ctx: AdminContext<'_>, request: &Request) -> Result<Response<Body
         "GET /admin/stats" => {
             let (since, until) = (query("since"), query("until"));
             let group_by = query("group_by");
-            let report = admin::stats(&ctx, since.as_deref(), until.as_deref(), group_by.as_deref());
+            let report = admin::stats(
+                &ctx,
+                since.as_deref(),
+                until.as_deref(),
+                group_by.as_deref(),
+            );
             ok(&report.await?)
         }
         "GET /admin/territories" => ok(&admin::list_territories(&ctx, page(request)?).await?),
@@ -114,7 +119,11 @@ async fn leads(ctx: &AdminContext<'_>, request: &Request) -> Result<Response<Bod
         None | Some("") => accepts_csv(),
         Some("json") => false,
         Some("csv") => true,
-        Some(_) => return Err(ApiError::BadRequest("format must be json or csv".to_owned())),
+        Some(_) => {
+            return Err(ApiError::BadRequest(
+                "format must be json or csv".to_owned(),
+            ))
+        }
     };
     if !csv {
         return Ok(ok(&admin::leads(ctx, &search, page(request)?).await?));

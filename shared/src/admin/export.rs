@@ -112,7 +112,8 @@ pub async fn leads_csv(
             break;
         }
     }
-    let body = write(&leads).map_err(|err| AdminError::Store(StoreError::Unexpected(err.into())))?;
+    let body =
+        write(&leads).map_err(|err| AdminError::Store(StoreError::Unexpected(err.into())))?;
     Ok(CsvExport { body, cursor })
 }
 

@@ -4,9 +4,10 @@
 
 use super::records::LeadView;
 use super::{AdminContext, AdminError, Listing, PageRequest};
+use crate::clock::stamp;
 use crate::domain::{name_key, Email, PhoneE164};
 use crate::store::{BadCursor, Contact, LeadQuery, LeadsBy, Page};
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 /// The query parameters of `GET /admin/leads`, as sent.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -86,8 +87,12 @@ async fn query(
     ctx: &AdminContext<'_>,
     search: &LeadSearch,
 ) -> Result<Option<LeadQuery>, AdminError> {
-    let since = given(&search.since).map(|raw| time("since", raw)).transpose()?;
-    let until = given(&search.until).map(|raw| time("until", raw)).transpose()?;
+    let since = given(&search.since)
+        .map(|raw| time("since", raw))
+        .transpose()?;
+    let until = given(&search.until)
+        .map(|raw| time("until", raw))
+        .transpose()?;
     if let (Some(since), Some(until)) = (since, until) {
         if since > until {
             return Err(AdminError::BadRequest(
@@ -138,11 +143,6 @@ pub(super) fn time(name: &str, raw: &str) -> Result<DateTime<Utc>, AdminError> {
                 "{name} must be a date (2026-11-01) or an RFC 3339 time (2026-11-01T09:00:00Z)"
             ))
         })
-}
-
-/// A time as the store writes stamps (see [`crate::clock::Clock::stamp`]).
-fn stamp(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 #[cfg(test)]

@@ -28,8 +28,8 @@ pub use export::{leads_csv, neutral, rows as csv_rows, CsvExport, MAX_ROWS as CS
 pub use leads::{leads, LeadSearch};
 pub use records::{import, imports, lead, ImportDetail, ImportSummary, LeadView};
 pub use retry::{retry_import, retry_imports, BulkRetry, Retried, Skipped};
-pub use stats::{stats, GroupBy, Group, Report, Tally};
 pub use reviews::{approve_review, list_reviews, reject_review, Decision, ReviewView};
+pub use stats::{stats, Group, GroupBy, Report, Tally};
 pub use territories::{delete_territory, list_territories, put_territory};
 pub use test_import::{test_import, TestImport, Would};
 pub use views::{ConnectorView, Setup, Stats};

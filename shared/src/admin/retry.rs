@@ -57,7 +57,9 @@ async fn retry(ctx: &AdminContext<'_>, entry: ImportRecord) -> Result<Retried, A
     let fallback_id = entry.external_id.as_deref();
     let reading = presets::read(&connector, &entry.payload, content_type, fallback_id);
     if let Reading::Unreadable(reason) = &reading {
-        return Err(refuse(format!("the stored payload cannot be re-run: {reason}")));
+        return Err(refuse(format!(
+            "the stored payload cannot be re-run: {reason}"
+        )));
     }
     let delivery = Delivery {
         raw: &entry.payload,
@@ -69,7 +71,9 @@ async fn retry(ctx: &AdminContext<'_>, entry: ImportRecord) -> Result<Retried, A
     let store = ctx.store;
     let claimed = store.claim_retry(ctx.workspace_id, &entry.id, &new_id, replacing.as_ref());
     if !claimed.await? {
-        return Err(refuse("this entry was re-run meanwhile: a retry is single-use"));
+        return Err(refuse(
+            "this entry was re-run meanwhile: a retry is single-use",
+        ));
     }
     match pipeline::settle(store, &connector, reading, new).await {
         Ok(outcome) => Ok(Retried {
@@ -220,7 +224,10 @@ pub async fn retry_imports(ctx: &AdminContext<'_>, body: Value) -> Result<BulkRe
         match retry(ctx, entry).await {
             Ok(retried) => {
                 answer.retried += 1;
-                *answer.outcomes.entry(retried.outcome.status.key()).or_default() += 1;
+                *answer
+                    .outcomes
+                    .entry(retried.outcome.status.key())
+                    .or_default() += 1;
                 answer.items.push(retried);
             }
             Err(AdminError::Conflict(reason)) => answer.skipped.push(Skipped { import_id, reason }),

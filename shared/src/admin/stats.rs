@@ -4,6 +4,7 @@
 
 use super::leads::time;
 use super::{AdminContext, AdminError};
+use crate::clock::stamp;
 use crate::domain::{ConnectorId, ImportId, ImportStatus};
 use crate::store::ImportLine;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -119,8 +120,8 @@ pub async fn stats(
         totals.count(line.status);
     }
     Ok(Report {
-        since: since.to_rfc3339(),
-        until: until.to_rfc3339(),
+        since: stamp(since),
+        until: stamp(until),
         group_by,
         totals,
         groups: groups.into_values().collect(),

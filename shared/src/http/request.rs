@@ -118,7 +118,12 @@ pub fn json_body(request: &Request, empty: Option<Value>) -> Result<Value, ApiEr
 pub fn next_page(request: &Request, cursor: &str) -> String {
     let mut pairs: Vec<(&str, &str)> = request
         .query_string_parameters_ref()
-        .map(|params| params.iter().filter(|(name, _)| *name != "cursor").collect())
+        .map(|params| {
+            params
+                .iter()
+                .filter(|(name, _)| *name != "cursor")
+                .collect()
+        })
         .unwrap_or_default();
     pairs.sort_unstable();
     let mut query = form_urlencoded::Serializer::new(String::new());

@@ -32,9 +32,7 @@ pub fn read_email(connector: &Connector, raw: &[u8], fallback_id: Option<&str>) 
 pub fn email_doubt(parsed: ParsedEmail, fallback_id: Option<&str>) -> (LeadCandidate, Doubt) {
     let mut candidate = parsed.candidate;
     if candidate.external_id.is_none() {
-        candidate.external_id = parsed
-            .message_id
-            .or_else(|| fallback_id.map(str::to_owned));
+        candidate.external_id = parsed.message_id.or_else(|| fallback_id.map(str::to_owned));
     }
     let doubt = Doubt {
         confidence: parsed.confidence,

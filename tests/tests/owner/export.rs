@@ -5,7 +5,10 @@ use serde_json::json;
 /// `GET path` with the admin key, asking for CSV by `Accept` (not by `format`).
 async fn get_csv(app: &TestApp, path: &str) -> TestResponse {
     let headers = vec![
-        ("authorization".to_owned(), format!("Bearer {}", app.seeded.admin_key)),
+        (
+            "authorization".to_owned(),
+            format!("Bearer {}", app.seeded.admin_key),
+        ),
         ("accept".to_owned(), "text/csv".to_owned()),
     ];
     app.call("GET", path, headers, Vec::new()).await
@@ -16,7 +19,12 @@ fn read(response: &TestResponse) -> (Vec<String>, Vec<csv::StringRecord>) {
     let content_type = response.header("content-type").unwrap_or_default();
     assert!(content_type.starts_with("text/csv"), "{content_type}");
     let mut reader = csv::Reader::from_reader(response.text.as_bytes());
-    let header = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    let header = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
     let rows = reader.records().map(Result::unwrap).collect();
     (header, rows)
 }
@@ -64,7 +72,10 @@ async fn leads_export_as_rfc_4180_csv_with_custom_columns_and_no_cell_run_as_a_f
     assert!(response.text.ends_with("\r\n") && !response.text.contains(",\n"));
     let disposition = response.header("content-disposition").unwrap_or_default();
     assert!(disposition.starts_with("attachment"), "{disposition}");
-    assert!(response.header("link").is_none(), "the whole selection is here");
+    assert!(
+        response.header("link").is_none(),
+        "the whole selection is here"
+    );
 }
 
 #[tokio::test]
@@ -93,8 +104,13 @@ async fn a_longer_export_continues_under_the_link_it_names_with_the_same_filters
     assert_eq!(names(rows_1), ["Lead 2", "Lead 1"]);
     assert_eq!(names(rows_2), ["Lead 0"]);
     assert_eq!(header_1, header_2);
-    assert!(next.contains("source=api") && next.contains("limit=2"), "{next}");
+    assert!(
+        next.contains("source=api") && next.contains("limit=2"),
+        "{next}"
+    );
     assert!(second.header("link").is_none());
-    let too_many = app.admin("GET", "/admin/leads?format=csv&limit=1001", None).await;
+    let too_many = app
+        .admin("GET", "/admin/leads?format=csv&limit=1001", None)
+        .await;
     assert_eq!(too_many.status, 400, "{}", too_many.text);
 }

@@ -12,7 +12,10 @@ fn lead(name: &str, email: &str, phone: &str, external_id: &str) -> serde_json::
 #[tokio::test]
 async fn leads_are_listed_newest_first_a_page_at_a_time() {
     let (app, clock) = app_at_a_set_time().await;
-    for (n, name) in ["Ann First", "Bob Second", "Cy Third"].into_iter().enumerate() {
+    for (n, name) in ["Ann First", "Bob Second", "Cy Third"]
+        .into_iter()
+        .enumerate()
+    {
         let body = lead(name, &format!("p{n}@example.com"), "", &format!("page-{n}"));
         assert_eq!(app.post_lead(body).await.status, 201);
         clock.advance(chrono::Duration::minutes(1));
@@ -21,7 +24,11 @@ async fn leads_are_listed_newest_first_a_page_at_a_time() {
     let first = app.admin("GET", "/admin/leads?limit=2", None).await.json();
     let cursor = first["cursor"].as_str().expect("a next page");
     let second = app
-        .admin("GET", &format!("/admin/leads?limit=2&cursor={cursor}"), None)
+        .admin(
+            "GET",
+            &format!("/admin/leads?limit=2&cursor={cursor}"),
+            None,
+        )
         .await
         .json();
 
@@ -47,7 +54,12 @@ async fn filters_narrow_the_list_by_connector_source_rep_and_time() {
     )
     .await
     .unwrap();
-    assert_eq!(app.post_lead(lead("Api Early", "a@example.com", "", "f-1")).await.status, 201);
+    assert_eq!(
+        app.post_lead(lead("Api Early", "a@example.com", "", "f-1"))
+            .await
+            .status,
+        201
+    );
     clock.advance(chrono::Duration::days(1));
     let candidate = LeadCandidate {
         customer_name: Some("Form Later".into()),
@@ -61,7 +73,10 @@ async fn filters_narrow_the_list_by_connector_source_rep_and_time() {
     assert_eq!(names(&app, &by_connector).await, ["Form Later"]);
     assert_eq!(names(&app, "source=homepage").await, ["Form Later"]);
     assert_eq!(names(&app, "source=api").await, ["Api Early"]);
-    assert_eq!(names(&app, "assigned_rep=WEB@example.com").await, ["Form Later"]);
+    assert_eq!(
+        names(&app, "assigned_rep=WEB@example.com").await,
+        ["Form Later"]
+    );
     assert_eq!(names(&app, "since=2026-11-30").await, ["Form Later"]);
     assert_eq!(names(&app, "until=2026-11-30").await, ["Api Early"]);
     let window = "since=2026-11-29T09:00:00Z&until=2026-11-29T11:00:00Z";
@@ -70,7 +85,11 @@ async fn filters_narrow_the_list_by_connector_source_rep_and_time() {
         names(&app, &format!("{by_connector}&until=2026-11-30")).await,
         Vec::<String>::new()
     );
-    for bad in ["since=yesterday", "since=2026-12-01&until=2026-11-01", "format=xml"] {
+    for bad in [
+        "since=yesterday",
+        "since=2026-12-01&until=2026-11-01",
+        "format=xml",
+    ] {
         let response = app.admin("GET", &format!("/admin/leads?{bad}"), None).await;
         assert_eq!(response.status, 400, "{bad}: {}", response.text);
     }
@@ -88,19 +107,36 @@ async fn search_finds_a_person_by_phone_in_any_format_by_email_or_by_the_start_o
     }
     let both = ["Patricia O'Brien", "Pat O'Brien"];
 
-    for phone in ["7175550123", "+1 (717) 555-0123", "717.555.0123", "1-717-555-0123"] {
+    for phone in [
+        "7175550123",
+        "+1 (717) 555-0123",
+        "717.555.0123",
+        "1-717-555-0123",
+    ] {
         let query = format!("q={}", urlencode(phone));
         assert_eq!(names(&app, &query).await, both, "{phone}");
     }
     assert_eq!(names(&app, "q=PAT%40Example.com").await, both);
-    assert_eq!(names(&app, "q=pat").await, ["Pat O'Brien", "Patricia O'Brien"]);
+    assert_eq!(
+        names(&app, "q=pat").await,
+        ["Pat O'Brien", "Patricia O'Brien"]
+    );
     assert_eq!(names(&app, "q=pat%20o%27b").await, ["Pat O'Brien"]);
     assert_eq!(names(&app, "q=JO").await, ["Jo Other"]);
-    assert!(names(&app, "q=brien").await.is_empty(), "names match from their start");
-    assert!(names(&app, "q=717-555-0199").await.is_empty(), "no lead has it");
+    assert!(
+        names(&app, "q=brien").await.is_empty(),
+        "names match from their start"
+    );
+    assert!(
+        names(&app, "q=717-555-0199").await.is_empty(),
+        "no lead has it"
+    );
     assert!(names(&app, "q=nobody%40example.com").await.is_empty());
     let narrowed = "q=7175550123&source=api&limit=1";
-    let page = app.admin("GET", &format!("/admin/leads?{narrowed}"), None).await.json();
+    let page = app
+        .admin("GET", &format!("/admin/leads?{narrowed}"), None)
+        .await
+        .json();
     assert_eq!(column(&page, "customer_name"), ["Patricia O'Brien"]);
     assert!(page["cursor"].is_string());
     let bad = app.admin("GET", "/admin/leads?q=pat%40", None).await;
@@ -115,7 +151,12 @@ fn urlencode(value: &str) -> String {
 async fn another_workspace_finds_none_of_these_leads() {
     let app = TestApp::spawn().await;
     let other = TestApp::spawn().await;
-    assert_eq!(app.post_lead(lead("Pat Example", "pat@example.com", "", "x-1")).await.status, 201);
+    assert_eq!(
+        app.post_lead(lead("Pat Example", "pat@example.com", "", "x-1"))
+            .await
+            .status,
+        201
+    );
 
     assert!(names(&other, "q=pat%40example.com").await.is_empty());
     assert!(names(&other, "q=pat").await.is_empty());

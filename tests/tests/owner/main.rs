@@ -36,7 +36,9 @@ fn column(listing: &Value, field: &str) -> Vec<String> {
 
 /// The names of the leads a `GET /admin/leads` query finds (one page).
 async fn names(app: &TestApp, query: &str) -> Vec<String> {
-    let response = app.admin("GET", &format!("/admin/leads?{query}"), None).await;
+    let response = app
+        .admin("GET", &format!("/admin/leads?{query}"), None)
+        .await;
     assert_eq!(response.status, 200, "{query}: {}", response.text);
     column(&response.json(), "customer_name")
 }

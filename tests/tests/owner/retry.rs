@@ -45,7 +45,10 @@ async fn a_retry_after_an_alias_fix_imports_once_and_a_second_retry_is_409() {
     second.assert_refused(409, "a second retry");
     assert!(second.text.contains(new_entry), "{}", second.text);
     let old = entry(&app, &failed).await;
-    assert_eq!((old["status"].as_str(), old["retried_by"].as_str()), (Some("failed"), Some(new_entry)));
+    assert_eq!(
+        (old["status"].as_str(), old["retried_by"].as_str()),
+        (Some("failed"), Some(new_entry))
+    );
     let new = entry(&app, new_entry).await;
     assert_eq!(new["retry_of"], failed.as_str());
     assert_eq!(new["lead_id"], outcome["lead_id"]);
@@ -53,8 +56,12 @@ async fn a_retry_after_an_alias_fix_imports_once_and_a_second_retry_is_409() {
     assert_eq!(leads.len(), 1);
     assert_eq!(leads[0].customer_name, "Pat Example");
     assert_eq!(leads[0].external_id.as_deref(), Some("retry-1"));
-    retry(&app, new_entry).await.assert_refused(409, "an imported entry");
-    retry(&app, "01J0000000000000000NOSUCH0").await.assert_refused(404, "no entry");
+    retry(&app, new_entry)
+        .await
+        .assert_refused(409, "an imported entry");
+    retry(&app, "01J0000000000000000NOSUCH0")
+        .await
+        .assert_refused(404, "no entry");
 }
 
 #[tokio::test]
@@ -66,8 +73,15 @@ async fn concurrent_retries_of_one_entry_run_it_once() {
     let answers = futures_join(&app, &failed, 6).await;
 
     let statuses: Vec<u16> = answers.iter().map(|a| a.status).collect();
-    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
-    assert!(statuses.iter().all(|s| [200, 409].contains(s)), "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| [200, 409].contains(s)),
+        "{statuses:?}"
+    );
     assert_eq!(app.leads().await.len(), 1);
     let retries = app.import_log().await;
     let retries = retries.iter().filter(|e| e.retry_of.is_some()).count();
@@ -77,7 +91,10 @@ async fn concurrent_retries_of_one_entry_run_it_once() {
 async fn futures_join(app: &TestApp, import_id: &str, n: usize) -> Vec<TestResponse> {
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..n {
-        let (deps, path) = (app.admin_deps(), format!("/admin/imports/{import_id}/retry"));
+        let (deps, path) = (
+            app.admin_deps(),
+            format!("/admin/imports/{import_id}/retry"),
+        );
         let key = app.seeded.admin_key.clone();
         let request = local::gateway::HttpCall {
             route_key: "POST /admin/imports/{id}/retry".into(),
@@ -118,13 +135,15 @@ async fn the_external_id_still_makes_one_lead_when_a_failed_payload_is_re_run() 
 async fn a_paused_connector_must_be_active_again_before_a_retry_which_is_not_used_up() {
     let app = TestApp::spawn().await;
     let path = format!("/admin/connectors/{}", app.api_connector().id);
-    app.admin("PATCH", &path, Some(json!({"status": "paused"}))).await;
+    app.admin("PATCH", &path, Some(json!({"status": "paused"})))
+        .await;
     let refused = app.post_lead(e2e::lead_body("retry-paused")).await;
     assert_eq!(refused.status, 403, "{}", refused.text);
     let failed = app.import_log().await[0].id.to_string();
 
     let early = retry(&app, &failed).await;
-    app.admin("PATCH", &path, Some(json!({"status": "active"}))).await;
+    app.admin("PATCH", &path, Some(json!({"status": "active"})))
+        .await;
     let later = retry(&app, &failed).await;
 
     early.assert_refused(409, "a retry on a paused connector");
@@ -136,18 +155,28 @@ async fn a_paused_connector_must_be_active_again_before_a_retry_which_is_not_use
 #[tokio::test]
 async fn a_filtered_retry_re_runs_every_matching_failure_and_counts_each_outcome() {
     let app = TestApp::spawn().await;
-    let unmapped = [post_unmapped(&app, "bulk-1").await, post_unmapped(&app, "bulk-2").await];
+    let unmapped = [
+        post_unmapped(&app, "bulk-1").await,
+        post_unmapped(&app, "bulk-2").await,
+    ];
     let hopeless = app.post_lead(json!({"Nombre": "No Contact"})).await;
     assert_eq!(hopeless.status, 422);
     let malformed = app
-        .post_raw(&[("authorization", &format!("Bearer {}", app.seeded.api_key))], b"{oops")
+        .post_raw(
+            &[("authorization", &format!("Bearer {}", app.seeded.api_key))],
+            b"{oops",
+        )
         .await;
     assert_eq!(malformed.status, 400);
     fix_the_alias(&app).await;
 
     let filter = json!({"reason": "customer_name", "since": "2020-01-01"});
-    let bulk = app.admin("POST", "/admin/imports/retry", Some(filter.clone())).await;
-    let again = app.admin("POST", "/admin/imports/retry", Some(filter)).await;
+    let bulk = app
+        .admin("POST", "/admin/imports/retry", Some(filter.clone()))
+        .await;
+    let again = app
+        .admin("POST", "/admin/imports/retry", Some(filter))
+        .await;
 
     assert_eq!(bulk.status, 200, "{}", bulk.text);
     let bulk = bulk.json();
@@ -163,14 +192,31 @@ async fn a_filtered_retry_re_runs_every_matching_failure_and_counts_each_outcome
     assert!(unmapped.iter().all(|id| retried.contains(&id.as_str())));
     assert_eq!(again.json()["retried"], 0, "each entry is re-run once");
     let everything = app.admin("POST", "/admin/imports/retry", None).await.json();
-    assert_eq!(everything["retried"], 1, "the failed retry may run again: {everything}");
+    assert_eq!(
+        everything["retried"], 1,
+        "the failed retry may run again: {everything}"
+    );
     assert_eq!(everything["outcomes"]["failed"], 1);
-    let skipped = everything["skipped"][0]["reason"].as_str().unwrap_or_default();
+    let skipped = everything["skipped"][0]["reason"]
+        .as_str()
+        .unwrap_or_default();
     assert!(skipped.contains("connector_key"), "{skipped}");
     assert_eq!(app.leads().await.len(), 2);
     let statuses: Vec<ImportStatus> = app.import_log().await.iter().map(|e| e.status).collect();
-    assert_eq!(statuses.iter().filter(|s| **s == ImportStatus::Imported).count(), 2);
-    let bad = app.admin("POST", "/admin/imports/retry", Some(json!({"limit": 0, "colour": "red"}))).await;
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|s| **s == ImportStatus::Imported)
+            .count(),
+        2
+    );
+    let bad = app
+        .admin(
+            "POST",
+            "/admin/imports/retry",
+            Some(json!({"limit": 0, "colour": "red"})),
+        )
+        .await;
     assert_eq!(e2e::admin::error_fields(&bad), ["limit", "colour"]);
 }
 

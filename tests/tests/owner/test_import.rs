@@ -5,7 +5,9 @@ use shared::domain::Provider;
 
 async fn test_import(app: &TestApp, connector_id: &str, payload: Value) -> Value {
     let path = format!("/admin/connectors/{connector_id}/test-import");
-    let response = app.admin("POST", &path, Some(json!({"payload": payload}))).await;
+    let response = app
+        .admin("POST", &path, Some(json!({"payload": payload})))
+        .await;
     assert_eq!(response.status, 200, "{}", response.text);
     response.json()
 }
@@ -41,9 +43,15 @@ async fn meta_field_data_and_google_columns_are_mapped_by_their_presets_in_test_
     assert_eq!(lead["customer_email"], "pat@example.com");
     assert_eq!(lead["state"], "PA");
     assert_eq!(lead["external_id"], "G-1");
-    assert_eq!(lead["custom_fields"]["Which service do you need?"], "House Wash");
+    assert_eq!(
+        lead["custom_fields"]["Which service do you need?"],
+        "House Wash"
+    );
     assert_eq!(google_test["would"], "ignored");
-    assert!(google_test["reason"].as_str().unwrap().contains("test lead"));
+    assert!(google_test["reason"]
+        .as_str()
+        .unwrap()
+        .contains("test lead"));
     assert!(app.leads().await.is_empty(), "a test import writes nothing");
 }
 

@@ -6,8 +6,10 @@ async fn a_lead_with_a_bad_phone_and_zip_is_imported_and_its_entry_names_both() 
     let app = TestApp::spawn().await;
 
     let response = app
-        .post_lead(json!({"customer_name": "Pat Example", "customer_email": "pat@example.com",
-                          "customer_phone": "555-1234", "zip": "N/A", "external_id": "warn-1"}))
+        .post_lead(
+            json!({"customer_name": "Pat Example", "customer_email": "pat@example.com",
+                          "customer_phone": "555-1234", "zip": "N/A", "external_id": "warn-1"}),
+        )
         .await;
 
     assert_eq!(response.status, 201, "{}", response.text);
@@ -19,10 +21,16 @@ async fn a_lead_with_a_bad_phone_and_zip_is_imported_and_its_entry_names_both() 
         .json();
     assert_eq!(entry["status"], "imported");
     let warnings = entry["warnings"].as_array().expect("warnings");
-    let fields: Vec<&str> = warnings.iter().map(|w| w["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> = warnings
+        .iter()
+        .map(|w| w["field"].as_str().unwrap())
+        .collect();
     assert_eq!(fields, ["customer_phone", "zip"]);
     let message = warnings[1]["message"].as_str().unwrap();
-    assert!(message.contains("'N/A'") && message.contains("custom field 'zip'"), "{message}");
+    assert!(
+        message.contains("'N/A'") && message.contains("custom field 'zip'"),
+        "{message}"
+    );
     let listed = app.admin("GET", "/admin/imports", None).await.json();
     assert_eq!(listed["items"][0]["warnings"], entry["warnings"]);
 
