@@ -1,4 +1,4 @@
-use super::{Email, PhoneE164, Zip};
+use super::{Email, JornayaLeadId, PhoneE164, TrustedFormCert, Zip};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -17,6 +17,10 @@ pub struct LeadCandidate {
     pub service_interest: Option<String>,
     pub notes: Option<String>,
     pub external_id: Option<String>,
+    /// A TrustedForm certificate URL (`xxTrustedFormCertUrl`), as sent.
+    pub trustedform_cert_url: Option<String>,
+    /// A Jornaya LeadiD (`universal_leadid`), as sent.
+    pub jornaya_leadid: Option<String>,
     /// Everything the source sent that has no standard field, under its original label.
     pub custom_fields: BTreeMap<String, String>,
 }
@@ -52,6 +56,8 @@ pub struct ValidLead {
     pub service_interest: Option<String>,
     pub notes: Option<String>,
     pub external_id: Option<String>,
+    pub trustedform_cert_url: Option<TrustedFormCert>,
+    pub jornaya_leadid: Option<JornayaLeadId>,
     pub custom_fields: BTreeMap<String, String>,
     /// Values beyond the minimum that did not validate: each left its field empty and
     /// was kept as a custom field, which the warning names.
@@ -171,6 +177,16 @@ impl TryFrom<LeadCandidate> for ValidLead {
         let email = Checked::of("customer_email", candidate.customer_email, Email::parse);
         let phone = Checked::of("customer_phone", candidate.customer_phone, PhoneE164::parse);
         let zip = Checked::of("zip", candidate.zip, Zip::parse);
+        let trustedform = Checked::of(
+            "trustedform_cert_url",
+            candidate.trustedform_cert_url,
+            TrustedFormCert::parse,
+        );
+        let jornaya = Checked::of(
+            "jornaya_leadid",
+            candidate.jornaya_leadid,
+            JornayaLeadId::parse,
+        );
 
         let has_name = name.is_some();
         let reachable = email.is_valid() || phone.is_valid();
@@ -185,6 +201,8 @@ impl TryFrom<LeadCandidate> for ValidLead {
             customer_email: email.keep(&mut custom_fields, &mut warnings),
             customer_phone: phone.keep(&mut custom_fields, &mut warnings),
             zip: zip.keep(&mut custom_fields, &mut warnings),
+            trustedform_cert_url: trustedform.keep(&mut custom_fields, &mut warnings),
+            jornaya_leadid: jornaya.keep(&mut custom_fields, &mut warnings),
             service_address: present(candidate.service_address),
             city: present(candidate.city),
             state: present(candidate.state),
@@ -304,6 +322,23 @@ mod tests {
             )
         );
         assert_eq!(lead.warnings[1].field, "zip");
+    }
+
+    #[test]
+    fn compliance_certificates_are_checked_and_a_malformed_one_is_kept_with_a_warning() {
+        let lead = ValidLead::try_from(LeadCandidate {
+            trustedform_cert_url: Some("https://cert.trustedform.com/abc123".into()),
+            jornaya_leadid: Some("not-a-token".into()),
+            ..candidate()
+        })
+        .unwrap();
+        assert_eq!(
+            lead.trustedform_cert_url.unwrap().as_ref(),
+            "https://cert.trustedform.com/abc123"
+        );
+        assert_eq!(lead.jornaya_leadid, None);
+        assert_eq!(lead.custom_fields["jornaya_leadid"], "not-a-token");
+        assert_eq!(fields(lead.warnings), ["jornaya_leadid"]);
     }
 
     #[test]

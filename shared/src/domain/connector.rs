@@ -1,17 +1,18 @@
-use super::{ConnectorId, WorkspaceId};
+use super::{ConnectorId, SigningSecret, SourceRules, Vendor, WorkspaceId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
 /// Where leads come from. The key doubles as the source label when a connector has none.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Provider {
     Api,
     WebsiteForm,
     EmailForward,
     Meta,
     GoogleAds,
+    /// A form or ad vendor's signed webhooks, through the vendor door.
+    Vendor(Vendor),
 }
 
 /// How a provider's leads reach us.
@@ -25,22 +26,39 @@ pub enum Transport {
 }
 
 impl Provider {
-    pub const ALL: [Provider; 5] = [
+    pub const ALL: [Provider; 15] = [
         Provider::Api,
         Provider::WebsiteForm,
         Provider::EmailForward,
         Provider::Meta,
         Provider::GoogleAds,
+        Provider::Vendor(Vendor::Typeform),
+        Provider::Vendor(Vendor::Calendly),
+        Provider::Vendor(Vendor::Hubspot),
+        Provider::Vendor(Vendor::Jotform),
+        Provider::Vendor(Vendor::Tiktok),
+        Provider::Vendor(Vendor::Linkedin),
+        Provider::Vendor(Vendor::GravityForms),
+        Provider::Vendor(Vendor::Wpforms),
+        Provider::Vendor(Vendor::ContactForm7),
+        Provider::Vendor(Vendor::Unbounce),
     ];
 
-    pub fn key(self) -> &'static str {
+    pub const fn key(self) -> &'static str {
         match self {
             Provider::Api => "api",
             Provider::WebsiteForm => "website_form",
             Provider::EmailForward => "email_forward",
             Provider::Meta => "meta",
             Provider::GoogleAds => "google_ads",
+            Provider::Vendor(vendor) => vendor.key(),
         }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Provider::ALL
+            .into_iter()
+            .find(|provider| provider.key() == key)
     }
 
     /// The one transport each provider's door speaks.
@@ -49,8 +67,35 @@ impl Provider {
             Provider::Api => Transport::Api,
             Provider::WebsiteForm => Transport::PublicForm,
             Provider::EmailForward => Transport::EmailInbound,
-            Provider::Meta | Provider::GoogleAds => Transport::Webhook,
+            Provider::Meta | Provider::GoogleAds | Provider::Vendor(_) => Transport::Webhook,
         }
+    }
+
+    /// The vendor whose webhooks this provider's connectors take, if it is one.
+    pub fn vendor(self) -> Option<Vendor> {
+        match self {
+            Provider::Vendor(vendor) => Some(vendor),
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for Provider {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.key())
+    }
+}
+
+impl<'de> Deserialize<'de> for Provider {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let key = std::borrow::Cow::<str>::deserialize(deserializer)?;
+        Provider::from_key(&key).ok_or_else(|| {
+            let keys: Vec<_> = Provider::ALL.iter().map(|p| p.key()).collect();
+            serde::de::Error::custom(format!(
+                "unknown provider {key:?}, expected one of: {}",
+                keys.join(", ")
+            ))
+        })
     }
 }
 
@@ -129,6 +174,10 @@ pub struct ProviderSettings {
     /// Google: the key Google sends as `google_key`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub google_key: Option<String>,
+    /// Vendors: the secret deliveries are signed with (or, for vendors that sign
+    /// nothing, carry). Write-only: shown once, in the answer that made or rotated it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signing_secret: Option<SigningSecret>,
     /// Any other provider-specific setting.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
@@ -161,6 +210,10 @@ pub struct Connector {
     pub field_aliases: BTreeMap<String, String>,
     #[serde(default)]
     pub settings: ProviderSettings,
+    /// What this source's leads may be (seed 002): places, products, a daily cap, a
+    /// compliance certificate.
+    #[serde(default)]
+    pub rules: SourceRules,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -203,7 +256,10 @@ impl ProviderSettings {
             Provider::Api => settings.connector_key = Some(random_token("lc_conn_")),
             Provider::WebsiteForm => settings.form_id = Some(random_token("form_")),
             Provider::GoogleAds => settings.google_key = Some(random_token("gk_")),
-            Provider::EmailForward | Provider::Meta => {}
+            Provider::Vendor(vendor) if !vendor.issues_secret() => {
+                settings.signing_secret = Some(SigningSecret::generate());
+            }
+            Provider::EmailForward | Provider::Meta | Provider::Vendor(_) => {}
         }
         settings
     }
@@ -240,6 +296,7 @@ impl Connector {
             review_threshold: None,
             field_aliases: BTreeMap::new(),
             settings: ProviderSettings::generate(provider),
+            rules: SourceRules::default(),
             created_at: now.to_owned(),
             updated_at: now.to_owned(),
         }

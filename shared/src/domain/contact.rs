@@ -33,6 +33,8 @@ macro_rules! string_newtype {
     };
 }
 
+pub(super) use string_newtype;
+
 /// An email address with a plausible syntax, stored lower-cased so the same person
 /// matches however they typed it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

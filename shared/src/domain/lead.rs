@@ -1,5 +1,5 @@
 use super::{ClientId, ConnectorId, ImportId, LeadId, WorkspaceId};
-use super::{Email, FollowUp, PhoneE164, Provider, Zip};
+use super::{Email, FollowUp, JornayaLeadId, PhoneE164, Provider, TrustedFormCert, Zip};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -18,6 +18,11 @@ pub struct Lead {
     pub service_interest: Option<String>,
     pub notes: Option<String>,
     pub external_id: Option<String>,
+    /// Compliance certificates the source sent, format-checked.
+    #[serde(default)]
+    pub trustedform_cert_url: Option<TrustedFormCert>,
+    #[serde(default)]
+    pub jornaya_leadid: Option<JornayaLeadId>,
     pub source: String,
     pub provider: Provider,
     pub assigned_rep: Option<String>,

@@ -2,6 +2,7 @@
 //! before anything is stored.
 
 mod candidate;
+mod certificate;
 mod connector;
 mod contact;
 mod followup;
@@ -10,9 +11,14 @@ mod ids;
 mod import;
 mod lead;
 mod review;
+mod rules;
+mod signing_secret;
+mod state;
+mod vendor;
 mod workspace;
 
 pub use candidate::{FieldError, LeadCandidate, ValidLead};
+pub use certificate::{JornayaLeadId, TrustedFormCert};
 pub use connector::{
     random_token, Connector, ConnectorStatus, Provider, ProviderSettings, Transport,
 };
@@ -23,4 +29,8 @@ pub use ids::{new_id, ClientId, ConnectorId, ImportId, LeadId, ReviewId, Workspa
 pub use import::{ImportRecord, ImportStatus, RequestOrigin};
 pub use lead::{name_key, Client, Lead};
 pub use review::{ReviewItem, ReviewStatus};
+pub use rules::{CertificateKind, OutsideRules, SourceRules};
+pub use signing_secret::SigningSecret;
+pub use state::{state_code, STATES as US_STATES};
+pub use vendor::Vendor;
 pub use workspace::{ApiKey, Scope, Workspace};

@@ -1,60 +1,6 @@
 //! "City, State ZIP" lines, and street addresses that carry one at their end.
 
-use crate::domain::LeadCandidate;
-
-const STATES: [(&str, &str); 51] = [
-    ("AL", "Alabama"),
-    ("AK", "Alaska"),
-    ("AZ", "Arizona"),
-    ("AR", "Arkansas"),
-    ("CA", "California"),
-    ("CO", "Colorado"),
-    ("CT", "Connecticut"),
-    ("DE", "Delaware"),
-    ("DC", "District of Columbia"),
-    ("FL", "Florida"),
-    ("GA", "Georgia"),
-    ("HI", "Hawaii"),
-    ("ID", "Idaho"),
-    ("IL", "Illinois"),
-    ("IN", "Indiana"),
-    ("IA", "Iowa"),
-    ("KS", "Kansas"),
-    ("KY", "Kentucky"),
-    ("LA", "Louisiana"),
-    ("ME", "Maine"),
-    ("MD", "Maryland"),
-    ("MA", "Massachusetts"),
-    ("MI", "Michigan"),
-    ("MN", "Minnesota"),
-    ("MS", "Mississippi"),
-    ("MO", "Missouri"),
-    ("MT", "Montana"),
-    ("NE", "Nebraska"),
-    ("NV", "Nevada"),
-    ("NH", "New Hampshire"),
-    ("NJ", "New Jersey"),
-    ("NM", "New Mexico"),
-    ("NY", "New York"),
-    ("NC", "North Carolina"),
-    ("ND", "North Dakota"),
-    ("OH", "Ohio"),
-    ("OK", "Oklahoma"),
-    ("OR", "Oregon"),
-    ("PA", "Pennsylvania"),
-    ("RI", "Rhode Island"),
-    ("SC", "South Carolina"),
-    ("SD", "South Dakota"),
-    ("TN", "Tennessee"),
-    ("TX", "Texas"),
-    ("UT", "Utah"),
-    ("VT", "Vermont"),
-    ("VA", "Virginia"),
-    ("WA", "Washington"),
-    ("WV", "West Virginia"),
-    ("WI", "Wisconsin"),
-    ("WY", "Wyoming"),
-];
+use crate::domain::{state_code, LeadCandidate, US_STATES};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Place {
@@ -62,15 +8,6 @@ pub struct Place {
     pub city: String,
     pub state: String,
     pub zip: Option<String>,
-}
-
-/// The two-letter code of a US state written as a code or a full name.
-pub fn state_code(text: &str) -> Option<&'static str> {
-    let text = text.trim().trim_end_matches('.');
-    STATES
-        .iter()
-        .find(|(code, name)| code.eq_ignore_ascii_case(text) || name.eq_ignore_ascii_case(text))
-        .map(|(code, _)| *code)
 }
 
 /// Reads `City, State ZIP`, `City, ST`, `City ST ZIP`, optionally after a street:
@@ -137,7 +74,7 @@ fn split_trailing_state(rest: &str) -> Option<(&str, &'static str)> {
     if last.len() == 2 && last.chars().all(|c| c.is_ascii_uppercase()) {
         return Some((city, state_code(last)?));
     }
-    STATES.iter().find_map(|(code, name)| {
+    US_STATES.iter().find_map(|(code, name)| {
         let cut = rest.len().checked_sub(name.len() + 1)?;
         let tail = rest.get(cut..)?;
         let matches = tail.starts_with(' ') && tail[1..].eq_ignore_ascii_case(name);

@@ -16,6 +16,8 @@ fn lead() -> Lead {
         service_interest: Some("House Wash".into()),
         notes: None,
         external_id: None,
+        trustedform_cert_url: None,
+        jornaya_leadid: None,
         source: "website".into(),
         provider: Provider::Api,
         assigned_rep: Some("rep@example.com".into()),

@@ -16,10 +16,12 @@ pub enum Field {
     ServiceInterest,
     Notes,
     ExternalId,
+    TrustedformCertUrl,
+    JornayaLeadid,
 }
 
 impl Field {
-    pub const ALL: [Field; 12] = [
+    pub const ALL: [Field; 14] = [
         Field::CustomerName,
         Field::FirstName,
         Field::LastName,
@@ -32,6 +34,8 @@ impl Field {
         Field::ServiceInterest,
         Field::Notes,
         Field::ExternalId,
+        Field::TrustedformCertUrl,
+        Field::JornayaLeadid,
     ];
 
     /// The standard name, as API callers send it and aliases point at it.
@@ -49,6 +53,8 @@ impl Field {
             Field::ServiceInterest => "service_interest",
             Field::Notes => "notes",
             Field::ExternalId => "external_id",
+            Field::TrustedformCertUrl => "trustedform_cert_url",
+            Field::JornayaLeadid => "jornaya_leadid",
         }
     }
 
@@ -178,6 +184,27 @@ impl Field {
                 "request_id",
                 "reference_number",
             ],
+            // The hidden fields the vendors' scripts add to a form, and what lead
+            // platforms rename them to.
+            Field::TrustedformCertUrl => &[
+                "xxtrustedformcerturl",
+                "xx_trusted_form_cert_url",
+                "trustedform_cert_url",
+                "trusted_form_cert_url",
+                "trustedform_url",
+                "trusted_form_url",
+                "trustedformurl",
+                "trustedform_certificate_url",
+                "trusted_form_certificate_url",
+            ],
+            Field::JornayaLeadid => &[
+                "universal_leadid",
+                "universal_lead_id",
+                "leadid_token",
+                "jornaya_lead_id",
+                "jornaya_token",
+                "jornaya_leadid_token",
+            ],
         }
     }
 
@@ -228,5 +255,13 @@ mod tests {
             Some(Field::CustomerName)
         );
         assert_eq!(Field::from_label("favourite colour"), None);
+        assert_eq!(
+            Field::from_label("xxTrustedFormCertUrl"),
+            Some(Field::TrustedformCertUrl)
+        );
+        assert_eq!(
+            Field::from_label("universal_leadid"),
+            Some(Field::JornayaLeadid)
+        );
     }
 }

@@ -110,6 +110,8 @@ pub(crate) fn map_with(
         service_interest: take(Field::ServiceInterest),
         notes: take(Field::Notes),
         external_id: take(Field::ExternalId),
+        trustedform_cert_url: take(Field::TrustedformCertUrl),
+        jornaya_leadid: take(Field::JornayaLeadid),
         custom_fields,
     }
 }

@@ -6,6 +6,7 @@ mod defaults;
 mod outcome;
 mod reading;
 mod review;
+pub mod rules;
 
 pub use defaults::{prepare, Prepared};
 pub use outcome::{inactive_reason, Acknowledgement, Outcome, Receipt};
@@ -15,7 +16,8 @@ pub use review::{hold_for_review, hold_for_review_as, needs_review, Doubt};
 use crate::clock::Clock;
 use crate::domain::{ClientId, ImportId, LeadId, WorkspaceId};
 use crate::domain::{
-    Connector, FieldError, ImportRecord, ImportStatus, Lead, LeadCandidate, Provider, RequestOrigin,
+    Connector, FieldError, ImportRecord, ImportStatus, Lead, LeadCandidate, OutsideRules, Provider,
+    RequestOrigin,
 };
 use crate::store::{NewLead, Store, StoreError, Stored};
 
@@ -114,8 +116,9 @@ fn settled(
     (record, reason)
 }
 
-/// Takes one candidate through the whole pipeline on `connector`. Only an active
-/// connector creates leads; on any other the attempt is logged as [`Outcome::Inactive`].
+/// Takes one candidate through the whole pipeline on `connector`, its rules included.
+/// Only an active connector creates leads; on any other the attempt is logged as
+/// [`Outcome::Inactive`].
 pub async fn import(
     store: &Store,
     connector: &Connector,
@@ -131,7 +134,35 @@ pub async fn import_as(
     store: &Store,
     connector: &Connector,
     candidate: LeadCandidate,
+    entry: ImportRecord,
+) -> Result<Outcome, StoreError> {
+    admit(store, connector, candidate, entry, Screen::Rules).await
+}
+
+/// [`import`] for a lead a person approved in review: the connector's rules (and its
+/// daily cap) are not applied again.
+pub async fn import_approved(
+    store: &Store,
+    connector: &Connector,
+    candidate: LeadCandidate,
+    delivery: &Delivery<'_>,
+) -> Result<Outcome, StoreError> {
+    let entry = record(store.clock(), connector, delivery);
+    admit(store, connector, candidate, entry, Screen::Waived).await
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Screen {
+    Rules,
+    Waived,
+}
+
+async fn admit(
+    store: &Store,
+    connector: &Connector,
+    candidate: LeadCandidate,
     mut entry: ImportRecord,
+    screen: Screen,
 ) -> Result<Outcome, StoreError> {
     entry.external_id = candidate
         .external_id
@@ -147,10 +178,40 @@ pub async fn import_as(
         return Ok(Outcome::Inactive { import_id, status });
     }
 
+    let screened = screen == Screen::Rules && !connector.rules.is_empty();
+    let held = screened.then(|| candidate.clone());
     let prepared = match prepare(store, connector, candidate).await? {
         Ok(prepared) => prepared,
         Err(errors) => return fail(store, entry, summary(&errors), errors).await,
     };
+    let mut counted = false;
+    if screened {
+        let breach = match rules::breach(&connector.rules, &prepared.lead) {
+            Some(breach) => Some(breach),
+            None => match rules::take_slot(store, connector).await? {
+                rules::Slot::Full(breach) => Some(breach),
+                rules::Slot::Taken => {
+                    counted = true;
+                    None
+                }
+                rules::Slot::Unlimited => None,
+            },
+        };
+        if let Some(breach) = breach {
+            // A redelivery of a lead made before the rules (or the day's cap) said no
+            // is still that lead: it replays below.
+            let known = match &prepared.lead.external_id {
+                Some(id) => store
+                    .lead_for_external_id(&connector.workspace_id, connector.provider, id)
+                    .await?
+                    .is_some(),
+                None => false,
+            };
+            if !known {
+                return outside_rules(store, connector, held, breach, entry).await;
+            }
+        }
+    }
 
     entry.warnings = prepared.lead.warnings.clone();
     let lead = prepared.into_lead(connector, &entry);
@@ -169,7 +230,13 @@ pub async fn import_as(
         import: entry.clone(),
         intake_category: connector.provider.key().to_owned(),
     };
-    match store.create_lead(new).await? {
+    let stored = store.create_lead(new).await;
+    if counted && !matches!(stored, Ok(Stored::Created(_))) {
+        // No lead was made: the day's count is given back (a crash here keeps it taken,
+        // which errs toward fewer leads, never more than the cap).
+        rules::release(store, connector).await?;
+    }
+    match stored? {
         Stored::Created(created) => Ok(Outcome::Imported(receipt(
             ImportStatus::Imported,
             created.lead_id,
@@ -186,6 +253,30 @@ pub async fn import_as(
                 lead_id,
                 client_id,
             )))
+        }
+    }
+}
+
+/// A lead outside the connector's rules: `failed` with the rule in the reason, or held
+/// for a person when the connector says so.
+async fn outside_rules(
+    store: &Store,
+    connector: &Connector,
+    candidate: Option<LeadCandidate>,
+    breach: rules::Breach,
+    entry: ImportRecord,
+) -> Result<Outcome, StoreError> {
+    match (connector.rules.outside_rules, candidate) {
+        (OutsideRules::Review, Some(candidate)) => {
+            let doubt = Doubt::outside_rules(&breach.reason, &entry.payload);
+            hold_for_review_as(store, connector, candidate, doubt, entry).await
+        }
+        _ => {
+            let errors = breach
+                .field
+                .map(|field| vec![FieldError::new(field, breach.reason.clone())])
+                .unwrap_or_default();
+            fail(store, entry, breach.reason, errors).await
         }
     }
 }
@@ -215,6 +306,8 @@ impl Prepared {
             service_interest: lead.service_interest,
             notes: self.notes,
             external_id: lead.external_id,
+            trustedform_cert_url: lead.trustedform_cert_url,
+            jornaya_leadid: lead.jornaya_leadid,
             source: self.source,
             provider: connector.provider,
             assigned_rep: self.assigned_rep,

@@ -40,6 +40,7 @@ pub fn email_doubt(parsed: ParsedEmail, fallback_id: Option<&str>) -> (LeadCandi
         sender: parsed.sender,
         subject: parsed.subject,
         preview: parsed.preview,
+        rule: None,
     };
     (candidate, doubt)
 }

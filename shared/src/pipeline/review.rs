@@ -5,7 +5,8 @@ use crate::domain::{Connector, ImportRecord, ImportStatus, LeadCandidate};
 use crate::domain::{ReviewId, ReviewItem, ReviewStatus};
 use crate::store::{Store, StoreError};
 
-/// Why the parser is unsure, and what a reviewer needs to judge the message.
+/// Why the parser is unsure (or which rule the lead breaks), and what a reviewer needs
+/// to judge the message.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Doubt {
     pub confidence: f64,
@@ -13,6 +14,42 @@ pub struct Doubt {
     pub sender: Option<String>,
     pub subject: Option<String>,
     pub preview: String,
+    /// The connector's rule the lead breaks, when that is why it waits.
+    pub rule: Option<String>,
+}
+
+/// How much of a delivery a rule hold shows the reviewer.
+const PREVIEW_CHARS: usize = 2000;
+
+impl Doubt {
+    /// A lead read without doubt that breaks one of the connector's rules (`reason`),
+    /// held for a person as the connector asks; `raw` is the delivery as received.
+    pub fn outside_rules(reason: &str, raw: &str) -> Self {
+        Doubt {
+            confidence: 1.0,
+            reasons: vec![reason.to_owned()],
+            sender: None,
+            subject: None,
+            preview: raw.chars().take(PREVIEW_CHARS).collect(),
+            rule: Some(reason.to_owned()),
+        }
+    }
+
+    /// The reason of the held import entry.
+    fn summary(&self) -> String {
+        if let Some(rule) = &self.rule {
+            return format!("held for review: {rule}");
+        }
+        let reasons = if self.reasons.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", self.reasons.join(", "))
+        };
+        format!(
+            "confidence {:.2} below the review threshold{reasons}",
+            self.confidence
+        )
+    }
 }
 
 /// Whether the connector wants a person to look at a parse this sure.
@@ -46,15 +83,7 @@ pub async fn hold_for_review_as(
     entry.status = ImportStatus::ReviewRequired;
     entry.external_id = candidate.external_id.clone();
     entry.review_id = Some(review_id.clone());
-    entry.reason = Some(format!(
-        "confidence {:.2} below the review threshold{}",
-        doubt.confidence,
-        if doubt.reasons.is_empty() {
-            String::new()
-        } else {
-            format!(": {}", doubt.reasons.join(", "))
-        }
-    ));
+    entry.reason = Some(doubt.summary());
     let review = ReviewItem {
         id: review_id.clone(),
         workspace_id: connector.workspace_id.clone(),

@@ -75,6 +75,8 @@ pub enum RouteKind {
     FormId,
     MetaPage,
     GoogleConnector,
+    /// A vendor connector, by its id (the vendor door's `{connector_id}`).
+    VendorConnector,
 }
 
 impl RouteKind {
@@ -84,6 +86,7 @@ impl RouteKind {
             RouteKind::FormId => "FORM",
             RouteKind::MetaPage => "META_PAGE",
             RouteKind::GoogleConnector => "GOOGLE",
+            RouteKind::VendorConnector => "VENDOR",
         }
     }
 }
@@ -172,7 +175,15 @@ pub fn lead_by_name(name_key: &str, created_at: &str, lead_id: &LeadId) -> Strin
     format!("{name_key}#{created_at}#{lead_id}")
 }
 
+/// An external id longer than this is keyed by its SHA-256: a sort key holds 1 KiB.
+const LONGEST_KEYED_ID: usize = 512;
+
 pub fn external_id(workspace_id: &WorkspaceId, provider: Provider, external_id: &str) -> Key {
+    if external_id.len() > LONGEST_KEYED_ID {
+        use sha2::{Digest, Sha256};
+        let hash = hex::encode(Sha256::digest(external_id));
+        return Key::new(ws(workspace_id), format!("EXT#{provider}#sha256:{hash}"));
+    }
     Key::new(ws(workspace_id), format!("EXT#{provider}#{external_id}"))
 }
 
@@ -210,6 +221,11 @@ pub fn throttle(scope: &str, value: &str, window: u64) -> Key {
     Key::new(format!("THROTTLE#{scope}#{value}#{window}"), "THROTTLE")
 }
 
+/// A connector's lead count of one UTC day (`2026-01-05`), for its daily cap.
+pub fn daily_cap(workspace_id: &WorkspaceId, connector_id: &ConnectorId, day: &str) -> Key {
+    Key::new(ws(workspace_id), format!("CAP#{connector_id}#{day}"))
+}
+
 pub fn inbound_email(message_id: &str) -> Key {
     Key::new(format!("EMAIL#{message_id}"), "EMAIL")
 }
@@ -241,4 +257,19 @@ pub fn followup_lock(workspace_id: &WorkspaceId, contact_kind: &str, value: &str
 /// The claim of the one review digest a workspace sends in a time window.
 pub fn review_digest(workspace_id: &WorkspaceId, window: i64) -> Key {
     Key::new(ws(workspace_id), format!("FOLLOWUP_DIGEST#{window}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_external_id_still_fits_a_sort_key() {
+        let ws = WorkspaceId::from("w");
+        let long = "x".repeat(5000);
+        let key = external_id(&ws, Provider::Api, &long);
+        assert!(key.sk.len() < 100, "{}", key.sk);
+        assert_eq!(key, external_id(&ws, Provider::Api, &long));
+        assert_eq!(external_id(&ws, Provider::Api, "e-1").sk, "EXT#api#e-1");
+    }
 }

@@ -7,7 +7,7 @@
 //!
 //! ```text
 //! entities   workspaces  api_keys  connectors/  leads/  imports  reviews  territories
-//!            throttles  followups/  inbound_email  idempotency
+//!            throttles  caps  followups/  inbound_email  idempotency
 //!  ─────────────────────────────────────────────────────────────────────────────────
 //! base       attempt    an intake attempt's import-log entry and connector count
 //!                       (written with a lead, a review, or alone); the Counters
@@ -24,6 +24,7 @@
 
 mod api_keys;
 mod attempt;
+mod caps;
 mod claim;
 mod condition;
 mod connectors;
@@ -44,6 +45,7 @@ mod write;
 
 pub use api_keys::{ApiKeyEntry, Revoked};
 pub use attempt::Counters;
+pub use caps::CapDay;
 pub use connectors::{ConnectorRecord, RouteTarget, Saved};
 pub use error::StoreError;
 pub use followups::{change, Change, Claim, PendingReview};

@@ -1,5 +1,5 @@
 //! What finds a connector: its route items (connector key, form id, Meta page id, the
-//! Google connector id) and its workspace's active slot for its provider and transport.
+//! Google or vendor connector id) and its workspace's active slot for its provider and transport.
 
 use super::super::keys::{self, Key, RouteKind};
 use super::super::{Store, StoreError};
@@ -39,6 +39,9 @@ pub(super) fn routes(connector: &Connector) -> Vec<(RouteKind, String)> {
     }
     if settings.google_key.is_some() {
         routes.push((RouteKind::GoogleConnector, connector.id.to_string()));
+    }
+    if connector.provider.vendor().is_some() {
+        routes.push((RouteKind::VendorConnector, connector.id.to_string()));
     }
     routes
 }
