@@ -113,12 +113,18 @@ async fn dispatch(
     let (parts, body) = request.into_parts();
     let path = parts.uri.path().to_owned();
     let method = parts.method.as_str().to_owned();
-    let found = gateway.routes.iter().find_map(|(route, handler)| {
-        (route.method == method)
-            .then(|| match_path(&route.path, &path))
-            .flatten()
-            .map(|params| (route, handler, params))
-    });
+    // As API Gateway does, the most specific route wins: `/webhooks/google/{id}` over
+    // `/webhooks/{provider}/{id}`.
+    let found = gateway
+        .routes
+        .iter()
+        .filter_map(|(route, handler)| {
+            (route.method == method)
+                .then(|| match_path(&route.path, &path))
+                .flatten()
+                .map(|params| (route, handler, params))
+        })
+        .min_by_key(|(_, _, params)| params.len());
     let Some((route, handler, params)) = found else {
         return (http::StatusCode::NOT_FOUND, "{\"message\":\"Not Found\"}").into_response();
     };
@@ -134,14 +140,7 @@ async fn dispatch(
         method: route.method.clone(),
         path,
         query: parts.uri.query().unwrap_or_default().to_owned(),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(name, value)| {
-                let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
-                (name.as_str().to_owned(), value)
-            })
-            .collect(),
+        headers: with_forwarded_proto(&parts.headers),
         path_parameters: params,
         body: body.to_vec(),
         source_ip: client_ip(peer, &parts.headers),
@@ -153,6 +152,22 @@ async fn dispatch(
         }
     };
     into_axum(handler(request).await)
+}
+
+/// The request's headers, with `X-Forwarded-Proto: http` added as API Gateway adds its
+/// own (`https`), so a function sees the URL the caller called.
+fn with_forwarded_proto(headers: &http::HeaderMap) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = headers
+        .iter()
+        .map(|(name, value)| {
+            let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+            (name.as_str().to_owned(), value)
+        })
+        .collect();
+    if !headers.contains_key("x-forwarded-proto") {
+        pairs.push(("x-forwarded-proto".to_owned(), "http".to_owned()));
+    }
+    pairs
 }
 
 /// One HTTP request as the gateway (or a test) describes it to a function.
@@ -268,6 +283,13 @@ mod tests {
         assert!(match_path("/api/v1/leads", "/api/v1/leads")
             .unwrap()
             .is_empty());
+    }
+
+    #[test]
+    fn a_literal_segment_is_more_specific_than_a_parameter() {
+        let google = match_path("/webhooks/google/{connector_id}", "/webhooks/google/c1");
+        let vendor = match_path("/webhooks/{provider}/{connector_id}", "/webhooks/google/c1");
+        assert!(google.unwrap().len() < vendor.unwrap().len());
     }
 
     #[test]

@@ -66,6 +66,10 @@ pub fn doors(
             "google-webhook",
             door(google_webhook::GoogleWebhook { store: store() }),
         ),
+        (
+            "vendor-webhook",
+            door(vendor_webhook::VendorWebhook { store: store() }),
+        ),
     ];
     Ok(doors.map(|(name, door)| (name.to_owned(), door)).into())
 }

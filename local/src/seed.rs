@@ -1,7 +1,10 @@
 //! Demo and test data: a workspace with its keys and one active connector per door.
 
 use serde::Serialize;
-use shared::domain::{new_id, Connector, ConnectorStatus, Provider, Scope, Workspace, WorkspaceId};
+use shared::domain::{
+    new_id, Connector, ConnectorStatus, Provider, Scope, SigningSecret, Vendor, Workspace,
+    WorkspaceId,
+};
 use shared::store::{Store, StoreError};
 
 /// A seeded workspace and the secrets a caller needs, shown here once.
@@ -103,6 +106,21 @@ pub const SAMPLE_META_LEADGEN_ID: &str = "1234567890123456";
 pub const SAMPLE_GOOGLE_CONNECTOR_ID: &str = "01JB8ZK5V7G00G1EADS0000001";
 pub const SAMPLE_GOOGLE_KEY: &str = "gk_SampleGoogleKeyForLocalRunsOnly0001";
 
+/// A demo vendor connector's fixed id (its webhook URL): `01JB8ZK5V7G00VEND000000001`…
+pub fn sample_vendor_connector_id(vendor: Vendor) -> String {
+    let index = Vendor::ALL
+        .iter()
+        .position(|v| *v == vendor)
+        .unwrap_or_default();
+    format!("01JB8ZK5V7G00VEND{:09}", index + 1)
+}
+
+/// A demo vendor connector's signing secret (local only; the sample events are signed
+/// with it).
+pub fn sample_signing_secret(vendor: Vendor) -> String {
+    format!("lc_whsec_sample_{}_for_local_runs_only", vendor.key())
+}
+
 /// The Meta webhook secret of local runs (Secrets Manager JSON), for the demo page.
 pub fn sample_meta_secret() -> serde_json::Value {
     serde_json::json!({
@@ -197,6 +215,14 @@ pub async fn demo(store: &Store) -> Result<Seeded, SeedError> {
         c.settings.google_key = Some(SAMPLE_GOOGLE_KEY.into());
     })
     .await?;
+    for vendor in Vendor::ALL {
+        active_connector(store, &mut seeded, Provider::Vendor(vendor), |c| {
+            c.id = sample_vendor_connector_id(vendor).into();
+            c.display_name = format!("{vendor} webhooks");
+            c.settings.signing_secret = SigningSecret::parse(&sample_signing_secret(vendor)).ok();
+        })
+        .await?;
+    }
     Ok(seeded)
 }
 
@@ -235,6 +261,9 @@ impl DemoFile {
                 }
                 if let Some(key) = &c.settings.google_key {
                     entry["google_key"] = key.clone().into();
+                }
+                if let Some(secret) = &c.settings.signing_secret {
+                    entry["signing_secret"] = secret.expose().into();
                 }
                 (c.provider.key().to_owned(), entry)
             })

@@ -123,6 +123,7 @@ pub async fn create_connector(
         return Err(AdminError::invalid(fields.errors));
     };
     let mut connector = Connector::new(ctx.workspace_id, provider, "", &ctx.store.clock().stamp());
+    let generated = connector.settings.signing_secret.clone();
     connector.status = profile::transition(
         &mut fields,
         ConnectorStatus::Draft,
@@ -136,12 +137,18 @@ pub async fn create_connector(
     if !ctx.store.create_connector(&connector).await? {
         return Err(create_conflict(ctx, &connector).await?);
     }
+    // A generated secret is shown this once; a pasted one is the admin's already.
+    let shown = generated.filter(|g| connector.settings.signing_secret.as_ref() == Some(g));
     let record = ConnectorRecord {
         connector,
         counters: Counters::default(),
         revision: 0,
     };
-    ctx.view(&record).await
+    let view = ctx.view(&record).await?;
+    Ok(match shown {
+        Some(secret) => view.with_secret(&secret),
+        None => view,
+    })
 }
 
 /// Why a create was refused: the active slot, or a route already taken.
@@ -224,7 +231,8 @@ pub async fn update_connector(
         .await
 }
 
-/// A new connector key, form id or Google key; the old one stops working at once.
+/// A new connector key, form id, Google key or signing secret (shown in this answer
+/// only); the old one stops working at once.
 pub async fn regenerate_key(
     ctx: &AdminContext<'_>,
     connector_id: &ConnectorId,
@@ -237,6 +245,16 @@ pub async fn regenerate_key(
         Provider::Api => settings.connector_key = fresh.connector_key,
         Provider::WebsiteForm => settings.form_id = fresh.form_id,
         Provider::GoogleAds => settings.google_key = fresh.google_key,
+        Provider::Vendor(vendor) if vendor.issues_secret() => {
+            return Err(AdminError::field(
+                "settings.signing_secret",
+                format!(
+                    "{vendor} issues this secret (your app's client secret): rotate it in \
+                     {vendor}, then paste the new one with PATCH"
+                ),
+            ))
+        }
+        Provider::Vendor(_) => settings.signing_secret = fresh.signing_secret,
         Provider::Meta | Provider::EmailForward => {
             return Err(AdminError::field(
                 "provider",
@@ -245,9 +263,15 @@ pub async fn regenerate_key(
         }
     }
     after.updated_at = ctx.store.clock().stamp();
+    let secret = after.settings.signing_secret.clone();
     let saved = ctx.store.save_connector(&record, &after).await?;
-    ctx.saved(saved, after, record.counters, record.revision)
-        .await
+    let view = ctx
+        .saved(saved, after, record.counters, record.revision)
+        .await?;
+    Ok(match secret {
+        Some(secret) => view.with_secret(&secret),
+        None => view,
+    })
 }
 
 /// Deletes a connector, its routes and its active slot; its leads and import log stay.

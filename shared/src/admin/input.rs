@@ -95,6 +95,45 @@ impl Fields {
             .ok()
     }
 
+    /// [`choice`](Self::choice) where `null` clears: `Some(None)`.
+    pub(super) fn patch_choice<T: DeserializeOwned>(
+        &mut self,
+        name: &str,
+        names: &[&str],
+    ) -> Option<Option<T>> {
+        match self.take(name)? {
+            None => Some(None),
+            Some(value) => serde_json::from_value(value)
+                .map_err(|_| self.error(name, format!("must be one of: {}", names.join(", "))))
+                .ok()
+                .map(Some),
+        }
+    }
+
+    /// A whole number in `range`, or `null` (`Some(None)`).
+    pub(super) fn patch_integer(
+        &mut self,
+        name: &str,
+        range: std::ops::RangeInclusive<u64>,
+    ) -> Option<Option<u64>> {
+        match self.take(name)? {
+            None => Some(None),
+            Some(value) => match value.as_u64().filter(|n| range.contains(n)) {
+                Some(n) => Some(Some(n)),
+                None => {
+                    let (low, high) = (range.start(), range.end());
+                    self.error(name, format!("must be a whole number from {low} to {high}"));
+                    None
+                }
+            },
+        }
+    }
+
+    /// Whether the field is present and `null`.
+    pub(super) fn is_null(&self, name: &str) -> bool {
+        self.map.get(name).is_some_and(Value::is_null)
+    }
+
     pub(super) fn string_map(&mut self, name: &str) -> Option<BTreeMap<String, String>> {
         match self.take(name)? {
             None => Some(BTreeMap::new()),
@@ -161,17 +200,23 @@ impl Fields {
         std::mem::take(&mut self.map)
     }
 
-    /// Every field not read is unknown; with any error, the whole input is refused.
-    pub(super) fn finish(mut self) -> Result<(), AdminError> {
+    /// Every error, every field not read counted as unknown.
+    pub(super) fn close(mut self) -> Vec<FieldError> {
         for name in self.rest().keys() {
             let field = self.path(name);
             self.errors
                 .push(FieldError::new(&field, "is not a known field"));
         }
-        if self.errors.is_empty() {
+        self.errors
+    }
+
+    /// Every field not read is unknown; with any error, the whole input is refused.
+    pub(super) fn finish(self) -> Result<(), AdminError> {
+        let errors = self.close();
+        if errors.is_empty() {
             Ok(())
         } else {
-            Err(AdminError::invalid(self.errors))
+            Err(AdminError::invalid(errors))
         }
     }
 }

@@ -14,6 +14,7 @@ mod profile;
 mod records;
 mod retry;
 mod reviews;
+mod rules;
 mod stats;
 mod territories;
 mod test_import;

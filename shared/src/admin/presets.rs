@@ -5,7 +5,7 @@ use crate::domain::{Connector, Provider};
 use crate::pipeline::{self, Reading};
 use crate::providers::google::{self, GoogleLead};
 use crate::providers::meta::{preset, GraphLead, LeadgenChange};
-use crate::providers::{other_form, Id};
+use crate::providers::{other_form, vendors, Id};
 use crate::{api, forms, mapping};
 use serde::Deserialize;
 use serde_json::Value;
@@ -45,6 +45,10 @@ pub fn read(
             Err(reason) => Reading::Unreadable(reason),
         },
         Provider::EmailForward => pipeline::read_email(connector, raw.as_bytes(), fallback_id),
+        Provider::Vendor(vendor) => match vendors::reread(vendor, raw, content_type) {
+            Ok(delivery) => vendors::reading(vendor, delivery, aliases),
+            Err(err) => Reading::Unreadable(err.to_string()),
+        },
     }
 }
 

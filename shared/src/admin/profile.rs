@@ -2,18 +2,16 @@
 //! mistake reported under its own name.
 
 use super::input::Fields;
-use crate::domain::{Connector, ConnectorStatus, Email, Provider, Transport};
+use crate::domain::{Connector, ConnectorStatus, Email, Provider, SigningSecret, Transport};
 use crate::mapping::{normalize_label, Field};
 use serde_json::Value;
 
-pub(super) const PROVIDERS: [&str; 5] =
-    ["api", "website_form", "email_forward", "meta", "google_ads"];
 pub(super) const TRANSPORTS: [&str; 4] = ["api", "public_form", "email_inbound", "webhook"];
 pub(super) const STATUSES: [&str; 3] = ["draft", "active", "paused"];
 
 /// Provider and transport as given; they must agree (each provider has one transport).
 pub(super) fn kind(fields: &mut Fields) -> (Option<Provider>, Option<Transport>) {
-    let provider: Option<Provider> = fields.choice("provider", &PROVIDERS);
+    let provider: Option<Provider> = fields.choice("provider", &Provider::ALL.map(Provider::key));
     let transport: Option<Transport> = fields.choice("transport", &TRANSPORTS);
     if let (Some(provider), Some(transport)) = (provider, transport) {
         if provider.transport() != transport {
@@ -108,6 +106,7 @@ pub(super) fn edit(fields: &mut Fields, connector: &mut Connector) {
         edit_settings(&mut settings, connector);
         fields.errors.append(&mut settings.errors);
     }
+    super::rules::edit(fields, &mut connector.rules);
 }
 
 const GENERATED: [&str; 3] = ["connector_key", "form_id", "google_key"];
@@ -134,6 +133,22 @@ fn edit_settings(fields: &mut Fields, connector: &mut Connector) {
         applies
     };
     let settings = &mut connector.settings;
+    if let Some(secret) = fields.patch_text("signing_secret", 512) {
+        let vendors: Vec<_> = Provider::ALL
+            .into_iter()
+            .filter(|p| p.vendor().is_some())
+            .collect();
+        if only(fields, "signing_secret", &vendors) {
+            match secret.as_deref().map(SigningSecret::parse) {
+                Some(Ok(secret)) => settings.signing_secret = Some(secret),
+                Some(Err(message)) => fields.error("signing_secret", message),
+                None => fields.error(
+                    "signing_secret",
+                    "cannot be cleared: paste another one, or regenerate it",
+                ),
+            }
+        }
+    }
     if let Some(page_id) = fields.patch_text("page_id", 64) {
         if only(fields, "page_id", &[Provider::Meta]) {
             match page_id {
@@ -194,14 +209,25 @@ fn edit_settings(fields: &mut Fields, connector: &mut Connector) {
 
 /// What only an active connector needs.
 pub(super) fn check_activation(fields: &mut Fields, connector: &Connector) {
-    if connector.is_active()
-        && connector.provider == Provider::Meta
-        && connector.settings.page_id.is_none()
-    {
+    if !connector.is_active() {
+        return;
+    }
+    if connector.provider == Provider::Meta && connector.settings.page_id.is_none() {
         fields.error(
             "settings.page_id",
             "a Meta connector needs its page id before it can be active",
         );
+    }
+    if let Some(vendor) = connector.provider.vendor() {
+        if connector.settings.signing_secret.is_none() {
+            fields.error(
+                "settings.signing_secret",
+                format!(
+                    "{vendor} signs its webhooks with your app's client secret: paste it here \
+                     before the connector can be active"
+                ),
+            );
+        }
     }
 }
 

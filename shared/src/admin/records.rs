@@ -3,8 +3,8 @@
 use super::{AdminContext, AdminError, Listing, PageRequest};
 use crate::domain::{ClientId, ConnectorId, ImportId, LeadId, ReviewId};
 use crate::domain::{
-    Email, FieldError, FollowUp, ImportRecord, ImportStatus, Lead, PhoneE164, Provider,
-    RequestOrigin, Zip,
+    Email, FieldError, FollowUp, ImportRecord, ImportStatus, JornayaLeadId, Lead, PhoneE164,
+    Provider, RequestOrigin, TrustedFormCert, Zip,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -132,6 +132,9 @@ pub struct LeadView {
     pub service_interest: Option<String>,
     pub notes: Option<String>,
     pub external_id: Option<String>,
+    /// Compliance certificates, format-checked when the lead came in.
+    pub trustedform_cert_url: Option<TrustedFormCert>,
+    pub jornaya_leadid: Option<JornayaLeadId>,
     pub source: String,
     pub provider: Provider,
     pub assigned_rep: Option<String>,
@@ -159,6 +162,8 @@ impl From<Lead> for LeadView {
             service_interest: lead.service_interest,
             notes: lead.notes,
             external_id: lead.external_id,
+            trustedform_cert_url: lead.trustedform_cert_url,
+            jornaya_leadid: lead.jornaya_leadid,
             source: lead.source,
             provider: lead.provider,
             assigned_rep: lead.assigned_rep,

@@ -1,4 +1,5 @@
-//! The review queue: doubtful email parses wait for a person. A decision is one
+//! The review queue: doubtful email parses, and leads outside a connector's rules when
+//! it sends those to review, wait for a person. A decision is one
 //! conditional update on `status = pending`, so a second one, however concurrent,
 //! changes nothing; an approval then runs the normal pipeline once.
 
@@ -131,7 +132,8 @@ async fn decide(
 }
 
 /// Approves a pending review, optionally with `{"corrections": {"customer_phone": "…"}}`,
-/// and runs the normal pipeline once with the (corrected) candidate. A candidate that
+/// and runs the normal pipeline once with the (corrected) candidate; the connector's
+/// rules are not applied again (a person decided). A candidate that
 /// would fail validation, or a connector that is not active, leaves the review pending.
 pub async fn approve_review(
     ctx: &AdminContext<'_>,
@@ -165,7 +167,8 @@ pub async fn approve_review(
         raw: &raw,
         origin: Default::default(),
     };
-    let outcome = match pipeline::import(ctx.store, &connector, candidate, &delivery).await {
+    let outcome = match pipeline::import_approved(ctx.store, &connector, candidate, &delivery).await
+    {
         Ok(Outcome::Inactive { .. }) => {
             ctx.store.reopen_review(ctx.workspace_id, &item.id).await?;
             return Err(AdminError::Conflict(
@@ -257,6 +260,8 @@ fn corrected(mut candidate: LeadCandidate, body: Value) -> Result<LeadCandidate,
             Some(Field::ServiceInterest) => &mut candidate.service_interest,
             Some(Field::Notes) => &mut candidate.notes,
             Some(Field::ExternalId) => &mut candidate.external_id,
+            Some(Field::TrustedformCertUrl) => &mut candidate.trustedform_cert_url,
+            Some(Field::JornayaLeadid) => &mut candidate.jornaya_leadid,
             Some(Field::FirstName | Field::LastName) | None => {
                 corrections.error(&name, "is not a lead field that can be corrected");
                 continue;

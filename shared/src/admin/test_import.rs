@@ -5,10 +5,11 @@
 use super::input::Fields;
 use super::{presets, AdminContext, AdminError};
 use crate::domain::{
-    Connector, ConnectorId, ConnectorStatus, Email, FieldError, LeadCandidate, LeadId, PhoneE164,
-    Provider, Zip,
+    Connector, ConnectorId, ConnectorStatus, Email, FieldError, JornayaLeadId, LeadCandidate,
+    LeadId, OutsideRules, PhoneE164, Provider, TrustedFormCert, Zip,
 };
 use crate::mapping::{self, Payload};
+use crate::pipeline::rules::{self, Breach};
 use crate::pipeline::{self, Prepared, Reading};
 use serde::Serialize;
 use serde_json::Value;
@@ -38,6 +39,8 @@ pub struct LeadPreview {
     pub service_interest: Option<String>,
     pub notes: Option<String>,
     pub external_id: Option<String>,
+    pub trustedform_cert_url: Option<TrustedFormCert>,
+    pub jornaya_leadid: Option<JornayaLeadId>,
     pub source: String,
     pub assigned_rep: Option<String>,
     pub speed_to_lead: bool,
@@ -58,6 +61,8 @@ impl From<Prepared> for LeadPreview {
             service_interest: lead.service_interest,
             notes: prepared.notes,
             external_id: lead.external_id,
+            trustedform_cert_url: lead.trustedform_cert_url,
+            jornaya_leadid: lead.jornaya_leadid,
             source: prepared.source,
             assigned_rep: prepared.assigned_rep,
             speed_to_lead: prepared.speed_to_lead,
@@ -91,6 +96,9 @@ pub struct TestImport {
     pub assigned_rep: Option<String>,
     /// The lead an earlier delivery with the same external id created.
     pub existing_lead_id: Option<LeadId>,
+    /// The connector's rule the lead would break, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<Breach>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
     /// Values that would be kept as custom fields because they do not validate.
@@ -198,6 +206,7 @@ fn answer(
         notes: None,
         assigned_rep: None,
         existing_lead_id: None,
+        rule: None,
         errors: Vec::new(),
         warnings: Vec::new(),
         notices,
@@ -263,6 +272,16 @@ async fn evaluate(
     if held {
         answer.would = Would::ReviewRequired;
         answer.reason = Some(held_reason(&answer));
+    } else if answer.existing_lead_id.is_none() {
+        let breach = rules::would_breach(ctx.store, connector, &prepared.lead).await?;
+        if let Some(breach) = breach {
+            answer.would = match connector.rules.outside_rules {
+                OutsideRules::Review => Would::ReviewRequired,
+                OutsideRules::Fail => Would::Failed,
+            };
+            answer.reason = Some(breach.reason.clone());
+            answer.rule = Some(breach);
+        }
     }
     answer.warnings = prepared.lead.warnings.clone();
     answer.notes = prepared.notes.clone();

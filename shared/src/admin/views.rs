@@ -1,7 +1,8 @@
 //! Connectors as the admin API shows them: the profile, what the provider needs to
 //! reach it, and its delivery counters.
 
-use crate::domain::{Connector, ImportStatus, Provider};
+use crate::domain::{Connector, ImportStatus, Provider, SigningSecret};
+use crate::providers::vendors;
 use crate::store::{ConnectorRecord, Counters};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -26,6 +27,15 @@ pub struct Setup {
     pub address: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_slug: Option<String>,
+    /// Vendors: how deliveries prove they come from the vendor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<&'static str>,
+    /// Vendors: whether the connector has its signing secret (never shown again).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signing_secret_set: Option<bool>,
+    /// Vendors: the secret, only in the answer that generated or rotated it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signing_secret: Option<String>,
     pub instructions: String,
 }
 
@@ -71,6 +81,14 @@ impl Setup {
                 instructions: "subscribe the page's leadgen field to this webhook; leads \
                                route by page id"
                     .to_owned(),
+                ..Setup::default()
+            },
+            Provider::Vendor(vendor) => Setup {
+                method: Some("POST"),
+                endpoint: Some(format!("/webhooks/{}/{}", vendor.key(), connector.id)),
+                signature: Some(vendors::signature(vendor)),
+                signing_secret_set: Some(settings.signing_secret.is_some()),
+                instructions: vendors::instructions(vendor).to_owned(),
                 ..Setup::default()
             },
             Provider::EmailForward => {
@@ -130,11 +148,20 @@ pub struct ConnectorView {
 }
 
 impl ConnectorView {
+    /// The connector as an admin sees it: its signing secret is never part of it.
     pub fn of(record: &ConnectorRecord, email_slug: Option<&str>, domain: Option<&str>) -> Self {
+        let mut connector = record.connector.clone();
+        connector.settings.signing_secret = None;
         Self {
             setup: Setup::of(&record.connector, email_slug, domain),
             stats: Stats::from(&record.counters),
-            connector: record.connector.clone(),
+            connector,
         }
+    }
+
+    /// The view of a connector whose secret was just generated: shown this once.
+    pub(super) fn with_secret(mut self, secret: &SigningSecret) -> Self {
+        self.setup.signing_secret = Some(secret.expose().to_owned());
+        self
     }
 }

@@ -7,6 +7,7 @@ use crate::api::{ApiRefusal, ConnectorProblem};
 use crate::auth::AuthError;
 use crate::domain::FieldError;
 use crate::forms::{DecodeError, FormRefusal, Refused};
+use crate::providers::vendors::VendorRefusal;
 use crate::providers::WebhookError;
 use crate::store::StoreError;
 
@@ -121,6 +122,22 @@ impl From<WebhookError> for ApiError {
             WebhookError::NotFound(message) => ApiError::NotFound(message),
             WebhookError::Store(err) => err.into(),
             other => ApiError::Unavailable(Box::new(other)),
+        }
+    }
+}
+
+impl From<VendorRefusal> for ApiError {
+    fn from(refusal: VendorRefusal) -> Self {
+        let detail = refusal.to_string();
+        match refusal {
+            VendorRefusal::UnknownVendor(_) | VendorRefusal::UnknownConnector(_) => {
+                ApiError::NotFound(detail)
+            }
+            VendorRefusal::Signature(_) => ApiError::Unauthorized(detail),
+            VendorRefusal::Unreadable(_) | VendorRefusal::BadChallenge(_) => {
+                ApiError::BadRequest(detail)
+            }
+            VendorRefusal::Store(err) => err.into(),
         }
     }
 }

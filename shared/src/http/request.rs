@@ -132,6 +132,22 @@ pub fn next_page(request: &Request, cursor: &str) -> String {
     format!("{}?{}", request.uri().path(), query.finish())
 }
 
+/// Every header whose value is text, as sent (the vendor door checks signatures over
+/// them).
+pub fn headers(request: &Request) -> Vec<(&str, &str)> {
+    request
+        .headers()
+        .iter()
+        .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)))
+        .collect()
+}
+
+/// The URL the caller called, query included, as API Gateway describes it (scheme from
+/// `X-Forwarded-Proto`, host from `Host`).
+pub fn url(request: &Request) -> String {
+    request.uri().to_string()
+}
+
 /// `?limit=&cursor=`.
 pub fn page(request: &Request) -> Result<PageRequest, ApiError> {
     let limit = query_param(request, "limit");

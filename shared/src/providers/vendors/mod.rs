@@ -1,7 +1,16 @@
 //! Signed webhooks of form and ad vendors, one preset each: how the vendor's signature is
 //! checked, how its payload becomes label/value pairs for [`mapping::map`], and which of
-//! its ids is the lead's external id. Pure: the door that calls this reads the HTTP
-//! request, looks up the connector and its secret, and takes the result to the pipeline.
+//! its ids is the lead's external id. Pure, but for [`receive`], the use case of the
+//! vendor door: it looks up the connector and its secret, checks the delivery and takes
+//! it to the pipeline.
+//!
+//! Test deliveries: none of the ten vendors documents a marker on its webhook bodies
+//! (LinkedIn flags test leads only on the response fetched afterwards), so one
+//! convention stands for all: a delivery whose answers carry `is_test` (or `test_lead`)
+//! set to true, or `utm_source=test` (all Calendly can carry, through the booking
+//! link), is a test: logged `ignored`, never a lead. Typeform and Jotform take it as a
+//! hidden field, the WordPress plugins and Unbounce as a form field, HubSpot as a
+//! property or body key, TikTok as a field or a flag on the lead.
 
 mod body;
 mod calendly;
@@ -10,6 +19,8 @@ mod gravity_forms;
 mod hubspot;
 mod jotform;
 mod linkedin;
+mod receive;
+mod setup;
 mod signature;
 mod tiktok;
 mod typeform;
@@ -17,99 +28,32 @@ mod unbounce;
 mod wpforms;
 
 pub use linkedin::challenge_response as linkedin_challenge_response;
+pub use receive::{challenge, receive, Challenge, VendorRefusal};
+pub use setup::{instructions, signature};
 pub use signature::{SignatureError, SECRET_HEADER, SECRET_PARAM};
+
+pub use crate::domain::Vendor;
 
 use crate::domain::LeadCandidate;
 use crate::mapping::{self, Payload};
+use crate::pipeline::Reading;
 use signature::Scheme;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::fmt;
 
-/// A vendor whose webhooks the vendor door takes (`POST /webhooks/{key}/{connector_id}`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Vendor {
-    Typeform,
-    Calendly,
-    Hubspot,
-    Jotform,
-    Tiktok,
-    Linkedin,
-    GravityForms,
-    Wpforms,
-    ContactForm7,
-    Unbounce,
-}
-
-impl Vendor {
-    pub const ALL: [Vendor; 10] = [
-        Vendor::Typeform,
-        Vendor::Calendly,
-        Vendor::Hubspot,
-        Vendor::Jotform,
-        Vendor::Tiktok,
-        Vendor::Linkedin,
-        Vendor::GravityForms,
-        Vendor::Wpforms,
-        Vendor::ContactForm7,
-        Vendor::Unbounce,
-    ];
-
-    /// The key in routes, connector providers and context labels.
-    pub fn key(self) -> &'static str {
-        match self {
-            Vendor::Typeform => "typeform",
-            Vendor::Calendly => "calendly",
-            Vendor::Hubspot => "hubspot",
-            Vendor::Jotform => "jotform",
-            Vendor::Tiktok => "tiktok",
-            Vendor::Linkedin => "linkedin",
-            Vendor::GravityForms => "gravity_forms",
-            Vendor::Wpforms => "wpforms",
-            Vendor::ContactForm7 => "contact_form_7",
-            Vendor::Unbounce => "unbounce",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Self> {
-        Vendor::ALL.into_iter().find(|vendor| vendor.key() == key)
-    }
-
-    /// The vendor's name as people write it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Vendor::Typeform => "Typeform",
-            Vendor::Calendly => "Calendly",
-            Vendor::Hubspot => "HubSpot",
-            Vendor::Jotform => "Jotform",
-            Vendor::Tiktok => "TikTok",
-            Vendor::Linkedin => "LinkedIn",
-            Vendor::GravityForms => "Gravity Forms",
-            Vendor::Wpforms => "WPForms",
-            Vendor::ContactForm7 => "Contact Form 7",
-            Vendor::Unbounce => "Unbounce",
-        }
-    }
-
-    fn scheme(self) -> Scheme {
-        match self {
-            Vendor::Typeform => typeform::SCHEME,
-            Vendor::Calendly => calendly::SCHEME,
-            Vendor::Hubspot => Scheme::HubSpotV3,
-            Vendor::Tiktok => tiktok::SCHEME,
-            Vendor::Linkedin => linkedin::SCHEME,
-            Vendor::Jotform
-            | Vendor::GravityForms
-            | Vendor::Wpforms
-            | Vendor::ContactForm7
-            | Vendor::Unbounce => Scheme::SharedSecret,
-        }
-    }
-}
-
-impl fmt::Display for Vendor {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+/// How `vendor` signs its deliveries.
+fn scheme(vendor: Vendor) -> Scheme {
+    match vendor {
+        Vendor::Typeform => typeform::SCHEME,
+        Vendor::Calendly => calendly::SCHEME,
+        Vendor::Hubspot => Scheme::HubSpotV3,
+        Vendor::Tiktok => tiktok::SCHEME,
+        Vendor::Linkedin => linkedin::SCHEME,
+        Vendor::Jotform
+        | Vendor::GravityForms
+        | Vendor::Wpforms
+        | Vendor::ContactForm7
+        | Vendor::Unbounce => Scheme::SharedSecret,
     }
 }
 
@@ -220,11 +164,110 @@ pub fn verify(
     request: &Request,
     now: i64,
 ) -> Result<(), SignatureError> {
-    signature::verify(vendor.scheme(), secret, request, now)
+    signature::verify(scheme(vendor), secret, request, now)
 }
 
-/// Reads a verified delivery.
+/// Reads a verified delivery: the vendor's preset, then the one test convention, and
+/// for a lead the vendor gives no id, the SHA-256 of the body as its external id (so
+/// that a redelivery, byte for byte the same, is recognised).
 pub fn read(vendor: Vendor, request: &Request) -> Result<Delivery, VendorError> {
+    let delivery = match preset(vendor, request)? {
+        Delivery::Lead { payload, .. } if test_marker(&payload).is_some() => {
+            let (label, value) = test_marker(&payload).unwrap_or_default();
+            Delivery::NotALead {
+                reason: format!(
+                    "{vendor} test submission ({label}={value}): test deliveries never create \
+                     a lead"
+                ),
+            }
+        }
+        Delivery::Lead {
+            payload,
+            external_id: None,
+        } => Delivery::Lead {
+            payload,
+            external_id: Some(body_id(request.body)),
+        },
+        other => other,
+    };
+    Ok(delivery)
+}
+
+/// A stored delivery's body read again (a retry, a Test Import sample): with the
+/// Content-Type it came with, else one told from the body itself.
+pub fn reread(
+    vendor: Vendor,
+    body: &str,
+    content_type: Option<&str>,
+) -> Result<Delivery, VendorError> {
+    let content_type = content_type.map_or_else(|| stored_content_type(body), str::to_owned);
+    let headers = [("content-type", content_type.as_str())];
+    let request = Request {
+        method: "POST",
+        url: "",
+        headers: &headers,
+        body: body.as_bytes(),
+    };
+    read(vendor, &request)
+}
+
+/// A delivery as the pipeline takes it: a lead's candidate through the connector's
+/// `aliases`, a test or other non-lead, or a notice whose answers never came.
+pub fn reading(vendor: Vendor, delivery: Delivery, aliases: &BTreeMap<String, String>) -> Reading {
+    match delivery {
+        Delivery::NotALead { reason } => Reading::NotALead(reason),
+        Delivery::Notice { external_id } => {
+            Reading::Unreadable(notice_reason(vendor, &external_id))
+        }
+        lead @ Delivery::Lead { .. } => Reading::Lead(lead.candidate(aliases).unwrap_or_default()),
+    }
+}
+
+/// JSON when it looks like JSON, multipart when it opens with a boundary line, else a
+/// url-encoded form.
+fn stored_content_type(body: &str) -> String {
+    let trimmed = body.trim_start();
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        return "application/json".to_owned();
+    }
+    let first_line = trimmed.lines().next().unwrap_or_default().trim_end();
+    match first_line.strip_prefix("--") {
+        Some(boundary) if !boundary.is_empty() && !boundary.contains(char::is_whitespace) => {
+            format!("multipart/form-data; boundary={boundary}")
+        }
+        _ => "application/x-www-form-urlencoded".to_owned(),
+    }
+}
+
+/// The label and value that mark a delivery as the vendor's or its user's test.
+fn test_marker(payload: &Payload) -> Option<(String, String)> {
+    payload.pairs().find_map(|(label, value)| {
+        let name = mapping::normalize_label(label);
+        let value_text = value.trim().to_ascii_lowercase();
+        let flagged = matches!(name.as_str(), "is_test" | "test_lead" | "testlead")
+            && matches!(value_text.as_str(), "true" | "1" | "yes" | "y" | "on");
+        let tracked = name == "utm_source" && value_text == "test";
+        (flagged || tracked).then(|| (label.to_owned(), value.trim().to_owned()))
+    })
+}
+
+/// `body-sha256:<hex>`: the external id of a lead whose vendor names none.
+fn body_id(body: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    format!("body-sha256:{}", hex::encode(Sha256::digest(body)))
+}
+
+/// Why a [`Delivery::Notice`] makes no lead yet, in words an admin can act on.
+pub fn notice_reason(vendor: Vendor, external_id: &str) -> String {
+    format!(
+        "{vendor} sent only the lead's id ({external_id}), not its answers; fetching them \
+         from {vendor}'s API is not set up for this connector. Download the lead from \
+         {vendor} (LinkedIn: Campaign Manager > Lead Gen Forms), or send {vendor} leads \
+         through an integration that posts their answers (Zapier to the API connector)"
+    )
+}
+
+fn preset(vendor: Vendor, request: &Request) -> Result<Delivery, VendorError> {
     match vendor {
         Vendor::Typeform => typeform::read(request),
         Vendor::Calendly => calendly::read(request),
@@ -247,7 +290,7 @@ pub fn sign(
     request: &Request,
     now: i64,
 ) -> Vec<(&'static str, String)> {
-    signature::sign(vendor.scheme(), secret, request, now)
+    signature::sign(scheme(vendor), secret, request, now)
 }
 
 #[cfg(test)]

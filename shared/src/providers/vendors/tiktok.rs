@@ -11,7 +11,8 @@
 //! `user_info` (or a flat object there). A lead id without answers is a notice to
 //! fetch it. Developer-platform events (`{"client_key", "event", "content"}`, e.g.
 //! `authorization.removed`) are not leads. `samples/tiktok.json` is such a lead.
-//! TikTok documents no test marker.
+//! TikTok documents no test marker; an `is_test` or `test_lead` flag on the lead is read
+//! as one (the vendors' test convention, `vendors/mod.rs`).
 
 use super::body::{self, Pairs};
 use super::signature::Scheme;
@@ -93,6 +94,13 @@ pub fn read(request: &Request) -> Result<Delivery, VendorError> {
         pairs.context(name, body::id(lead.get(name)));
     }
     pairs.context("create_time", lead.get("create_time").and_then(body::text));
+    // A flag on the lead itself (TikTok's test-lead tool; not in TikTok's public docs).
+    let flagged = ["is_test", "test_lead"]
+        .iter()
+        .any(|flag| lead.get(*flag).and_then(body::text).as_deref() == Some("true"));
+    if flagged {
+        pairs.push("is_test", Some("true".to_owned()));
+    }
     Ok(Delivery::Lead {
         payload: pairs.finish()?,
         external_id,
