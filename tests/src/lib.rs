@@ -11,6 +11,7 @@ pub mod response;
 pub mod reviews;
 pub mod samples;
 pub mod security;
+pub mod vendors;
 pub mod webhooks;
 
 pub use api::lead_body;

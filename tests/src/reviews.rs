@@ -26,6 +26,7 @@ pub fn doubt() -> Doubt {
         sender: Some("Dan Forwarder <dan@acme-wash.example>".into()),
         subject: Some("Re: that lead from yesterday".into()),
         preview: "Can you call her? I think it was 717-555-0199".into(),
+        rule: None,
     }
 }
 

@@ -56,6 +56,8 @@ impl TestApp {
             service_interest: None,
             notes: None,
             external_id: None,
+            trustedform_cert_url: None,
+            jornaya_leadid: None,
             source: api.source(),
             provider: api.provider,
             assigned_rep: None,

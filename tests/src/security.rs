@@ -5,7 +5,7 @@
 
 use crate::{TestApp, TestResponse};
 use serde_json::Value;
-use shared::domain::Provider;
+use shared::domain::{Provider, Vendor};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Mutex, Once};
@@ -121,6 +121,7 @@ impl TestApp {
             Provider::WebsiteForm,
             Provider::GoogleAds,
             Provider::EmailForward,
+            Provider::Vendor(Vendor::Typeform),
         ] {
             local::seed::active_connector(&app.store, &mut app.seeded, provider, |_| {})
                 .await
@@ -139,13 +140,28 @@ impl TestApp {
         (connector.id.to_string(), key)
     }
 
-    /// What only this workspace may know: its keys, connector key and google key.
+    /// The Typeform connector's id.
+    pub fn typeform(&self) -> String {
+        let provider = Provider::Vendor(Vendor::Typeform);
+        let connector = self
+            .seeded
+            .connector(provider)
+            .expect("a Typeform connector");
+        connector.id.to_string()
+    }
+
+    /// What only this workspace may know: its keys, connector keys, google key and
+    /// signing secrets.
     pub fn secrets(&self) -> Vec<String> {
         let keys = [&self.seeded.api_key, &self.seeded.admin_key].map(String::clone);
         let connectors = self.seeded.connectors.iter().map(|c| &c.settings);
-        let connector_keys = connectors.flat_map(|s| [&s.connector_key, &s.google_key]);
+        let connector_keys = connectors
+            .clone()
+            .flat_map(|s| [&s.connector_key, &s.google_key]);
+        let signing = connectors.filter_map(|s| s.signing_secret.as_ref());
         keys.into_iter()
             .chain(connector_keys.flatten().cloned())
+            .chain(signing.map(|secret| secret.expose().to_owned()))
             .collect()
     }
 }

@@ -107,6 +107,29 @@ async fn every_google_webhook_event_gets_the_status_its_name_promises() {
         .any(|lead| lead.external_id.as_deref() == sample));
 }
 
+#[tokio::test]
+async fn every_vendor_webhook_event_gets_the_status_its_name_promises() {
+    let app = TestApp::demo().await;
+    let deps = vendor_webhook::VendorWebhook {
+        store: app.store.clone(),
+    };
+
+    check_events("vendor-webhook", 5, |request| {
+        shared::http::answer(&deps, request)
+    })
+    .await;
+
+    let leads = app.leads().await;
+    for sample in ["sample-typeform-response-0001", "5990000000000000001"] {
+        assert!(
+            leads
+                .iter()
+                .any(|lead| lead.external_id.as_deref() == Some(sample)),
+            "{sample}"
+        );
+    }
+}
+
 /// `events/email-inbound/<outcome>-<case>.json`: SES receipts and retry-queue batches,
 /// with the raw message SES would have stored (`sample-lead.eml`) put in the bucket.
 #[tokio::test]

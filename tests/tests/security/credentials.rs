@@ -1,6 +1,6 @@
 //! Wrong credentials on every door: every route of `template.yaml` through the local
 //! gateway with no, a made-up, a revoked, an unscoped and another workspace's key, and
-//! forged Meta and Google deliveries. After each: the documented status and problem,
+//! forged Meta and Google deliveries (the vendor door's are in `vendor_webhook`). After each: the documented status and problem,
 //! the victim's items unchanged, and no secret in any answer or log line.
 
 use e2e::admin::api_connector;
@@ -12,7 +12,7 @@ use e2e::webhooks::{
 use e2e::{lead_body, TestApp, TestResponse};
 use local::template::{Route, Template};
 use serde_json::{json, Value};
-use shared::domain::random_token;
+use shared::domain::{random_token, Vendor};
 use std::collections::BTreeMap;
 
 #[derive(Clone, Copy)]
@@ -33,6 +33,8 @@ fn expected(route: &Route, credential: Credential) -> Option<u16> {
         ("meta-webhook", "GET", _) => Some(403), // no hub.verify_token
         ("meta-webhook", ..) => Some(401), // no X-Hub-Signature-256
         ("google-webhook", ..) => Some(401), // no google_key
+        ("vendor-webhook", "GET", _) => Some(404), // a Typeform connector has no challenge
+        ("vendor-webhook", ..) => Some(401), // no vendor signature
         ("admin-api" | "review-actions" | "api-intake", _, credential) => match credential {
             Credential::None | Credential::MadeUp | Credential::Revoked => Some(401),
             Credential::Unscoped => Some(403),
@@ -49,11 +51,16 @@ fn expected(route: &Route, credential: Credential) -> Option<u16> {
 fn path_of(route: &Route, ids: &BTreeMap<&str, String>) -> String {
     let segment = route.path.split('/').nth(2).unwrap_or_default();
     let id = ids.get(segment).unwrap_or(&ids["connectors"]);
+    let connector = match route.path.contains("{provider}") {
+        true => &ids["typeform"],
+        false => &ids["google"],
+    };
     let path = route
         .path
         .replace("{id}", id)
         .replace("{zip}", "17601")
-        .replace("{connector_id}", &ids["google"])
+        .replace("{provider}", "typeform")
+        .replace("{connector_id}", connector)
         .replace("{form_id}", "frm_made_up");
     match path.as_str() {
         "/admin/imports" => format!("{path}?connector_id={}", ids["connectors"]),
@@ -74,6 +81,9 @@ fn body_of(route: &Route, victim: &TestApp) -> Option<Value> {
             let mut lead = google_lead("sweep", "");
             lead.as_object_mut().unwrap().remove("google_key");
             lead
+        }
+        ("POST", "/webhooks/{provider}/{connector_id}") => {
+            serde_json::from_slice(e2e::vendors::sample_bytes(Vendor::Typeform)).unwrap()
         }
         ("POST", path) if path.ends_with("/test-import") => lead_body("sweep"),
         _ => json!({}),
@@ -101,6 +111,7 @@ async fn every_route_refuses_every_wrong_credential_and_leaves_the_victim_as_it_
         ("api-keys", id(&live_key["id"])),
         ("reviews", review),
         ("google", victim.google().0),
+        ("typeform", victim.typeform()),
     ]);
     let made_up = random_token(shared::auth::KEY_PREFIX);
     let mut secrets = [victim.secrets(), other.secrets()].concat();
