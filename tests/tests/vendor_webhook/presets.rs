@@ -1,6 +1,7 @@
 //! Every preset through one table per outcome.
 
 use e2e::vendors::{each_vendor, sample, test_delivery, Body, VendorApp, SECRET};
+use serde_json::json;
 use shared::domain::{ImportStatus, Provider, Vendor};
 use shared::providers::vendors;
 
@@ -196,4 +197,36 @@ async fn an_unknown_connector_or_another_vendors_is_404_and_a_foreign_body_400()
     );
     assert_eq!(log[0].status, ImportStatus::Failed);
     assert!(log[0].payload.contains("hello"));
+}
+
+#[tokio::test]
+async fn a_failed_vendor_delivery_is_re_run_through_its_preset_once_its_rules_allow_it() {
+    // Jotform's multipart body needs the Content-Type it came with to be read again.
+    let hook = VendorApp::spawn(Vendor::Jotform, |c| {
+        c.rules.allowed_states = vec!["NJ".into()];
+    })
+    .await;
+    let failed = hook.deliver(&sample(Vendor::Jotform)).await.json();
+    assert_eq!(failed["status"], "failed", "{failed}");
+    let path = format!("/admin/connectors/{}", hook.connector.id);
+    let fixed = json!({"rules": {"allowed_states": ["PA"]}});
+    assert_eq!(
+        hook.app.admin("PATCH", &path, Some(fixed)).await.status,
+        200
+    );
+
+    let import_id = failed["import_id"].as_str().unwrap();
+    let retried = hook
+        .app
+        .admin("POST", &format!("/admin/imports/{import_id}/retry"), None)
+        .await;
+
+    assert_eq!(retried.status, 200, "{}", retried.text);
+    assert_eq!(retried.json()["status"], "imported", "{}", retried.text);
+    let leads = hook.app.leads().await;
+    assert_eq!(leads.len(), 1);
+    assert_eq!(
+        leads[0].external_id.as_deref(),
+        Some(external_id(Vendor::Jotform))
+    );
 }
