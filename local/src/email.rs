@@ -1,6 +1,8 @@
-//! Local stand-ins for SES inbound and the retry queue's event source mapping:
+//! Local stand-ins for SES inbound and the email queues' event source mappings:
 //! `POST /_local/email?to=<address>` stores a raw message as SES's S3 action would and
-//! delivers the SES event; the retry queue is polled and delivered like the SQS trigger.
+//! delivers the SES event (a delivery that fails goes to the failure queue, as Lambda's
+//! on-failure destination sends it after its retries); the retry and failure queues are
+//! polled and delivered like the SQS triggers.
 
 use axum::extract::{Query, State};
 use axum::response::IntoResponse;
@@ -56,9 +58,10 @@ async fn receive(
     };
     let message_id = shared::domain::new_id().to_lowercase();
     let stored = deps
+        .inbound
         .s3
         .put_object()
-        .bucket(&deps.bucket)
+        .bucket(&deps.inbound.bucket)
         .key(format!("inbound/{message_id}"))
         .body(body.to_vec().into())
         .send()
@@ -69,15 +72,53 @@ async fn receive(
         return (http::StatusCode::SERVICE_UNAVAILABLE, axum::Json(problem)).into_response();
     }
     let event = ses_event(&message_id, &recipient, "PASS", "PASS");
-    match email_inbound::handle(&deps, event).await {
+    match email_inbound::handle(&deps, event.clone()).await {
         Ok(email_inbound::Handled::Ses(mut outcomes)) if !outcomes.is_empty() => {
             axum::Json(outcomes.remove(0)).into_response()
         }
         Ok(_) => (http::StatusCode::INTERNAL_SERVER_ERROR, "no outcome").into_response(),
         Err(err) => {
-            let problem = json!({"title": "Temporarily unavailable", "status": 503, "detail": err.to_string()});
+            let queued = fail_over(&deps, event, err.to_string()).await;
+            let detail = format!("{err}; {queued}");
+            let problem =
+                json!({"title": "Temporarily unavailable", "status": 503, "detail": detail});
             (http::StatusCode::SERVICE_UNAVAILABLE, axum::Json(problem)).into_response()
         }
+    }
+}
+
+/// What Lambda's on-failure destination sends for an asynchronous invocation that failed
+/// past its retries.
+pub fn failed_invocation(event: Value, error: &str) -> Value {
+    json!({
+        "version": "1.0",
+        "timestamp": chrono::Utc::now().to_rfc3339(),
+        "requestContext": {
+            "requestId": shared::domain::new_id(),
+            "functionArn": "arn:aws:lambda:us-east-1:000000000000:function:email-inbound:$LATEST",
+            "condition": "RetriesExhausted",
+            "approximateInvokeCount": 3
+        },
+        "requestPayload": event,
+        "responseContext": {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"},
+        "responsePayload": {"errorMessage": error, "errorType": "HandlerError"}
+    })
+}
+
+/// Sends a failed SES delivery to the failure queue, as Lambda would after its retries.
+async fn fail_over(deps: &email_inbound::Deps, event: Value, error: String) -> String {
+    let record = failed_invocation(event, &error);
+    let sent = deps
+        .inbound
+        .sqs
+        .send_message()
+        .queue_url(&deps.failure_queue_url)
+        .message_body(record.to_string())
+        .send()
+        .await;
+    match sent {
+        Ok(_) => "queued on the failure queue for redelivery".to_owned(),
+        Err(err) => format!("could not queue it for redelivery: {err}"),
     }
 }
 
@@ -86,9 +127,15 @@ pub fn sqs_event(queue_arn: &str, messages: &[aws_sdk_sqs::types::Message]) -> V
     let records: Vec<Value> = messages
         .iter()
         .map(|m| {
+            let attributes: serde_json::Map<String, Value> = m
+                .attributes
+                .iter()
+                .flatten()
+                .map(|(name, value)| (name.as_str().to_owned(), Value::from(value.as_str())))
+                .collect();
             json!({
                 "messageId": m.message_id, "receiptHandle": m.receipt_handle, "body": m.body,
-                "attributes": {}, "messageAttributes": {}, "md5OfBody": m.md5_of_body,
+                "attributes": attributes, "messageAttributes": {}, "md5OfBody": m.md5_of_body,
                 "eventSource": "aws:sqs", "eventSourceARN": queue_arn, "awsRegion": "us-east-1",
             })
         })
@@ -96,31 +143,39 @@ pub fn sqs_event(queue_arn: &str, messages: &[aws_sdk_sqs::types::Message]) -> V
     json!({ "Records": records })
 }
 
-/// Receives one batch from the retry queue, delivers it to the function, and deletes
-/// what it did not report as failed. Answers how many messages it delivered.
-pub async fn deliver_retries(deps: &email_inbound::Deps, wait_seconds: i32) -> usize {
-    let received = deps
-        .sqs
+/// The ARN Lambda names a queue by, for the queue at `url` (its last path segment).
+fn queue_arn(url: &str) -> String {
+    let name = url.rsplit('/').next().unwrap_or_default();
+    format!("arn:aws:sqs:us-east-1:000000000000:{name}")
+}
+
+/// Receives one batch from the queue at `queue_url`, delivers it to the function, and
+/// deletes what it did not report as failed. Answers how many messages it delivered.
+pub async fn deliver_queue(
+    deps: &email_inbound::Deps,
+    queue_url: &str,
+    wait_seconds: i32,
+) -> usize {
+    let sqs = &deps.inbound.sqs;
+    let received = sqs
         .receive_message()
-        .queue_url(&deps.retry_queue_url)
+        .queue_url(queue_url)
         .max_number_of_messages(10)
         .wait_time_seconds(wait_seconds)
+        .message_system_attribute_names(aws_sdk_sqs::types::MessageSystemAttributeName::All)
         .send()
         .await;
     let messages = match received {
         Ok(output) => output.messages.unwrap_or_default(),
         Err(err) => {
-            tracing::warn!(error = %err, "retry queue not readable");
+            tracing::warn!(error = %err, "queue not readable");
             return 0;
         }
     };
     if messages.is_empty() {
         return 0;
     }
-    let event = sqs_event(
-        "arn:aws:sqs:us-east-1:000000000000:email-retry-queue",
-        &messages,
-    );
+    let event = sqs_event(&queue_arn(queue_url), &messages);
     let failed: Vec<String> = match email_inbound::handle(deps, event).await {
         Ok(email_inbound::Handled::Sqs(response)) => response
             .batch_item_failures
@@ -140,10 +195,9 @@ pub async fn deliver_retries(deps: &email_inbound::Deps, wait_seconds: i32) -> u
         {
             continue;
         }
-        let _ = deps
-            .sqs
+        let _ = sqs
             .delete_message()
-            .queue_url(&deps.retry_queue_url)
+            .queue_url(queue_url)
             .set_receipt_handle(message.receipt_handle.clone())
             .send()
             .await;
@@ -151,10 +205,18 @@ pub async fn deliver_retries(deps: &email_inbound::Deps, wait_seconds: i32) -> u
     messages.len()
 }
 
-/// Polls the retry queue for as long as the process runs, like the SQS trigger.
+/// One batch of the retry queue, delivered (see [`deliver_queue`]).
+pub async fn deliver_retries(deps: &email_inbound::Deps, wait_seconds: i32) -> usize {
+    deliver_queue(deps, &deps.inbound.retry_queue_url.clone(), wait_seconds).await
+}
+
+/// Polls the retry and failure queues for as long as the process runs, like the SQS
+/// triggers.
 pub async fn poll_retries(deps: email_inbound::Deps) {
     loop {
-        if deliver_retries(&deps, 1).await == 0 {
+        let retries = deliver_queue(&deps, &deps.inbound.retry_queue_url, 1).await;
+        let failures = deliver_queue(&deps, &deps.failure_queue_url, 0).await;
+        if retries + failures == 0 {
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }

@@ -20,13 +20,16 @@ pub fn email_deps(
     store: &Store,
     resources: &provision::Resources,
 ) -> email_inbound::Deps {
-    shared::inbound::Inbound {
-        store: store.clone(),
-        s3: shared::aws::s3(config),
-        sqs: shared::aws::sqs(config),
-        bucket: resources.bucket("InboundEmailBucket").to_owned(),
-        retry_queue_url: resources.queue_url("EmailRetryQueue").to_owned(),
-        max_attempts: shared::inbound::DEFAULT_MAX_ATTEMPTS,
+    email_inbound::Deps {
+        inbound: shared::inbound::Inbound {
+            store: store.clone(),
+            s3: shared::aws::s3(config),
+            sqs: shared::aws::sqs(config),
+            bucket: resources.bucket("InboundEmailBucket").to_owned(),
+            retry_queue_url: resources.queue_url("EmailRetryQueue").to_owned(),
+            max_attempts: shared::inbound::DEFAULT_MAX_ATTEMPTS,
+        },
+        failure_queue_url: resources.queue_url("EmailFailureQueue").to_owned(),
     }
 }
 

@@ -213,11 +213,22 @@ pub async fn provision(config: &aws_config::SdkConfig) -> Result<Resources, Prov
         resources.buckets.insert(logical_id.to_owned(), name);
     }
     let sqs = aws_sdk_sqs::Client::new(config);
-    for (logical_id, _) in template.resources_of_type("AWS::SQS::Queue") {
+    for (logical_id, queue) in template.resources_of_type("AWS::SQS::Queue") {
         let name = local_name(logical_id);
+        // The visibility timeout is part of how redeliveries are timed: as declared.
+        let visibility = queue
+            .get("Properties")
+            .and_then(|p| p.get("VisibilityTimeout"))
+            .and_then(serde_yaml::Value::as_i64);
         let created = sqs
             .create_queue()
             .queue_name(&name)
+            .set_attributes(visibility.map(|seconds| {
+                HashMap::from([(
+                    aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout,
+                    seconds.to_string(),
+                )])
+            }))
             .send()
             .await
             .map_err(|e| aws(&name)(e.into()))?;

@@ -60,30 +60,36 @@ impl TestApp {
         format!("{}@{INBOUND_DOMAIN}", self.seeded.workspace.email_slug)
     }
 
-    /// The email door with a retry queue of this test's own, so tests running side by
-    /// side never receive each other's retries.
+    /// The email door with a retry and a failure queue of this test's own, so tests
+    /// running side by side never receive each other's messages.
     pub async fn email_deps(&self, max_attempts: u32) -> email_inbound::Deps {
-        let sqs = shared::aws::sqs(&self.config);
-        let queue = sqs
+        let mut deps = local::email_deps(&self.config, &self.store, self.resources());
+        deps.inbound.retry_queue_url = self.queue("email-retry").await;
+        deps.failure_queue_url = self.queue("email-failures").await;
+        deps.inbound.max_attempts = max_attempts;
+        deps
+    }
+
+    /// A new queue of this test's own.
+    pub async fn queue(&self, name: &str) -> String {
+        let created = shared::aws::sqs(&self.config)
             .create_queue()
             .queue_name(format!(
-                "email-retry-{}",
+                "{name}-{}",
                 shared::domain::new_id().to_lowercase()
             ))
             .send()
             .await
-            .expect("a retry queue");
-        let mut deps = local::email_deps(&self.config, &self.store, self.resources());
-        deps.retry_queue_url = queue.queue_url.unwrap_or_default();
-        deps.max_attempts = max_attempts;
-        deps
+            .expect("a queue");
+        created.queue_url.unwrap_or_default()
     }
 
     /// Writes a raw message where SES's S3 action would.
     pub async fn store_raw_email(&self, deps: &email_inbound::Deps, message_id: &str, raw: &str) {
-        deps.s3
+        deps.inbound
+            .s3
             .put_object()
-            .bucket(&deps.bucket)
+            .bucket(&deps.inbound.bucket)
             .key(format!("inbound/{message_id}"))
             .body(raw.as_bytes().to_vec().into())
             .send()

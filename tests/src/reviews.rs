@@ -68,6 +68,7 @@ impl TestApp {
             candidate,
             doubt(),
             &delivery,
+            &shared::store::Settles::Nothing,
         )
         .await
         .expect("held for review");

@@ -20,7 +20,7 @@ pub use contact::{Email, PhoneE164, Zip};
 pub use followup::{FollowUp, FollowUpKind, FollowUpStatus, FollowUpTemplates, WorkspaceSettings};
 pub use form::{FormThrottle, DEFAULT_HONEYPOT_FIELD};
 pub use ids::{new_id, ClientId, ConnectorId, ImportId, LeadId, ReviewId, WorkspaceId};
-pub use import::{ImportRecord, ImportStatus, RequestOrigin};
+pub use import::{ImportRecord, ImportStatus, Receipt, RequestOrigin};
 pub use lead::{Client, Lead};
 pub use review::{ReviewItem, ReviewStatus};
 pub use workspace::{ApiKey, Scope, Workspace};
