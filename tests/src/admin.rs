@@ -53,27 +53,26 @@ impl TestApp {
         headers: Vec<(String, String)>,
         body: Vec<u8>,
     ) -> TestResponse {
-        let (path, query) = path_and_query
-            .split_once('?')
-            .unwrap_or((path_and_query, ""));
-        let (route, params) = routes()
-            .iter()
-            .filter(|route| route.method == method)
-            .find_map(|route| Some((route, match_path(&route.path, path)?)))
-            .unwrap_or_else(|| panic!("template.yaml has no route for {method} {path}"));
-        let request = HttpCall {
-            route_key: format!("{} {}", route.method, route.path),
-            method: method.to_owned(),
-            path: path.to_owned(),
-            query: query.to_owned(),
-            headers,
-            path_parameters: params,
-            body,
-            source_ip: "203.0.113.20".into(),
-        }
-        .request()
-        .expect("a valid event");
-        TestResponse::from_lambda(self.dispatch(&route.binary, request).await)
+        let (binary, request) = route_request(method, path_and_query, headers, body);
+        TestResponse::from_lambda(self.dispatch(&binary, request).await)
+    }
+
+    /// The request API Gateway hands a function for an admin call with this app's key.
+    pub fn admin_request(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> lambda_http::Request {
+        let headers = vec![
+            ("content-type".to_owned(), "application/json".to_owned()),
+            (
+                "authorization".to_owned(),
+                format!("Bearer {}", self.seeded.admin_key),
+            ),
+        ];
+        let body = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
+        route_request(method, path, headers, body).1
     }
 
     /// The response of the function named `binary` to `request`.
@@ -185,4 +184,34 @@ pub fn error_fields(response: &crate::TestResponse) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The function a template route goes to, and the request API Gateway hands it.
+fn route_request(
+    method: &str,
+    path_and_query: &str,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+) -> (String, lambda_http::Request) {
+    let (path, query) = path_and_query
+        .split_once('?')
+        .unwrap_or((path_and_query, ""));
+    let (route, params) = routes()
+        .iter()
+        .filter(|route| route.method == method)
+        .find_map(|route| Some((route, match_path(&route.path, path)?)))
+        .unwrap_or_else(|| panic!("template.yaml has no route for {method} {path}"));
+    let request = HttpCall {
+        route_key: format!("{} {}", route.method, route.path),
+        method: method.to_owned(),
+        path: path.to_owned(),
+        query: query.to_owned(),
+        headers,
+        path_parameters: params,
+        body,
+        source_ip: "203.0.113.20".into(),
+    }
+    .request()
+    .expect("a valid event");
+    (route.binary.clone(), request)
 }

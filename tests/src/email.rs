@@ -70,6 +70,21 @@ impl TestApp {
         deps
     }
 
+    /// `deps` as one handler run sees them: every client through `crash`, at `clock`.
+    pub fn email_deps_through(
+        &self,
+        deps: &email_inbound::Deps,
+        crash: &crate::crash::Crash,
+        clock: &shared::clock::Clock,
+    ) -> email_inbound::Deps {
+        let config = crash.config(&self.config);
+        let mut through = deps.clone();
+        through.inbound.store = self.store_through(crash, clock);
+        through.inbound.s3 = shared::aws::s3(&config);
+        through.inbound.sqs = shared::aws::sqs(&config);
+        through
+    }
+
     /// A new queue of this test's own.
     pub async fn queue(&self, name: &str) -> String {
         let created = shared::aws::sqs(&self.config)
@@ -140,4 +155,20 @@ impl TestApp {
         }
         0
     }
+}
+
+/// Delivers the retry and failure queues' messages until a round finds none (a retry's
+/// delay is a few seconds; bounded).
+pub async fn deliver_until_empty(deps: &email_inbound::Deps) -> usize {
+    let mut delivered = 0;
+    for _ in 0..10 {
+        let retry_queue = deps.inbound.retry_queue_url.clone();
+        let round = local::email::deliver_queue(deps, &retry_queue, 3).await
+            + local::email::deliver_queue(deps, &deps.failure_queue_url, 0).await;
+        if round == 0 {
+            break;
+        }
+        delivered += round;
+    }
+    delivered
 }

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod crash;
 pub mod email;
 pub mod followups;
 pub mod forms;
@@ -78,11 +79,19 @@ impl TestApp {
         }
     }
 
+    /// The shared moto, through a client that refuses what DynamoDB refuses.
     async fn connect() -> (SdkConfig, Store) {
         let aws = aws();
-        let config = local::moto::sdk_config(&aws.moto.endpoint).await;
+        let moto = local::moto::sdk_config(&aws.moto.endpoint).await;
+        let config = crash::Crash::never().config(&moto);
         let store = Store::new(shared::aws::dynamodb(&config), &aws.resources.table);
         (config, store)
+    }
+
+    /// This app's table as one handler run sees it: through `crash`, at `clock`.
+    pub fn store_through(&self, crash: &crash::Crash, clock: &shared::clock::Clock) -> Store {
+        let config = crash.config(&self.config);
+        Store::new(shared::aws::dynamodb(&config), self.store.table()).with_clock(clock.clone())
     }
 
     /// A test app whose API connector is shaped by `configure` before it is stored.

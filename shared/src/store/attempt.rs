@@ -17,12 +17,24 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Counters {
+    #[serde(deserialize_with = "count")]
     pub count_imported: u64,
+    #[serde(deserialize_with = "count")]
     pub count_replayed: u64,
+    /// Held now: a decision moves the count to the decision's status.
+    #[serde(deserialize_with = "count")]
     pub count_review_required: u64,
+    #[serde(deserialize_with = "count")]
     pub count_failed: u64,
+    #[serde(deserialize_with = "count")]
     pub count_ignored: u64,
     pub last_received_at: Option<String>,
+}
+
+/// A count as stored; one moved below zero (a hold counted before holds were) is zero.
+fn count<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+    let stored = i64::deserialize(deserializer)?;
+    Ok(stored.max(0).unsigned_abs())
 }
 
 impl Counters {
