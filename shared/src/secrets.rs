@@ -1,10 +1,17 @@
-//! A JSON secret from Secrets Manager, read once per cold start and kept for the life
-//! of the execution environment. A failed read is not kept: the next request tries again.
+//! A JSON secret from Secrets Manager, read on first use and read again once it is
+//! [`TTL_SECONDS`] old (a warm container sees a changed secret within minutes), or when a
+//! caller finds it stale (a page token missing or expired). A failed read is not kept:
+//! the next request tries again, and a value read before serves meanwhile.
 
+use crate::clock::Clock;
 use aws_sdk_secretsmanager::error::{ProvideErrorMetadata, SdkError};
 use serde::de::DeserializeOwned;
 use std::fmt;
-use tokio::sync::OnceCell;
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+/// How long a value read is used before it is read again.
+pub const TTL_SECONDS: i64 = 5 * 60;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -55,18 +62,23 @@ pub trait CheckSecret {
     }
 }
 
-/// One Secrets Manager secret holding JSON of type `T`, cached after the first read.
+/// One Secrets Manager secret holding JSON of type `T`, cached for [`TTL_SECONDS`].
 pub struct Secret<T> {
     client: aws_sdk_secretsmanager::Client,
     secret_id: String,
-    value: OnceCell<T>,
+    clock: Clock,
+    cached: Mutex<Option<Cached<T>>>,
+}
+
+struct Cached<T> {
+    value: Arc<T>,
+    read_at: i64,
 }
 
 impl<T> fmt::Debug for Secret<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Secret")
             .field("secret_id", &self.secret_id)
-            .field("loaded", &self.value.initialized())
             .finish_non_exhaustive()
     }
 }
@@ -76,17 +88,63 @@ impl<T: DeserializeOwned + CheckSecret> Secret<T> {
         Self {
             client,
             secret_id: secret_id.into(),
-            value: OnceCell::new(),
+            clock: Clock::system(),
+            cached: Mutex::new(None),
         }
+    }
+
+    /// The same secret, aged by `clock` (tests set it).
+    pub fn with_clock(self, clock: Clock) -> Self {
+        Self { clock, ..self }
     }
 
     pub fn secret_id(&self) -> &str {
         &self.secret_id
     }
 
-    /// The secret's value, read from Secrets Manager on first use.
-    pub async fn get(&self) -> Result<&T, SecretError> {
-        self.value.get_or_try_init(|| self.read()).await
+    /// The secret's value: the one read last, unless it is [`TTL_SECONDS`] old.
+    pub async fn get(&self) -> Result<Arc<T>, SecretError> {
+        let mut cached = self.cached.lock().await;
+        let now = self.clock.epoch();
+        match cached.as_ref() {
+            Some(fresh) if now - fresh.read_at < TTL_SECONDS => Ok(fresh.value.clone()),
+            _ => self.reread(&mut cached, now).await,
+        }
+    }
+
+    /// The secret read again, because `seen` (a value [`Self::get`] gave) lacked
+    /// something; when another caller read it again since, that newer value.
+    pub async fn refresh(&self, seen: &Arc<T>) -> Result<Arc<T>, SecretError> {
+        let mut cached = self.cached.lock().await;
+        match cached.as_ref() {
+            Some(newer) if !Arc::ptr_eq(&newer.value, seen) => Ok(newer.value.clone()),
+            _ => self.reread(&mut cached, self.clock.epoch()).await,
+        }
+    }
+
+    /// Reads the value into `cached`; while Secrets Manager cannot be reached, the value
+    /// read before (if any) serves on.
+    async fn reread(
+        &self,
+        cached: &mut Option<Cached<T>>,
+        now: i64,
+    ) -> Result<Arc<T>, SecretError> {
+        match self.read().await {
+            Ok(value) => {
+                let value = Arc::new(value);
+                let read_at = now;
+                *cached = Some(Cached {
+                    value: value.clone(),
+                    read_at,
+                });
+                Ok(value)
+            }
+            Err(err) if err.is_retryable() && cached.is_some() => {
+                tracing::warn!(secret_id = %self.secret_id, error = %err, "secret not read again; the value read before serves");
+                Ok(cached.as_ref().map(|c| c.value.clone()).ok_or(err)?)
+            }
+            Err(err) => Err(err),
+        }
     }
 
     async fn read(&self) -> Result<T, SecretError> {

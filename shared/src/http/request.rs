@@ -143,3 +143,18 @@ mod tests {
         assert_eq!(super::percent_decode("%zz1"), "%zz1");
     }
 }
+
+/// When the runtime stops this invocation, if it says (Lambda's context deadline).
+pub fn deadline(request: &Request) -> Option<std::time::Instant> {
+    let deadline_ms = request.lambda_context_ref()?.deadline;
+    if deadline_ms == 0 {
+        return None;
+    }
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_millis();
+    let left = u128::from(deadline_ms).saturating_sub(now_ms);
+    let left = std::time::Duration::from_millis(u64::try_from(left).ok()?);
+    Some(std::time::Instant::now() + left)
+}

@@ -1,6 +1,7 @@
 //! Meta lead ads: Page `leadgen` webhooks, verified by `X-Hub-Signature-256`, routed by
 //! page id, with each lead's answers fetched from the Graph API.
 
+mod change;
 mod graph;
 mod intake;
 pub mod preset;
@@ -10,7 +11,7 @@ pub use graph::{
     Fault, Fetched, FieldDatum, GraphClient, GraphError, GraphLead, PageAccess, DEFAULT_BASE,
     DEFAULT_VERSION,
 };
-pub use intake::{receive, DeliveryReport};
+pub use intake::{receive, DeliveryReport, MetaDelivery, CONCURRENT_CHANGES, TIME_A_CHANGE_NEEDS};
 pub use webhook::{
     handshake, sign, verify_signature, Change, Entry, LeadgenChange, Notification, SignatureError,
 };
