@@ -122,87 +122,30 @@ async fn fail_over(deps: &email_inbound::Deps, event: Value, error: String) -> S
     }
 }
 
-/// The SQS event Lambda delivers for received messages.
-pub fn sqs_event(queue_arn: &str, messages: &[aws_sdk_sqs::types::Message]) -> Value {
-    let records: Vec<Value> = messages
-        .iter()
-        .map(|m| {
-            let attributes: serde_json::Map<String, Value> = m
-                .attributes
-                .iter()
-                .flatten()
-                .map(|(name, value)| (name.as_str().to_owned(), Value::from(value.as_str())))
-                .collect();
-            json!({
-                "messageId": m.message_id, "receiptHandle": m.receipt_handle, "body": m.body,
-                "attributes": attributes, "messageAttributes": {}, "md5OfBody": m.md5_of_body,
-                "eventSource": "aws:sqs", "eventSourceARN": queue_arn, "awsRegion": "us-east-1",
-            })
-        })
-        .collect();
-    json!({ "Records": records })
-}
+pub use crate::queues::sqs_event;
 
-/// The ARN Lambda names a queue by, for the queue at `url` (its last path segment).
-fn queue_arn(url: &str) -> String {
-    let name = url.rsplit('/').next().unwrap_or_default();
-    format!("arn:aws:sqs:us-east-1:000000000000:{name}")
-}
-
-/// Receives one batch from the queue at `queue_url`, delivers it to the function, and
-/// deletes what it did not report as failed. Answers how many messages it delivered.
+/// Receives one batch from the queue at `queue_url` (the retry or the failure queue),
+/// delivers it to the function, and deletes what it did not report as failed. Answers
+/// how many messages it delivered.
 pub async fn deliver_queue(
     deps: &email_inbound::Deps,
     queue_url: &str,
     wait_seconds: i32,
 ) -> usize {
     let sqs = &deps.inbound.sqs;
-    let received = sqs
-        .receive_message()
-        .queue_url(queue_url)
-        .max_number_of_messages(10)
-        .wait_time_seconds(wait_seconds)
-        .message_system_attribute_names(aws_sdk_sqs::types::MessageSystemAttributeName::All)
-        .send()
-        .await;
-    let messages = match received {
-        Ok(output) => output.messages.unwrap_or_default(),
-        Err(err) => {
-            tracing::warn!(error = %err, "queue not readable");
-            return 0;
+    crate::queues::deliver(sqs, queue_url, wait_seconds, |event| async move {
+        match email_inbound::handle(deps, event).await {
+            Ok(email_inbound::Handled::Sqs(response)) => Some(
+                response
+                    .batch_item_failures
+                    .into_iter()
+                    .map(|f| f.item_identifier)
+                    .collect(),
+            ),
+            _ => None,
         }
-    };
-    if messages.is_empty() {
-        return 0;
-    }
-    let event = sqs_event(&queue_arn(queue_url), &messages);
-    let failed: Vec<String> = match email_inbound::handle(deps, event).await {
-        Ok(email_inbound::Handled::Sqs(response)) => response
-            .batch_item_failures
-            .into_iter()
-            .map(|f| f.item_identifier)
-            .collect(),
-        _ => messages
-            .iter()
-            .filter_map(|m| m.message_id.clone())
-            .collect(),
-    };
-    for message in &messages {
-        if message
-            .message_id
-            .as_ref()
-            .is_some_and(|id| failed.contains(id))
-        {
-            continue;
-        }
-        let _ = sqs
-            .delete_message()
-            .queue_url(queue_url)
-            .set_receipt_handle(message.receipt_handle.clone())
-            .send()
-            .await;
-    }
-    messages.len()
+    })
+    .await
 }
 
 /// One batch of the retry queue, delivered (see [`deliver_queue`]).

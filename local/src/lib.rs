@@ -6,6 +6,7 @@ pub mod gateway;
 pub mod graph;
 pub mod moto;
 pub mod provision;
+pub mod queues;
 pub mod seed;
 pub mod streams;
 pub mod template;

@@ -32,8 +32,13 @@ async fn main() -> Result<(), BoxError> {
             store: store.clone(),
             mailer: shared::followup::Mailer::new(shared::aws::ses(&config)),
             default_sender: provision::sender_address()?,
+            digests: shared::followup::DigestQueue {
+                sqs: shared::aws::sqs(&config),
+                url: resources.queue_url("ReviewDigestQueue").to_owned(),
+            },
         },
     };
+    tokio::spawn(local::queues::poll_due_digests(followups.clone()));
     tokio::spawn(streams::poll(
         stream,
         streams::speed_to_lead(followups),

@@ -144,6 +144,10 @@ impl TestApp {
                 store: self.store.clone(),
                 mailer: Mailer::new(ses),
                 default_sender: local::provision::sender_address().expect("SenderAddress"),
+                digests: shared::followup::DigestQueue {
+                    sqs: shared::aws::sqs(&self.config),
+                    url: self.resources().queue_url("ReviewDigestQueue").to_owned(),
+                },
             },
         }
     }

@@ -50,7 +50,7 @@ pub use api_keys::{ApiKeyEntry, Revoked};
 pub use attempt::Counters;
 pub use connectors::{ConnectorRecord, RouteTarget, Saved};
 pub use error::StoreError;
-pub use followups::{change, Change, Claim, PendingReview};
+pub use followups::{change, Change, Claim, DigestRecord, PendingReview};
 pub use idempotency::{IdempotencyBegin, Replay, StoredResponse};
 pub use inbound_email::EmailClaim;
 pub use leads::{Created, NewLead, Stored};
