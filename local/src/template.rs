@@ -109,6 +109,17 @@ impl Template {
             .filter(move |(_, resource)| resource.get("Type").and_then(Value::as_str) == Some(kind))
     }
 
+    /// A property of a resource by its logical id, by path (`["RedrivePolicy",
+    /// "maxReceiveCount"]`); for a function that sets none, the `Globals` value.
+    pub fn property(&self, logical_id: &str, path: &[&str]) -> Option<&Value> {
+        let (_, resource) = self.resources().find(|(id, _)| *id == logical_id)?;
+        walk(resource.get("Properties"), path).or_else(|| {
+            let function = resource.get("Type")?.as_str()? == "AWS::Serverless::Function";
+            let globals = self.root.get("Globals")?.get("Function");
+            function.then(|| walk(globals, path)).flatten()
+        })
+    }
+
     /// The properties of the one DynamoDB table.
     pub fn table(&self) -> Result<TableDefinition, TemplateError> {
         let (_, table) = self
@@ -161,6 +172,11 @@ impl Template {
         }
         routes
     }
+}
+
+/// The value at `path` under `start`.
+fn walk<'v>(start: Option<&'v Value>, path: &[&str]) -> Option<&'v Value> {
+    path.iter().try_fold(start?, |value, name| value.get(*name))
 }
 
 #[cfg(test)]
