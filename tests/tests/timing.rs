@@ -35,7 +35,12 @@ fn the_email_functions_timeout_lock_and_queues_are_set_from_one_another() {
         let receives = number(&template, queue, &["RedrivePolicy", "maxReceiveCount"]);
         assert_eq!(receives, i64::from(timing::MAX_RECEIVES), "{queue}");
     }
-    let destination = ["EventInvokeConfig", "DestinationConfig", "OnFailure", "Type"];
+    let destination = [
+        "EventInvokeConfig",
+        "DestinationConfig",
+        "OnFailure",
+        "Type",
+    ];
     let on_failure = template.property("EmailInboundFunction", &destination);
     assert_eq!(on_failure.and_then(|v| v.as_str()), Some("SQS"));
 }

@@ -4,7 +4,7 @@
 
 use super::retry::{delay_seconds, RetryMessage};
 use super::{Arrival, EmailOutcome, Inbound, InboundError, Processed};
-use crate::domain::{ImportStatus, Provider, RequestOrigin, Transport, Workspace};
+use crate::domain::{ImportRecord, ImportStatus, Provider, RequestOrigin, Transport, Workspace};
 use crate::email::parse_email;
 use crate::pipeline::{self, Delivery, Doubt, MAX_EXTERNAL_ID_BYTES};
 use crate::store::Settles;
@@ -54,7 +54,9 @@ impl Inbound {
                 EmailOutcome::new("failed").because("no workspace uses this address"),
             ));
         };
-        let text = String::from_utf8_lossy(&raw);
+        // The log keeps the first bytes of the message only: no need to copy the rest.
+        let logged = &raw[..raw.len().min(ImportRecord::PAYLOAD_CAP + 4)];
+        let text = String::from_utf8_lossy(logged);
         let connector = self
             .store
             .active_connector(
