@@ -134,16 +134,6 @@ pub fn origin(request: &Request) -> RequestOrigin {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn path_parameters_are_percent_decoded() {
-        assert_eq!(super::percent_decode("K1A%200B1"), "K1A 0B1");
-        assert_eq!(super::percent_decode("100%"), "100%");
-        assert_eq!(super::percent_decode("%zz1"), "%zz1");
-    }
-}
-
 /// When the runtime stops this invocation, if it says (Lambda's context deadline).
 pub fn deadline(request: &Request) -> Option<std::time::Instant> {
     let deadline_ms = request.lambda_context_ref()?.deadline;
@@ -157,4 +147,14 @@ pub fn deadline(request: &Request) -> Option<std::time::Instant> {
     let left = u128::from(deadline_ms).saturating_sub(now_ms);
     let left = std::time::Duration::from_millis(u64::try_from(left).ok()?);
     Some(std::time::Instant::now() + left)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn path_parameters_are_percent_decoded() {
+        assert_eq!(super::percent_decode("K1A%200B1"), "K1A 0B1");
+        assert_eq!(super::percent_decode("100%"), "100%");
+        assert_eq!(super::percent_decode("%zz1"), "%zz1");
+    }
 }

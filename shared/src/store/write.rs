@@ -135,5 +135,5 @@ fn transaction_item_size(item: &TransactWriteItem) -> usize {
     let values = item
         .update()
         .and_then(|update| update.expression_attribute_values());
-    values.map_or(0, |values| limits::item_size(values))
+    values.map_or(0, limits::item_size)
 }
