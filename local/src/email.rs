@@ -135,13 +135,7 @@ pub async fn deliver_queue(
     let sqs = &deps.inbound.sqs;
     crate::queues::deliver(sqs, queue_url, wait_seconds, |event| async move {
         match email_inbound::handle(deps, event).await {
-            Ok(email_inbound::Handled::Sqs(response)) => Some(
-                response
-                    .batch_item_failures
-                    .into_iter()
-                    .map(|f| f.item_identifier)
-                    .collect(),
-            ),
+            Ok(email_inbound::Handled::Sqs(response)) => Some(crate::queues::failed_ids(response)),
             _ => None,
         }
     })

@@ -81,6 +81,12 @@ where
     messages.len()
 }
 
+/// The ids of the messages a batch response reports as failed.
+pub fn failed_ids(response: aws_lambda_events::event::sqs::SqsBatchResponse) -> Vec<String> {
+    let failures = response.batch_item_failures.into_iter();
+    failures.map(|failure| failure.item_identifier).collect()
+}
+
 /// Delivers the review-digest queue to speed-to-lead (one batch).
 pub async fn deliver_due_digests(deps: &speed_to_lead::Deps, wait_seconds: i32) -> usize {
     let digests = &deps.followups.digests;
@@ -90,13 +96,7 @@ pub async fn deliver_due_digests(deps: &speed_to_lead::Deps, wait_seconds: i32) 
         wait_seconds,
         |event| async move {
             match speed_to_lead::handle_any(deps, event).await {
-                Ok(speed_to_lead::Handled::Queue(response)) => Some(
-                    response
-                        .batch_item_failures
-                        .into_iter()
-                        .map(|f| f.item_identifier)
-                        .collect(),
-                ),
+                Ok(speed_to_lead::Handled::Queue(response)) => Some(failed_ids(response)),
                 _ => None,
             }
         },

@@ -37,6 +37,17 @@ fn clock() -> Clock {
     Clock::at(Utc::now())
 }
 
+/// A workspace with an email connector, its email door, and a new SES message id with
+/// SES's event for it.
+async fn email_app() -> (TestApp, email_inbound::Deps, String, serde_json::Value) {
+    let mut app = TestApp::spawn().await;
+    app.with_email_connector(|_| {}).await;
+    let deps = app.email_deps(3).await;
+    let id = shared::domain::new_id().to_lowercase();
+    let event = local::email::ses_event(&id, &app.inbound_address(), "PASS", "PASS");
+    (app, deps, id, event)
+}
+
 #[tokio::test]
 async fn an_api_lead_with_an_idempotency_key_is_made_once_whichever_write_it_stops_after() {
     for k in 0..MOST_WRITES {
@@ -95,13 +106,9 @@ async fn an_api_lead_with_an_idempotency_key_is_made_once_whichever_write_it_sto
 #[tokio::test]
 async fn an_email_from_ses_makes_one_lead_whichever_write_it_stops_after() {
     for k in 0..MOST_WRITES {
-        let mut app = TestApp::spawn().await;
-        app.with_email_connector(|_| {}).await;
-        let deps = app.email_deps(3).await;
+        let (app, deps, id, event) = email_app().await;
         let clock = clock();
-        let id = shared::domain::new_id().to_lowercase();
         app.store_raw_email(&deps, &id, LABELLED_LEAD).await;
-        let event = local::email::ses_event(&id, &app.inbound_address(), "PASS", "PASS");
 
         let crash = Crash::after(k);
         let through = app.email_deps_through(&deps, &crash, &clock);
@@ -145,12 +152,8 @@ async fn an_email_from_ses_makes_one_lead_whichever_write_it_stops_after() {
 #[tokio::test]
 async fn an_email_whose_body_lands_late_makes_one_lead_whichever_write_it_stops_after() {
     for k in 0..MOST_WRITES {
-        let mut app = TestApp::spawn().await;
-        app.with_email_connector(|_| {}).await;
-        let deps = app.email_deps(3).await;
+        let (app, deps, id, event) = email_app().await;
         let clock = clock();
-        let id = shared::domain::new_id().to_lowercase();
-        let event = local::email::ses_event(&id, &app.inbound_address(), "PASS", "PASS");
 
         let crash = Crash::after(k);
         let through = app.email_deps_through(&deps, &crash, &clock);

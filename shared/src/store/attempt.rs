@@ -49,6 +49,12 @@ impl Counters {
     }
 }
 
+/// The connector item an attempt is counted on.
+fn counted_on(record: &ImportRecord) -> keys::Key {
+    let connector_id = record.connector_id.clone().unwrap_or_else(|| "".into());
+    keys::connector(&record.workspace_id, &connector_id)
+}
+
 fn entry_item(record: &ImportRecord) -> Result<Item, StoreError> {
     let key = keys::import(&record.workspace_id, &record.id);
     let mut item = to_item(&key, "import", record)?;
@@ -115,9 +121,7 @@ impl Store {
     /// The connector counter update for one attempt: `count_<status>` and the time of the
     /// last delivery. Fails its condition when the connector no longer exists.
     pub(super) fn count(&self, record: &ImportRecord) -> Result<TransactWriteItem, StoreError> {
-        let connector_id = record.connector_id.clone().unwrap_or_else(|| "".into());
-        let connector = keys::connector(&record.workspace_id, &connector_id);
-        self.tx_update(&connector, |update| {
+        self.tx_update(&counted_on(record), |update| {
             update
                 .update_expression("ADD #count :one SET last_received_at = :at")
                 .condition_expression(PRESENT)
@@ -167,9 +171,7 @@ impl Store {
         record: &ImportRecord,
         from: ImportStatus,
     ) -> Result<TransactWriteItem, StoreError> {
-        let connector_id = record.connector_id.clone().unwrap_or_else(|| "".into());
-        let connector = keys::connector(&record.workspace_id, &connector_id);
-        self.tx_update(&connector, |update| {
+        self.tx_update(&counted_on(record), |update| {
             update
                 .update_expression("ADD #to :one, #from :minus")
                 .condition_expression(PRESENT)
