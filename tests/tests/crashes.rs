@@ -6,9 +6,9 @@
 //! every time.
 
 use chrono::{Duration, Utc};
-use e2e::admin::doubtful_candidate;
 use e2e::crash::Crash;
 use e2e::email::LABELLED_LEAD;
+use e2e::reviews::doubtful_candidate;
 use e2e::{TestApp, TestResponse};
 use serde_json::json;
 use shared::clock::Clock;
@@ -55,9 +55,12 @@ async fn an_api_lead_with_an_idempotency_key_is_made_once_whichever_write_it_sto
         let clock = clock();
         let mut body = json!({"customer_name": "Pat Crash", "customer_phone": "(717) 555-0123"});
         body["connector_key"] = app.connector_key().into();
-        let headers = app.auth_headers();
-        let mut headers: Vec<_> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        headers.push(("idempotency-key", "crash-key"));
+        let authorization = format!("Bearer {}", app.seeded.api_key);
+        let headers = [
+            ("authorization", authorization.as_str()),
+            ("content-type", "application/json"),
+            ("idempotency-key", "crash-key"),
+        ];
         let post = |store: shared::store::Store| {
             let request = TestApp::lead_request(&headers, body.to_string().as_bytes());
             async move {

@@ -47,7 +47,11 @@ async fn an_expired_page_token_is_logged_as_failed_with_a_reason_and_redelivered
 
     let response = meta.deliver_leads(&["5550010"]).await;
 
-    assert_eq!(response.status, 503, "Meta delivers it again: {}", response.text);
+    assert_eq!(
+        response.status, 503,
+        "Meta delivers it again: {}",
+        response.text
+    );
     assert!(meta.app.leads().await.is_empty());
     let log = meta.app.import_log().await;
     assert_eq!(log.len(), 1);
