@@ -122,9 +122,10 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let completed = self
             .update(&keys::idempotency(&hold.workspace_id, &hold.key))
-            .update_expression("SET #state = :completed, response = :response REMOVE locked_until")
+            .update_expression("SET #state = :completed, #response = :response REMOVE locked_until")
             .condition_expression(format!("#state = :held AND {HOLDER} = :holder"))
             .expression_attribute_names("#state", IDEMPOTENCY_STATE)
+            .expression_attribute_names("#response", "response")
             .expression_attribute_values(":completed", s(IDEMPOTENCY_COMPLETED))
             .expression_attribute_values(":held", s(IDEMPOTENCY_HELD))
             .expression_attribute_values(":holder", s(&hold.holder))
