@@ -1,10 +1,14 @@
-//! A JSON secret from Secrets Manager, read once per cold start and kept for the life
-//! of the execution environment. A failed read is not kept: the next request tries again.
+//! A JSON secret from Secrets Manager, read on first use and read again once it is older
+//! than its time to live, so a warm function sees a changed secret within minutes. A
+//! failed first read is not kept: the next request tries again. A refresh that fails
+//! for a passing reason keeps the value already read (and tries again shortly).
 
 use aws_sdk_secretsmanager::error::{ProvideErrorMetadata, SdkError};
 use serde::de::DeserializeOwned;
 use std::fmt;
-use tokio::sync::OnceCell;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::Mutex;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -55,18 +59,30 @@ pub trait CheckSecret {
     }
 }
 
-/// One Secrets Manager secret holding JSON of type `T`, cached after the first read.
+/// How long a read value is used before it is read again, unless configured.
+pub const DEFAULT_TTL: Duration = Duration::from_secs(300);
+/// After a refresh failed for a passing reason, the kept value is used this long at most
+/// before the next try.
+const RETRY_AFTER: Duration = Duration::from_secs(30);
+
+/// One Secrets Manager secret holding JSON of type `T`, cached for its time to live.
 pub struct Secret<T> {
     client: aws_sdk_secretsmanager::Client,
     secret_id: String,
-    value: OnceCell<T>,
+    ttl: Duration,
+    cached: Mutex<Option<Cached<T>>>,
+}
+
+struct Cached<T> {
+    value: Arc<T>,
+    fresh_until: Instant,
 }
 
 impl<T> fmt::Debug for Secret<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Secret")
             .field("secret_id", &self.secret_id)
-            .field("loaded", &self.value.initialized())
+            .field("ttl", &self.ttl)
             .finish_non_exhaustive()
     }
 }
@@ -76,17 +92,49 @@ impl<T: DeserializeOwned + CheckSecret> Secret<T> {
         Self {
             client,
             secret_id: secret_id.into(),
-            value: OnceCell::new(),
+            ttl: DEFAULT_TTL,
+            cached: Mutex::new(None),
         }
+    }
+
+    /// The same secret, read again once a value is older than `ttl` (zero: every use).
+    pub fn with_ttl(self, ttl: Duration) -> Self {
+        Self { ttl, ..self }
     }
 
     pub fn secret_id(&self) -> &str {
         &self.secret_id
     }
 
-    /// The secret's value, read from Secrets Manager on first use.
-    pub async fn get(&self) -> Result<&T, SecretError> {
-        self.value.get_or_try_init(|| self.read()).await
+    /// The secret's value: the one read within its time to live, else a fresh read.
+    pub async fn get(&self) -> Result<Arc<T>, SecretError> {
+        let mut cached = self.cached.lock().await;
+        let now = Instant::now();
+        if let Some(held) = cached.as_ref().filter(|held| now < held.fresh_until) {
+            return Ok(held.value.clone());
+        }
+        match self.read().await {
+            Ok(value) => {
+                let value = Arc::new(value);
+                *cached = Some(Cached {
+                    value: value.clone(),
+                    fresh_until: now + self.ttl,
+                });
+                Ok(value)
+            }
+            Err(err) => match cached.as_mut() {
+                Some(held) if err.is_retryable() => {
+                    tracing::warn!(
+                        secret_id = %self.secret_id,
+                        error = %crate::http::chain(&err),
+                        "could not refresh the secret; using the value read before"
+                    );
+                    held.fresh_until = now + self.ttl.min(RETRY_AFTER);
+                    Ok(held.value.clone())
+                }
+                _ => Err(err),
+            },
+        }
     }
 
     async fn read(&self) -> Result<T, SecretError> {

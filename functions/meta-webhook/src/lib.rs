@@ -10,7 +10,8 @@ use shared::providers::WebhookError;
 use shared::secrets::Secret;
 use shared::store::Store;
 
-/// The door and what it needs, built once per cold start; the secret is read on first use.
+/// The door and what it needs, built once per cold start; the secret is read on first
+/// use and again once its time to live has passed.
 #[derive(Debug)]
 pub struct MetaWebhook {
     pub store: Store,
@@ -31,7 +32,7 @@ impl Door for MetaWebhook {
 }
 
 impl MetaWebhook {
-    async fn secrets(&self) -> Result<&MetaSecrets, ApiError> {
+    async fn secrets(&self) -> Result<std::sync::Arc<MetaSecrets>, ApiError> {
         self.secrets
             .get()
             .await
@@ -67,7 +68,7 @@ impl MetaWebhook {
         let report = meta::receive(
             &self.store,
             &self.graph,
-            secrets,
+            &secrets,
             http::header(request, "x-hub-signature-256"),
             body,
             http::origin(request),
