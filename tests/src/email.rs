@@ -75,6 +75,7 @@ impl TestApp {
             .expect("a retry queue");
         let mut deps = local::email_deps(&self.config, &self.store, self.resources());
         deps.retry_queue_url = queue.queue_url.unwrap_or_default();
+        local::calls::stands_for(&deps.retry_queue_url, "EmailRetryQueue");
         deps.max_attempts = max_attempts;
         deps
     }

@@ -23,4 +23,4 @@ pub use ids::{new_id, ClientId, ConnectorId, ImportId, LeadId, ReviewId, Workspa
 pub use import::{ImportRecord, ImportStatus, RequestOrigin};
 pub use lead::{name_key, Client, Lead};
 pub use review::{ReviewItem, ReviewStatus};
-pub use workspace::{ApiKey, Scope, Workspace};
+pub use workspace::{email_slug, ApiKey, Scope, Workspace};

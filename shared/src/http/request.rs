@@ -33,6 +33,19 @@ pub fn route_key(request: &Request) -> Option<&str> {
     }
 }
 
+/// `https://` and the host name the request came in through (the API's own domain, or a
+/// custom domain mapped to it), as API Gateway saw it.
+pub fn public_base(request: &Request) -> Option<String> {
+    match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(context)) => context
+            .domain_name
+            .as_deref()
+            .filter(|domain| !domain.is_empty())
+            .map(|domain| format!("https://{domain}")),
+        _ => None,
+    }
+}
+
 /// A path parameter of the matched route (`{id}`, `{zip}`), percent-decoded, as the
 /// id (or text) it names.
 pub fn path_param<T: From<String>>(request: &Request, name: &str) -> Result<T, ApiError> {

@@ -54,6 +54,7 @@ pub use leads::{Contact, Created, LeadQuery, LeadsBy, NewLead, Stored};
 pub use page::{BadCursor, Page};
 pub use reviews::AlreadyDecided;
 pub use territories::Territory;
+pub use workspaces::WorkspaceSaved;
 
 use crate::clock::Clock;
 use aws_sdk_dynamodb::types::AttributeValue;
