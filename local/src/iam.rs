@@ -155,6 +155,9 @@ impl Policies {
                     });
                 }
             }
+            policy
+                .statements
+                .extend(event_source_grants(function, scope));
             by_function.insert(binary.to_owned(), policy);
         }
         Ok(Self { by_function })
@@ -163,6 +166,31 @@ impl Policies {
     pub fn function(&self, binary: &str) -> Option<&Policy> {
         self.by_function.get(binary)
     }
+}
+
+/// What SAM grants a function's role for its event sources (`SQSPollerPolicy`): the
+/// trigger reads and deletes with the function's role, not with its code.
+fn event_source_grants(function: &Value, scope: &Scope) -> Vec<Statement> {
+    let events = function.get("Properties").and_then(|p| p.get("Events"));
+    let events = events.and_then(Value::as_mapping).into_iter().flatten();
+    events
+        .filter(|(_, event)| event.get("Type").and_then(Value::as_str) == Some("SQS"))
+        .filter_map(|(_, event)| {
+            let queue = event.get("Properties")?.get("Queue")?;
+            Some(Statement {
+                actions: [
+                    "ReceiveMessage",
+                    "DeleteMessage",
+                    "ChangeMessageVisibility",
+                    "GetQueueAttributes",
+                ]
+                .map(|a| format!("sqs:{a}"))
+                .to_vec(),
+                resources: scope.strings(queue)?,
+                conditions: Vec::new(),
+            })
+        })
+        .collect()
 }
 
 fn conditions(value: Option<&Value>, scope: &Scope) -> Vec<Condition> {

@@ -126,7 +126,7 @@ pub fn serve_all(
     graph_leads.register(graph::sample_lead())?;
     let handlers = doors(store, config, meta_secret, &base)?;
     let routes = template::Template::load()?.http_routes();
-    let extra = email::router(email).merge(graph::router(graph_leads));
+    let extra = email::router(email, shared::aws::s3(config)).merge(graph::router(graph_leads));
     Ok(gateway::serve_with(listener, routes, handlers, extra))
 }
 

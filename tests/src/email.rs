@@ -80,9 +80,9 @@ impl TestApp {
         deps
     }
 
-    /// Writes a raw message where SES's S3 action would.
+    /// Writes a raw message where SES's S3 action would (as SES, not as the function).
     pub async fn store_raw_email(&self, deps: &email_inbound::Deps, message_id: &str, raw: &str) {
-        deps.s3
+        shared::aws::s3(&self.config)
             .put_object()
             .bucket(&deps.bucket)
             .key(format!("inbound/{message_id}"))
