@@ -146,7 +146,7 @@ async fn drive_every_function() {
             .status,
         200
     );
-    app.revoked_key().await;
+    app.revoked_key(&["admin"]).await;
 
     // Speed-to-lead: what the stream carried since the first lead.
     let records = stream.records().await;
