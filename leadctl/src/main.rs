@@ -4,6 +4,7 @@
 
 mod commands;
 mod doctor;
+mod meta;
 mod target;
 
 use clap::{Args, Parser, Subcommand};
@@ -186,12 +187,12 @@ async fn run(
             verify_token,
             pages,
         }) => {
-            let change = c::MetaChange {
+            let change = meta::MetaChange {
                 app_secret,
                 verify_token,
                 pages,
             };
-            c::set_meta(target, out, secret_id, change).await
+            meta::set_meta(target, out, secret_id, change).await
         }
         Command::Doctor => Ok(()),
     }?;

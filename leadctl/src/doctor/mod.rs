@@ -3,6 +3,7 @@
 //! a warning that says so, never a crash.
 
 mod aws_checks;
+mod stack_checks;
 
 use crate::target::Target;
 use serde::Serialize;
@@ -80,8 +81,8 @@ pub async fn run(target: &Target, json: bool) -> ExitCode {
     checks.extend(aws_checks::receipt_rule_set(target).await);
     checks.extend(aws_checks::identities(target).await);
     checks.push(aws_checks::sandbox(target).await);
-    checks.push(aws_checks::meta_secret(target).await);
-    checks.extend(aws_checks::failure_queues(target).await);
+    checks.push(stack_checks::meta_secret(target).await);
+    checks.extend(stack_checks::failure_queues(target).await);
     if json {
         match serde_json::to_string_pretty(&checks) {
             Ok(text) => println!("{text}"),
