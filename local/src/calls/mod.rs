@@ -9,17 +9,17 @@ use crate::intrinsics::arn;
 use crate::template::Template;
 use aws_config::SdkConfig;
 use aws_sdk_dynamodb::config::interceptors::{
-    BeforeDeserializationInterceptorContextMut, BeforeTransmitInterceptorContextRef,
+    BeforeDeserializationInterceptorContextMut, BeforeTransmitInterceptorContextMut,
 };
 use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
-use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::config_bag::{Storable, StoreReplace};
 use shared::store::Store;
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
 mod call;
+mod denial;
 
 use call::Call;
 
@@ -164,9 +164,11 @@ impl Intercept for Checker {
         "template.yaml policy check"
     }
 
-    fn read_before_transmit(
+    /// Checks the call before it is signed; a call not granted goes out as a harmless
+    /// read instead, and its answer becomes AWS's `AccessDenied` (below).
+    fn modify_before_signing(
         &self,
-        context: &BeforeTransmitInterceptorContextRef<'_>,
+        context: &mut BeforeTransmitInterceptorContextMut<'_>,
         _components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
@@ -192,15 +194,20 @@ impl Intercept for Checker {
             cfg.interceptor_state()
                 .store_put(ObjectRead { bucket, key });
         }
-        match denied.is_empty() {
-            true => Ok(()),
-            false => Err(format!(
-                "AccessDenied: template.yaml does not allow {} {}",
-                self.function,
-                denied.join(", ")
-            )
-            .into()),
+        if denied.is_empty() {
+            return Ok(());
         }
+        let message = format!(
+            "template.yaml does not allow {} {}",
+            self.function,
+            denied.join(", ")
+        );
+        let service = metadata.service().to_owned();
+        denial::disarm(context.request_mut(), &service)
+            .ok_or_else(|| format!("AccessDenied: {message}"))?;
+        cfg.interceptor_state()
+            .store_put(denial::Denied { service, message });
+        Ok(())
     }
 
     fn modify_before_deserialization(
@@ -209,6 +216,10 @@ impl Intercept for Checker {
         _components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
+        if let Some(denied) = cfg.load::<denial::Denied>().cloned() {
+            denial::answer(context.response_mut(), &denied);
+            return Ok(());
+        }
         let Some(read) = cfg.load::<ObjectRead>().cloned() else {
             return Ok(());
         };
@@ -218,12 +229,11 @@ impl Intercept for Checker {
         let list = Access::new("s3:ListBucket", arn("AWS::S3::Bucket", &read.bucket))
             .with("s3:prefix", &read.key);
         if !self.check(list) {
-            let response = context.response_mut();
-            *response.status_mut() = 403u16.try_into()?;
-            *response.body_mut() = SdkBody::from(
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AccessDenied</Code>\
-                 <Message>Access Denied</Message></Error>",
-            );
+            let denied = denial::Denied {
+                service: "S3".to_owned(),
+                message: "Access Denied".to_owned(),
+            };
+            denial::answer(context.response_mut(), &denied);
         }
         Ok(())
     }
