@@ -40,15 +40,16 @@ pub fn ses_event(message_id: &str, recipient: &str, spam: &str, virus: &str) -> 
     }]})
 }
 
-/// `/_local/email`, answering the import outcome of the delivered message.
-pub fn router(deps: email_inbound::Deps) -> axum::Router {
+/// `/_local/email`, answering the import outcome of the delivered message. `ses` stores
+/// the message as SES's S3 action does (SES's own grant, not the function's).
+pub fn router(deps: email_inbound::Deps, ses: aws_sdk_s3::Client) -> axum::Router {
     axum::Router::new()
         .route("/_local/email", axum::routing::post(receive))
-        .with_state(Arc::new(deps))
+        .with_state(Arc::new((deps, ses)))
 }
 
 async fn receive(
-    State(deps): State<Arc<email_inbound::Deps>>,
+    State(state): State<Arc<(email_inbound::Deps, aws_sdk_s3::Client)>>,
     Query(to): Query<To>,
     body: axum::body::Bytes,
 ) -> axum::response::Response {
@@ -56,10 +57,9 @@ async fn receive(
         let problem = json!({"title": "Malformed request", "status": 400, "detail": "send the recipient as ?to=<slug>@<domain>"});
         return (http::StatusCode::BAD_REQUEST, axum::Json(problem)).into_response();
     };
+    let (deps, ses) = (&state.0, &state.1);
     let message_id = shared::domain::new_id().to_lowercase();
-    let stored = deps
-        .inbound
-        .s3
+    let stored = ses
         .put_object()
         .bucket(&deps.inbound.bucket)
         .key(format!("inbound/{message_id}"))
@@ -72,13 +72,13 @@ async fn receive(
         return (http::StatusCode::SERVICE_UNAVAILABLE, axum::Json(problem)).into_response();
     }
     let event = ses_event(&message_id, &recipient, "PASS", "PASS");
-    match email_inbound::handle(&deps, event.clone()).await {
+    match email_inbound::handle(deps, event.clone()).await {
         Ok(email_inbound::Handled::Ses(mut outcomes)) if !outcomes.is_empty() => {
             axum::Json(outcomes.remove(0)).into_response()
         }
         Ok(_) => (http::StatusCode::INTERNAL_SERVER_ERROR, "no outcome").into_response(),
         Err(err) => {
-            let queued = fail_over(&deps, event, err.to_string()).await;
+            let queued = fail_over(deps, event, err.to_string()).await;
             let detail = format!("{err}; {queued}");
             let problem =
                 json!({"title": "Temporarily unavailable", "status": 503, "detail": detail});

@@ -133,10 +133,7 @@ async fn intake(
         Ok::<ImportId, StoreError>(outcome.import_id().clone())
     };
 
-    let payload = serde_json::from_slice::<serde_json::Value>(delivery.body)
-        .map_err(|err| format!("the body is not valid JSON: {err}"))
-        .and_then(|json| Payload::from_json(&json).map_err(|err| err.to_string()));
-    let mut payload = match payload {
+    let mut payload = match payload(delivery.body) {
         Ok(payload) => payload,
         Err(reason) => {
             let import_id = refuse(reason.clone()).await?;
@@ -155,8 +152,15 @@ async fn intake(
     Ok(outcome.await?)
 }
 
+/// A post's body as label/value pairs, `connector_key` among them; why not, in words.
+pub fn payload(body: &[u8]) -> Result<Payload, String> {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .map_err(|err| format!("the body is not valid JSON: {err}"))
+        .and_then(|json| Payload::from_json(&json).map_err(|err| err.to_string()))
+}
+
 /// The workspace's API connector named by `connector_key`.
-async fn connector(
+pub(crate) async fn connector(
     store: &Store,
     workspace_id: &WorkspaceId,
     connector_key: Option<String>,

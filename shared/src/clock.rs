@@ -44,10 +44,21 @@ impl Clock {
         self.now().timestamp()
     }
 
+    /// A new ULID whose time part is this clock's now: ids sort as their times do.
+    pub fn ulid(&self) -> String {
+        ulid::Ulid::from_datetime(self.now().into()).to_string()
+    }
+
     /// RFC 3339 with milliseconds in UTC, as every stored timestamp is written.
     pub fn stamp(&self) -> String {
-        self.now().to_rfc3339_opts(SecondsFormat::Millis, true)
+        stamp(self.now())
     }
+}
+
+/// A time as every stored timestamp is written: RFC 3339 with milliseconds in UTC, so
+/// that stamps sort as their times do.
+pub fn stamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 #[cfg(test)]

@@ -1,17 +1,16 @@
-//! A JSON secret from Secrets Manager, read on first use and read again once it is
-//! [`TTL_SECONDS`] old (a warm container sees a changed secret within minutes), or when a
-//! caller finds it stale (a page token missing or expired). A failed read is not kept:
-//! the next request tries again, and a value read before serves meanwhile.
+//! A JSON secret from Secrets Manager, read on first use and read again once it is older
+//! than its time to live (a warm function sees a changed secret within minutes), or when a
+//! caller finds it stale (a page token missing or expired). A failed first read is not
+//! kept: the next request tries again. A refresh that fails for a passing reason keeps the
+//! value already read (and tries again shortly).
 
 use crate::clock::Clock;
 use aws_sdk_secretsmanager::error::{ProvideErrorMetadata, SdkError};
 use serde::de::DeserializeOwned;
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::Mutex;
-
-/// How long a value read is used before it is read again.
-pub const TTL_SECONDS: i64 = 5 * 60;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -62,23 +61,32 @@ pub trait CheckSecret {
     }
 }
 
-/// One Secrets Manager secret holding JSON of type `T`, cached for [`TTL_SECONDS`].
+/// How long a read value is used before it is read again, unless configured.
+pub const DEFAULT_TTL: Duration = Duration::from_secs(300);
+/// After a refresh failed for a passing reason, the kept value is used this long at most
+/// before the next try.
+const RETRY_AFTER: Duration = Duration::from_secs(30);
+
+/// One Secrets Manager secret holding JSON of type `T`, cached for its time to live.
 pub struct Secret<T> {
     client: aws_sdk_secretsmanager::Client,
     secret_id: String,
+    ttl: Duration,
     clock: Clock,
     cached: Mutex<Option<Cached<T>>>,
 }
 
 struct Cached<T> {
     value: Arc<T>,
-    read_at: i64,
+    /// Epoch seconds (of the secret's clock) until which the value is used as it is.
+    fresh_until: i64,
 }
 
 impl<T> fmt::Debug for Secret<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Secret")
             .field("secret_id", &self.secret_id)
+            .field("ttl", &self.ttl)
             .finish_non_exhaustive()
     }
 }
@@ -88,6 +96,7 @@ impl<T: DeserializeOwned + CheckSecret> Secret<T> {
         Self {
             client,
             secret_id: secret_id.into(),
+            ttl: DEFAULT_TTL,
             clock: Clock::system(),
             cached: Mutex::new(None),
         }
@@ -98,16 +107,21 @@ impl<T: DeserializeOwned + CheckSecret> Secret<T> {
         Self { clock, ..self }
     }
 
+    /// The same secret, read again once a value is older than `ttl` (zero: every use).
+    pub fn with_ttl(self, ttl: Duration) -> Self {
+        Self { ttl, ..self }
+    }
+
     pub fn secret_id(&self) -> &str {
         &self.secret_id
     }
 
-    /// The secret's value: the one read last, unless it is [`TTL_SECONDS`] old.
+    /// The secret's value: the one read within its time to live, else a fresh read.
     pub async fn get(&self) -> Result<Arc<T>, SecretError> {
         let mut cached = self.cached.lock().await;
         let now = self.clock.epoch();
         match cached.as_ref() {
-            Some(fresh) if now - fresh.read_at < TTL_SECONDS => Ok(fresh.value.clone()),
+            Some(held) if now < held.fresh_until => Ok(held.value.clone()),
             _ => self.reread(&mut cached, now).await,
         }
     }
@@ -122,8 +136,8 @@ impl<T: DeserializeOwned + CheckSecret> Secret<T> {
         }
     }
 
-    /// Reads the value into `cached`; while Secrets Manager cannot be reached, the value
-    /// read before (if any) serves on.
+    /// Reads the value into `cached`; while Secrets Manager fails for a passing reason,
+    /// the value read before (if any) serves on, and is tried again shortly.
     async fn reread(
         &self,
         cached: &mut Option<Cached<T>>,
@@ -132,18 +146,24 @@ impl<T: DeserializeOwned + CheckSecret> Secret<T> {
         match self.read().await {
             Ok(value) => {
                 let value = Arc::new(value);
-                let read_at = now;
                 *cached = Some(Cached {
                     value: value.clone(),
-                    read_at,
+                    fresh_until: now + seconds(self.ttl),
                 });
                 Ok(value)
             }
-            Err(err) if err.is_retryable() && cached.is_some() => {
-                tracing::warn!(secret_id = %self.secret_id, error = %err, "secret not read again; the value read before serves");
-                Ok(cached.as_ref().map(|c| c.value.clone()).ok_or(err)?)
-            }
-            Err(err) => Err(err),
+            Err(err) => match cached.as_mut() {
+                Some(held) if err.is_retryable() => {
+                    tracing::warn!(
+                        secret_id = %self.secret_id,
+                        error = %crate::http::chain(&err),
+                        "could not refresh the secret; using the value read before"
+                    );
+                    held.fresh_until = now + seconds(self.ttl.min(RETRY_AFTER));
+                    Ok(held.value.clone())
+                }
+                _ => Err(err),
+            },
         }
     }
 
@@ -201,4 +221,8 @@ impl<T: DeserializeOwned + CheckSecret> Secret<T> {
             }
         }
     }
+}
+
+fn seconds(duration: Duration) -> i64 {
+    i64::try_from(duration.as_secs()).unwrap_or(i64::MAX / 2)
 }

@@ -10,6 +10,9 @@ use std::sync::OnceLock;
 
 pub use crate::email::INBOUND_DOMAIN;
 
+/// The base URL admin answers show in-process (the gateway of `make dev`).
+pub const API_BASE: &str = "http://127.0.0.1:3000";
+
 fn routes() -> &'static [Route] {
     static ROUTES: OnceLock<Vec<Route>> = OnceLock::new();
     ROUTES.get_or_init(|| Template::load().expect("template.yaml").http_routes())
@@ -18,8 +21,8 @@ fn routes() -> &'static [Route] {
 impl TestApp {
     pub fn admin_deps(&self) -> admin_api::AdminApi {
         admin_api::AdminApi {
-            store: self.store.clone(),
-            inbound_email_domain: Some(INBOUND_DOMAIN.to_owned()),
+            store: self.store_of("admin-api"),
+            deployment: local::deployment(API_BASE),
         }
     }
 
@@ -85,7 +88,7 @@ impl TestApp {
             "admin-api" => shared::http::answer(&self.admin_deps(), request).await,
             "review-actions" => {
                 let deps = review_actions::ReviewActions {
-                    store: self.store.clone(),
+                    store: self.store_of("review-actions"),
                 };
                 shared::http::answer(&deps, request).await
             }

@@ -65,7 +65,9 @@ impl TestApp {
     pub async fn email_deps(&self, max_attempts: u32) -> email_inbound::Deps {
         let mut deps = local::email_deps(&self.config, &self.store, self.resources());
         deps.inbound.retry_queue_url = self.queue("email-retry").await;
+        local::calls::stands_for(&deps.inbound.retry_queue_url, "EmailRetryQueue");
         deps.failure_queue_url = self.queue("email-failures").await;
+        local::calls::stands_for(&deps.failure_queue_url, "EmailFailureQueue");
         deps.inbound.max_attempts = max_attempts;
         deps
     }
@@ -99,10 +101,9 @@ impl TestApp {
         created.queue_url.unwrap_or_default()
     }
 
-    /// Writes a raw message where SES's S3 action would.
+    /// Writes a raw message where SES's S3 action would (as SES, not as the function).
     pub async fn store_raw_email(&self, deps: &email_inbound::Deps, message_id: &str, raw: &str) {
-        deps.inbound
-            .s3
+        shared::aws::s3(&self.config)
             .put_object()
             .bucket(&deps.inbound.bucket)
             .key(format!("inbound/{message_id}"))

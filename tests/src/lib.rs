@@ -129,6 +129,17 @@ impl TestApp {
             .expect("an API connector")
     }
 
+    /// The clients of the function `binary`, as its `main` builds them, each call checked
+    /// against its policy in `template.yaml` (moto checks none).
+    pub fn function(&self, binary: &str) -> local::calls::FunctionAws {
+        local::calls::FunctionAws::new(&self.config, binary)
+    }
+
+    /// This app's store (table and clock) through the function `binary`'s client.
+    pub fn store_of(&self, binary: &str) -> Store {
+        self.function(binary).store(&self.store)
+    }
+
     pub fn connector_key(&self) -> String {
         self.api_connector()
             .settings

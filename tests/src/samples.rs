@@ -9,6 +9,8 @@ pub const FORM_CONNECTOR: &str = "01J9SAMPLEF0RMC0NNECT0R001";
 pub const DOOMED_CONNECTOR: &str = "01J9SAMPLEDE1ETEC0NNECT001";
 pub const LEAD: &str = "01J9SAMPLE1EAD000000000001";
 pub const IMPORT: &str = "01J9SAMPLE1MP0RT0000000001";
+/// A failed entry whose payload imports when re-run.
+pub const FAILED_IMPORT: &str = "01J9SAMPLEFA1LED1MP0RT0001";
 pub const API_KEY: &str = "01J9SAMPLEAP1KEY0000000001";
 pub const DELETED_TERRITORY: &str = "17602";
 pub const REVIEW_TO_APPROVE: &str = "01J9SAMPLEREV1EW0000000001";
@@ -72,6 +74,18 @@ impl TestApp {
             settles: Default::default(),
         };
         self.store.create_lead(new).await.unwrap();
+
+        let raw = r#"{"customer_name": "Sam Retry", "customer_phone": "7175550111"}"#;
+        let delivery = shared::pipeline::Delivery {
+            raw,
+            ..Default::default()
+        };
+        let mut failed = shared::pipeline::record(self.store.clock(), &api, &delivery);
+        failed.id = FAILED_IMPORT.into();
+        failed.reason = Some(shared::pipeline::inactive_reason(
+            shared::domain::ConnectorStatus::Paused,
+        ));
+        self.store.log_import(&failed).await.unwrap();
 
         let territory = DELETED_TERRITORY;
         let rep = "west@example.com";

@@ -92,7 +92,7 @@ async fn every_meta_webhook_event_gets_the_status_its_name_promises() {
 async fn every_google_webhook_event_gets_the_status_its_name_promises() {
     let app = TestApp::demo().await;
     let deps = google_webhook::GoogleWebhook {
-        store: app.store.clone(),
+        store: app.store_of("google-webhook"),
     };
 
     check_events("google-webhook", 3, |request| {

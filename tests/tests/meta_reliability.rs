@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use shared::clock::Clock;
 use shared::domain::ImportStatus;
 use shared::providers::meta::{self, CONCURRENT_CHANGES};
-use shared::secrets::{Secret, TTL_SECONDS};
+use shared::secrets::{Secret, DEFAULT_TTL};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use wiremock::matchers::{method, path, query_param};
@@ -119,7 +119,7 @@ async fn a_rotated_app_secret_is_used_once_the_value_read_is_minutes_old() {
     let signature = meta::sign("the-rotated-secret", body.as_bytes());
 
     let soon = meta.post(body.as_bytes(), Some(&signature)).await;
-    clock.advance(chrono::Duration::seconds(TTL_SECONDS + 1));
+    clock.advance(chrono::Duration::seconds(DEFAULT_TTL.as_secs() as i64 + 1));
     let later = meta.post(body.as_bytes(), Some(&signature)).await;
 
     assert_eq!(warm.status, 403, "the secret was read: {}", warm.text);

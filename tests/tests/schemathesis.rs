@@ -130,6 +130,10 @@ fn config_for(app: &TestApp) -> String {
             samples::FORM_CONNECTOR,
         ),
         ("include-path = \"/admin/imports/{id}\"", samples::IMPORT),
+        (
+            "include-path = \"/admin/imports/{id}/retry\"",
+            samples::FAILED_IMPORT,
+        ),
         ("include-path = \"/admin/leads/{id}\"", samples::LEAD),
         ("include-path = \"/admin/api-keys/{id}\"", samples::API_KEY),
         (

@@ -1,28 +1,37 @@
 //! The admin API of a workspace: connector profiles (create, edit, activate, pause,
-//! regenerate, delete, Run Test Import, stats), Recent Imports, leads, territories and
-//! API keys. Every route takes an API key with the `admin` scope; the key's workspace
+//! regenerate, delete, Run Test Import, stats), Recent Imports and their retries, leads
+//! (JSON or CSV), source performance, territories, API keys and the workspace's settings.
+//! Every route takes an API key with the `admin` scope; the key's workspace
 //! scopes every read and write.
 
 use lambda_http::{Body, Request, Response};
-use shared::admin::{self, AdminContext};
+use shared::admin::{self, AdminContext, Deployment};
 use shared::domain::{ConnectorId, Scope};
 use shared::http::{self, created, json_body, no_content, ok, page, path_param, route_key};
 use shared::http::{ApiError, Door};
 use shared::store::Store;
+use std::borrow::Cow;
 
 /// The door and what it needs, built once per cold start.
 #[derive(Debug, Clone)]
 pub struct AdminApi {
     pub store: Store,
-    /// The domain of inbound mailboxes, shown in email-forward connectors' setup.
-    pub inbound_email_domain: Option<String>,
+    /// What setup answers show. An empty `base_url` is the host each request came in
+    /// through (the HTTP API's own URL).
+    pub deployment: Deployment,
 }
 
 impl Door for AdminApi {
     async fn answer(&self, request: &Request) -> Result<Response<Body>, ApiError> {
         let key = http::authenticate(&self.store, request, Scope::Admin).await?;
-        let domain = self.inbound_email_domain.as_deref();
-        route(AdminContext::of(&self.store, &key, domain), request).await
+        let deployment = match http::public_base(request) {
+            Some(base) if self.deployment.base_url.is_empty() => Cow::Owned(Deployment {
+                base_url: base,
+                ..self.deployment.clone()
+            }),
+            _ => Cow::Borrowed(&self.deployment),
+        };
+        route(AdminContext::of(&self.store, &key, &deployment), request).await
     }
 }
 
@@ -63,13 +72,34 @@ async fn route(ctx: AdminContext<'_>, request: &Request) -> Result<Response<Body
             ok(&listing.await?)
         }
         "GET /admin/imports/{id}" => ok(&admin::import(&ctx, &path_param(request, "id")?).await?),
+        "POST /admin/imports/{id}/retry" => {
+            ok(&admin::retry_import(&ctx, &path_param(request, "id")?).await?)
+        }
+        "POST /admin/imports/retry" => {
+            let filter = json_body(request, Some(serde_json::json!({})))?;
+            ok(&admin::retry_imports(&ctx, filter).await?)
+        }
+        "GET /admin/leads" => leads(&ctx, request).await?,
         "GET /admin/leads/{id}" => ok(&admin::lead(&ctx, &path_param(request, "id")?).await?),
+        "GET /admin/stats" => {
+            let (since, until) = (query("since"), query("until"));
+            let group_by = query("group_by");
+            let report = admin::stats(
+                &ctx,
+                since.as_deref(),
+                until.as_deref(),
+                group_by.as_deref(),
+            );
+            ok(&report.await?)
+        }
         "GET /admin/territories" => ok(&admin::list_territories(&ctx, page(request)?).await?),
         "PUT /admin/territories/{zip}" => ok(&admin::put_territory(&ctx, &zip()?, body()?).await?),
         "DELETE /admin/territories/{zip}" => {
             admin::delete_territory(&ctx, &zip()?).await?;
             no_content()
         }
+        "GET /admin/workspace" => ok(&admin::workspace(&ctx).await?),
+        "PATCH /admin/workspace" => ok(&admin::update_workspace(&ctx, body()?).await?),
         "POST /admin/api-keys" => created(&admin::create_api_key(&ctx, body()?).await?),
         "GET /admin/api-keys" => ok(&admin::list_api_keys(&ctx, page(request)?).await?),
         "DELETE /admin/api-keys/{id}" => {
@@ -80,5 +110,44 @@ async fn route(ctx: AdminContext<'_>, request: &Request) -> Result<Response<Body
             tracing::warn!(route = other, "a route this function does not serve");
             return Err(ApiError::NotFound("no such admin route".to_owned()));
         }
+    })
+}
+
+/// `GET /admin/leads`: a JSON page, or CSV (`?format=csv`, or `Accept: text/csv`) whose
+/// `Link: <…>; rel="next"` names the rest of the selection.
+async fn leads(ctx: &AdminContext<'_>, request: &Request) -> Result<Response<Body>, ApiError> {
+    let query = |name| http::query_param(request, name);
+    let search = admin::LeadSearch {
+        connector_id: query("connector_id"),
+        source: query("source"),
+        assigned_rep: query("assigned_rep"),
+        since: query("since"),
+        until: query("until"),
+        q: query("q"),
+    };
+    let accepts_csv = || http::header(request, "accept").is_some_and(|a| a.contains("text/csv"));
+    let csv = match query("format").as_deref() {
+        None | Some("") => accepts_csv(),
+        Some("json") => false,
+        Some("csv") => true,
+        Some(_) => {
+            return Err(ApiError::BadRequest(
+                "format must be json or csv".to_owned(),
+            ))
+        }
+    };
+    if !csv {
+        return Ok(ok(&admin::leads(ctx, &search, page(request)?).await?));
+    }
+    let rows = admin::csv_rows(query("limit").as_deref())?;
+    let cursor = query("cursor").filter(|cursor| !cursor.is_empty());
+    let export = admin::leads_csv(ctx, &search, rows, cursor).await?;
+    let response = http::csv(export.body, "leads.csv");
+    Ok(match export.cursor {
+        Some(cursor) => {
+            let next = format!("<{}>; rel=\"next\"", http::next_page(request, &cursor));
+            http::with_headers(response, [("link", next)])
+        }
+        None => response,
     })
 }

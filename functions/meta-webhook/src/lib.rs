@@ -12,7 +12,7 @@ use shared::store::Store;
 use std::sync::Arc;
 
 /// The door and what it needs, built once per cold start; the secret is read on first
-/// use and again every few minutes.
+/// use and again once its time to live has passed.
 #[derive(Debug)]
 pub struct MetaWebhook {
     pub store: Store,

@@ -1,28 +1,40 @@
 //! What an admin of a workspace can do: connector profiles (create, edit, activate,
-//! pause, regenerate, delete, Run Test Import), Recent Imports, leads, territories and
-//! API keys. Every use case takes the workspace of the caller's key, so another
-//! workspace's ids are simply not found.
+//! pause, regenerate, delete, Run Test Import), Recent Imports and retries of failed
+//! ones, leads (found, searched, exported as CSV), source performance, territories, API
+//! keys and the workspace's own settings. Every use case takes the workspace of the
+//! caller's key, so another workspace's ids are simply not found.
 
 mod api_keys;
 mod connectors;
+mod export;
 mod input;
+mod leads;
+mod presets;
 mod profile;
 mod records;
+mod retry;
 mod reviews;
+mod stats;
 mod territories;
 mod test_import;
 mod views;
+mod workspace;
 
 pub use api_keys::{create_api_key, list_api_keys, revoke_api_key, ApiKeyView, IssuedKey};
 pub use connectors::{
     connector, create_connector, delete_connector, list_connectors, regenerate_key,
     update_connector, AdminContext,
 };
+pub use export::{leads_csv, neutral, rows as csv_rows, CsvExport, MAX_ROWS as CSV_MAX_ROWS};
+pub use leads::{leads, LeadSearch};
 pub use records::{import, imports, lead, ImportDetail, ImportSummary, LeadView};
+pub use retry::{retry_import, retry_imports, BulkRetry, Retried, Skipped};
 pub use reviews::{approve_review, list_reviews, reject_review, Decision, ReviewView};
+pub use stats::{stats, Group, GroupBy, Report, Tally};
 pub use territories::{delete_territory, list_territories, put_territory};
 pub use test_import::{test_import, TestImport, Would};
-pub use views::{ConnectorView, Setup, Stats};
+pub use views::{ConnectorView, Deployment, Setup, Stats};
+pub use workspace::{create_workspace, update_workspace, workspace, NewWorkspace, WorkspaceView};
 
 use crate::domain::FieldError;
 use crate::store::{BadCursor, Page, StoreError};

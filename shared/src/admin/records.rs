@@ -22,6 +22,15 @@ pub struct ImportSummary {
     pub reason: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Values kept as custom fields because they did not validate (the lead was made).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<FieldError>,
+    /// The failed entry this attempt re-ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_of: Option<ImportId>,
+    /// The entry that re-ran this failed one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retried_by: Option<ImportId>,
     pub received_at: String,
 }
 
@@ -49,6 +58,9 @@ impl From<ImportRecord> for ImportDetail {
                 review_id: record.review_id,
                 reason: record.reason,
                 errors: record.errors,
+                warnings: record.warnings,
+                retry_of: record.retry_of,
+                retried_by: record.retried_by,
                 received_at: record.received_at,
             },
             client_id: record.client_id,

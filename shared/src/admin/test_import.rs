@@ -3,13 +3,13 @@
 //! Nothing is written: the external-id check is a read.
 
 use super::input::Fields;
-use super::{AdminContext, AdminError};
+use super::{presets, AdminContext, AdminError};
 use crate::domain::{
     Connector, ConnectorId, ConnectorStatus, Email, FieldError, LeadCandidate, LeadId, PhoneE164,
     Provider, Zip,
 };
 use crate::mapping::{self, Payload};
-use crate::pipeline::{self, Prepared};
+use crate::pipeline::{self, Prepared, Reading};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -21,6 +21,8 @@ pub enum Would {
     Replayed,
     Failed,
     ReviewRequired,
+    /// No lead on purpose, as the door would log it (a Google test lead, a honeypot).
+    Ignored,
 }
 
 /// The lead that would be stored, with the connector's defaults applied.
@@ -91,6 +93,9 @@ pub struct TestImport {
     pub existing_lead_id: Option<LeadId>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Values that would be kept as custom fields because they do not validate.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<FieldError>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -144,31 +149,76 @@ pub async fn test_import(
             ))
         }
     };
-    let mut payload =
-        Payload::from_json(&json).map_err(|err| AdminError::field("payload", err.to_string()))?;
-    if connector.provider == Provider::Api {
-        payload.take("connector_key");
+    if connector.provider == Provider::EmailForward {
+        let payload = Payload::from_json(&json)
+            .map_err(|err| AdminError::field("payload", err.to_string()))?;
+        let candidate = mapping::map(&payload, &connector.field_aliases);
+        return evaluate(ctx, &connector, candidate, None).await;
     }
-    let candidate = mapping::map(&payload, &connector.field_aliases);
-    evaluate(ctx, &connector, candidate, None).await
+    // Meta `field_data`, Google `user_column_data`, API and form fields: each through
+    // its provider's preset, as a live delivery.
+    let raw = json.to_string();
+    match presets::read(&connector, &raw, Some("application/json"), None) {
+        Reading::Lead(candidate) => evaluate(ctx, &connector, candidate, None).await,
+        Reading::Email(candidate, _) => evaluate(ctx, &connector, candidate, None).await,
+        Reading::NotALead(reason) => Ok(not_a_lead(&connector, Would::Ignored, reason)),
+        Reading::Unreadable(reason) => Ok(not_a_lead(&connector, Would::Failed, reason)),
+    }
+}
+
+/// The answer for a sample that makes no lead before validation.
+fn not_a_lead(connector: &Connector, would: Would, reason: String) -> TestImport {
+    TestImport {
+        would,
+        reason: Some(reason),
+        ..answer(connector, LeadCandidate::default(), None)
+    }
+}
+
+/// What a sample would do before it is validated: nothing yet.
+fn answer(
+    connector: &Connector,
+    candidate: LeadCandidate,
+    email: Option<EmailReading>,
+) -> TestImport {
+    let mut notices = Vec::new();
+    if !connector.is_active() {
+        notices.push(format!(
+            "the connector is {}: live deliveries are refused until it is active",
+            connector.status.key()
+        ));
+    }
+    TestImport {
+        would: Would::Failed,
+        reason: None,
+        connector_status: connector.status,
+        candidate,
+        lead: None,
+        source: connector.source(),
+        notes: None,
+        assigned_rep: None,
+        existing_lead_id: None,
+        errors: Vec::new(),
+        warnings: Vec::new(),
+        notices,
+        email,
+    }
 }
 
 /// The parser's reading of a raw message, with the message id as the external id when
 /// the body names none (as the email door does).
 fn read_email(connector: &Connector, raw: &str) -> (LeadCandidate, EmailReading) {
     let parsed = crate::email::parse_email(raw.as_bytes(), &connector.field_aliases);
-    let mut candidate = parsed.candidate;
-    if candidate.external_id.is_none() {
-        candidate.external_id = parsed.message_id.clone();
-    }
+    let message_id = parsed.message_id.clone();
+    let (candidate, doubt) = pipeline::email_doubt(parsed, None);
     let reading = EmailReading {
-        confidence: parsed.confidence,
+        confidence: doubt.confidence,
         review_threshold: connector.review_threshold,
-        reasons: parsed.reasons,
-        sender: parsed.sender,
-        subject: parsed.subject,
-        message_id: parsed.message_id,
-        preview: parsed.preview,
+        reasons: doubt.reasons,
+        sender: doubt.sender,
+        subject: doubt.subject,
+        message_id,
+        preview: doubt.preview,
     };
     (candidate, reading)
 }
@@ -182,27 +232,7 @@ async fn evaluate(
     let held = email
         .as_ref()
         .is_some_and(|email| pipeline::needs_review(connector, email.confidence));
-    let mut notices = Vec::new();
-    if !connector.is_active() {
-        notices.push(format!(
-            "the connector is {}: live deliveries are refused until it is active",
-            connector.status.key()
-        ));
-    }
-    let mut answer = TestImport {
-        would: Would::Failed,
-        reason: None,
-        connector_status: connector.status,
-        candidate: candidate.clone(),
-        lead: None,
-        source: connector.source(),
-        notes: None,
-        assigned_rep: None,
-        existing_lead_id: None,
-        errors: Vec::new(),
-        notices,
-        email,
-    };
+    let mut answer = answer(connector, candidate.clone(), email);
     let prepared = match pipeline::prepare(ctx.store, connector, candidate).await? {
         Ok(prepared) => prepared,
         Err(errors) if held => {
@@ -234,6 +264,7 @@ async fn evaluate(
         answer.would = Would::ReviewRequired;
         answer.reason = Some(held_reason(&answer));
     }
+    answer.warnings = prepared.lead.warnings.clone();
     answer.notes = prepared.notes.clone();
     answer.assigned_rep = prepared.assigned_rep.clone();
     answer.lead = Some(LeadPreview::from(prepared));

@@ -25,6 +25,11 @@ macro_rules! id {
                 Self(new_id())
             }
 
+            /// A new id whose time is `clock`'s (ids made in a test follow its clock).
+            pub fn at(clock: &crate::clock::Clock) -> Self {
+                Self(clock.ulid())
+            }
+
             pub fn as_str(&self) -> &str {
                 &self.0
             }
@@ -113,6 +118,24 @@ id!(
     ReviewId
 );
 
+impl ImportId {
+    /// The smallest id made at or after `at`: with [`ImportId::last_before`], the ids of
+    /// a time range (import-log entries are keyed by their id, so by time).
+    pub fn first_at(at: chrono::DateTime<chrono::Utc>) -> Self {
+        Self(ulid::Ulid::from_parts(millis(at), 0).to_string())
+    }
+
+    /// The largest id made before `at`.
+    pub fn last_before(at: chrono::DateTime<chrono::Utc>) -> Self {
+        let before = millis(at).saturating_sub(1);
+        Self(ulid::Ulid::from_parts(before, u128::MAX).to_string())
+    }
+}
+
+fn millis(at: chrono::DateTime<chrono::Utc>) -> u64 {
+    u64::try_from(at.timestamp_millis()).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,5 +151,18 @@ mod tests {
         assert_eq!(read, lead);
         assert_eq!(lead, "01K0000000000000000000LEAD");
         assert_ne!(ImportId::new(), ImportId::new());
+    }
+
+    #[test]
+    fn ids_made_by_a_clock_fall_inside_the_bounds_of_their_time() {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-11-29T10:00:00Z")
+            .unwrap()
+            .to_utc();
+        let clock = crate::clock::Clock::at(at);
+        let id = ImportId::at(&clock);
+        let second = chrono::Duration::seconds(1);
+        assert!(ImportId::first_at(at) <= id && id <= ImportId::last_before(at + second));
+        assert!(id > ImportId::last_before(at));
+        assert!(id < ImportId::first_at(at + second));
     }
 }

@@ -59,7 +59,8 @@ impl Receipt {
     }
 }
 
-/// Who sent a delivery, as far as the door can tell.
+/// Who sent a delivery, as far as the door can tell, and how it was encoded (a
+/// retry reads the stored payload again by its content type).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RequestOrigin {
@@ -67,6 +68,8 @@ pub struct RequestOrigin {
     pub source_ip: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
 }
 
 /// One line of the import log: every attempt, whatever its outcome.
@@ -87,10 +90,16 @@ pub struct ImportRecord {
     pub client_id: Option<ClientId>,
     #[serde(default)]
     pub review_id: Option<ReviewId>,
+    /// The source label of the connector (else the provider key), for reports.
+    #[serde(default)]
+    pub source: Option<String>,
     #[serde(default)]
     pub reason: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Values of an imported lead that did not validate and were kept as custom fields.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<FieldError>,
     /// The raw payload as received, cut to [`ImportRecord::PAYLOAD_CAP`] bytes.
     #[serde(default)]
     pub payload: String,
@@ -99,6 +108,14 @@ pub struct ImportRecord {
     #[serde(default)]
     pub origin: RequestOrigin,
     pub received_at: String,
+    /// The failed entry this attempt re-ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_of: Option<ImportId>,
+    /// The entry that re-ran this failed one (set once: a retry is single-use).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retried_by: Option<ImportId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retried_at: Option<String>,
 }
 
 impl ImportRecord {

@@ -49,3 +49,25 @@ pub struct Client {
     pub intake_category: String,
     pub created_at: String,
 }
+
+/// A name as search compares it: lower case, words of letters and digits separated by
+/// one space (punctuation and extra spaces dropped), at most 100 characters.
+pub fn name_key(name: &str) -> String {
+    let spaced: String = name
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .flat_map(char::to_lowercase)
+        .collect();
+    let words: Vec<&str> = spaced.split_whitespace().collect();
+    words.join(" ").chars().take(100).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_name_key_ignores_case_punctuation_and_spacing() {
+        assert_eq!(super::name_key("  O'Brien,   PAT-Jo "), "o brien pat jo");
+        assert_eq!(super::name_key("José Núñez"), "josé núñez");
+        assert_eq!(super::name_key("!!!"), "");
+    }
+}

@@ -21,6 +21,6 @@ pub use followup::{FollowUp, FollowUpKind, FollowUpStatus, FollowUpTemplates, Wo
 pub use form::{FormThrottle, DEFAULT_HONEYPOT_FIELD};
 pub use ids::{new_id, ClientId, ConnectorId, ImportId, LeadId, ReviewId, WorkspaceId};
 pub use import::{ImportRecord, ImportStatus, Receipt, RequestOrigin};
-pub use lead::{Client, Lead};
+pub use lead::{name_key, Client, Lead};
 pub use review::{ReviewItem, ReviewStatus};
-pub use workspace::{ApiKey, Scope, Workspace};
+pub use workspace::{email_slug, ApiKey, Scope, Workspace};

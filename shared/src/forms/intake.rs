@@ -6,7 +6,7 @@ use super::{cors, redirect, rules, BODY_LIMIT};
 use crate::domain::{ClientId, ImportId, LeadId};
 use crate::domain::{Connector, ConnectorStatus, FieldError, ImportRecord, ImportStatus};
 use crate::domain::{Provider, RequestOrigin};
-use crate::mapping;
+use crate::mapping::{self, Payload};
 use crate::pipeline::{self, inactive_reason, Delivery, Outcome, Receipt};
 use crate::store::keys::RouteKind;
 use crate::store::{Store, StoreError};
@@ -160,6 +160,35 @@ impl Attempt<'_> {
     }
 }
 
+/// The reason a filled honeypot is logged `ignored` with.
+pub const HONEYPOT: &str = "honeypot";
+
+/// A form body's fields, with the honeypot and the redirect request taken out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormFields {
+    pub payload: Payload,
+    /// The honeypot field's value: filled only by bots.
+    pub honeypot: Option<String>,
+    /// Where the form asks a browser to be sent (`_redirect`).
+    pub redirect: Option<String>,
+}
+
+/// Decodes a form body (by its Content-Type) within the form limits and takes out the
+/// fields that are not the lead's.
+pub fn fields(
+    connector: &Connector,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<FormFields, DecodeError> {
+    let encoding = Encoding::of(content_type, body)?;
+    let mut payload = decode::decode(encoding, body)?;
+    Ok(FormFields {
+        honeypot: payload.take(connector.settings.honeypot_field()),
+        redirect: payload.take(redirect::REDIRECT_FIELD),
+        payload,
+    })
+}
+
 /// Takes one submission on `connector` through the form's checks (size, origin,
 /// status, encoding, IP throttle, honeypot, contact throttle) and the pipeline.
 pub async fn submit(
@@ -168,7 +197,8 @@ pub async fn submit(
     submission: Submission<'_>,
 ) -> Result<Submitted, Refused> {
     let settings = &connector.settings;
-    let logged = &submission.body[..submission.body.len().min(ImportRecord::PAYLOAD_CAP)];
+    // One byte over the cap, so the entry says it was cut.
+    let logged = &submission.body[..submission.body.len().min(ImportRecord::PAYLOAD_CAP + 1)];
     let raw = String::from_utf8_lossy(logged);
     let mut attempt = Attempt {
         store,
@@ -196,15 +226,14 @@ pub async fn submit(
             .refuse(FormRefusal::Inactive(connector.status))
             .await);
     }
-    let decoded = Encoding::of(submission.content_type, submission.body)
-        .and_then(|encoding| decode::decode(encoding, submission.body));
-    let mut payload = match decoded {
-        Ok(payload) => payload,
+    let FormFields {
+        payload,
+        honeypot,
+        redirect: requested,
+    } = match fields(connector, submission.content_type, submission.body) {
+        Ok(fields) => fields,
         Err(err) => return Err(attempt.refuse(FormRefusal::Undecodable(err)).await),
     };
-
-    let honeypot = payload.take(settings.honeypot_field());
-    let requested = payload.take(redirect::REDIRECT_FIELD);
     attempt.redirect = redirect::target(
         settings.redirect_url.as_deref(),
         requested.as_deref(),
@@ -245,7 +274,7 @@ async fn ignore_honeypot(
     let connector = attempt.connector;
     let mut record = attempt.record();
     record.external_id = external_id;
-    let outcome = match pipeline::ignore(attempt.store, record, "honeypot").await {
+    let outcome = match pipeline::ignore(attempt.store, record, HONEYPOT).await {
         Ok(outcome) => outcome,
         Err(err) => return Err(attempt.answer(err.into())),
     };

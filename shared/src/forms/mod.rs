@@ -10,7 +10,9 @@ pub mod redirect;
 pub mod rules;
 
 pub use decode::{wants_html, DecodeError, Encoding};
-pub use intake::{connector, submit, FormRefusal, Refused, Submission, Submitted};
+pub use intake::{
+    connector, fields, submit, FormFields, FormRefusal, Refused, Submission, Submitted, HONEYPOT,
+};
 
 /// The largest form body taken; more is refused with 413.
 pub const BODY_LIMIT: usize = 64 * 1024;

@@ -13,12 +13,12 @@ pub use answer::{acknowledge, api, api_stored, form, lead, preflight, respond};
 pub use door::{answer, run, serve, Door};
 pub use error::{chain, ApiError, Problem};
 pub use request::{
-    body_bytes, deadline, header, json_body, origin, page, path_param, query_param, require_json,
-    route_key, BODY_LIMIT,
+    body_bytes, deadline, header, json_body, next_page, origin, page, path_param, public_base,
+    query_param, require_json, route_key, BODY_LIMIT,
 };
 pub use response::{
-    created, escape_html, html, json, json_text, no_content, ok, plain_text, see_other, status,
-    with_headers, HeaderValue,
+    created, csv, escape_html, html, json, json_text, no_content, ok, plain_text, see_other,
+    status, with_headers, HeaderValue,
 };
 
 use crate::domain::{ApiKey, Scope};

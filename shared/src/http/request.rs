@@ -33,6 +33,19 @@ pub fn route_key(request: &Request) -> Option<&str> {
     }
 }
 
+/// `https://` and the host name the request came in through (the API's own domain, or a
+/// custom domain mapped to it), as API Gateway saw it.
+pub fn public_base(request: &Request) -> Option<String> {
+    match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(context)) => context
+            .domain_name
+            .as_deref()
+            .filter(|domain| !domain.is_empty())
+            .map(|domain| format!("https://{domain}")),
+        _ => None,
+    }
+}
+
 /// A path parameter of the matched route (`{id}`, `{zip}`), percent-decoded, as the
 /// id (or text) it names.
 pub fn path_param<T: From<String>>(request: &Request, name: &str) -> Result<T, ApiError> {
@@ -113,6 +126,25 @@ pub fn json_body(request: &Request, empty: Option<Value>) -> Result<Value, ApiEr
         .map_err(|err| ApiError::BadRequest(format!("the body is not valid JSON: {err}")))
 }
 
+/// This request's path and query with `cursor` in place of its own: where the next
+/// page of the same list is.
+pub fn next_page(request: &Request, cursor: &str) -> String {
+    let mut pairs: Vec<(&str, &str)> = request
+        .query_string_parameters_ref()
+        .map(|params| {
+            params
+                .iter()
+                .filter(|(name, _)| *name != "cursor")
+                .collect()
+        })
+        .unwrap_or_default();
+    pairs.sort_unstable();
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query.extend_pairs(pairs);
+    query.append_pair("cursor", cursor);
+    format!("{}?{}", request.uri().path(), query.finish())
+}
+
 /// `?limit=&cursor=`.
 pub fn page(request: &Request) -> Result<PageRequest, ApiError> {
     let limit = query_param(request, "limit");
@@ -131,6 +163,7 @@ pub fn origin(request: &Request) -> RequestOrigin {
     RequestOrigin {
         source_ip,
         user_agent: header(request, "user-agent").map(|ua| ua.chars().take(512).collect()),
+        content_type: header(request, "content-type").map(|ct| ct.chars().take(256).collect()),
     }
 }
 

@@ -61,6 +61,14 @@ pub fn plain_text(text: &str) -> Response<Body> {
     typed(200, text.to_owned(), "text/plain; charset=utf-8")
 }
 
+/// `200 OK` with a CSV document (RFC 4180, UTF-8, a header row), offered as a download
+/// named `filename`.
+pub fn csv(body: String, filename: &str) -> Response<Body> {
+    let response = typed(200, body, "text/csv; charset=utf-8; header=present");
+    let disposition = format!("attachment; filename=\"{filename}\"");
+    with_headers(response, [("content-disposition", disposition)])
+}
+
 /// `303 See Other` to `location`.
 pub fn see_other(location: &str) -> Response<Body> {
     let mut response = status(303);

@@ -6,9 +6,8 @@ use super::retry::{delay_seconds, RetryMessage};
 use super::{Arrival, EmailOutcome, Inbound, InboundError, Processed};
 use crate::domain::{ImportRecord, ImportStatus, Provider, RequestOrigin, Transport, Workspace};
 use crate::email::parse_email;
-use crate::pipeline::{self, Delivery, Doubt, MAX_EXTERNAL_ID_BYTES};
+use crate::pipeline::{self, Delivery};
 use crate::store::Settles;
-use sha2::{Digest, Sha256};
 
 /// The largest raw message read (25 MiB): a larger one is logged `failed` ("message
 /// too large") without being read, so a function's memory stays bounded. SES takes
@@ -80,43 +79,18 @@ impl Inbound {
         };
 
         let parsed = parse_email(&raw, &connector.field_aliases);
-        let mut candidate = parsed.candidate;
-        if candidate.external_id.is_none() {
-            let message_id = parsed
-                .message_id
-                .unwrap_or_else(|| arrival.message_id.clone());
-            candidate.external_id = Some(external_id(message_id));
-        }
-        let delivery = Delivery {
-            raw: &text,
-            origin: RequestOrigin {
-                source_ip: None,
-                user_agent: parsed.sender.clone(),
-            },
+        let origin = RequestOrigin {
+            user_agent: parsed.sender.clone(),
+            ..RequestOrigin::default()
         };
-        let confidence = Some(parsed.confidence);
-        let outcome = if pipeline::needs_review(&connector, parsed.confidence) {
-            let doubt = Doubt {
-                confidence: parsed.confidence,
-                reasons: parsed.reasons,
-                sender: parsed.sender,
-                subject: parsed.subject,
-                preview: parsed.preview,
-            };
-            pipeline::hold_for_review(
-                &self.store,
-                &connector,
-                candidate,
-                doubt,
-                &delivery,
-                &settles,
-            )
-            .await?
-        } else {
-            // A connector paused between routing and import is a settled `Inactive`.
-            pipeline::import_settling(&self.store, &connector, candidate, &delivery, settles)
-                .await?
-        };
+        let delivery = Delivery { raw: &text, origin };
+        let (candidate, doubt) = pipeline::email_doubt(parsed, Some(&arrival.message_id));
+        let confidence = Some(doubt.confidence);
+        // Held when the connector wants a person to judge it; a connector paused between
+        // routing and import is a settled `Inactive`.
+        let entry = pipeline::record(self.store.clock(), &connector, &delivery);
+        let reading = pipeline::Reading::Email(candidate, doubt);
+        let outcome = pipeline::settle(&self.store, &connector, reading, entry, settles).await?;
         Ok(Processed {
             outcome: EmailOutcome::of(&outcome, confidence),
             settled: true,
@@ -221,18 +195,6 @@ fn unsettled(outcome: EmailOutcome) -> Processed {
     }
 }
 
-/// A message's external id: its Message-ID, or a SHA-256 of it when it is too long to
-/// be a key (still the same for every copy of the message).
-fn external_id(message_id: String) -> String {
-    if message_id.len() <= MAX_EXTERNAL_ID_BYTES {
-        return message_id;
-    }
-    format!(
-        "sha256:{}",
-        hex::encode(Sha256::digest(message_id.as_bytes()))
-    )
-}
-
 /// `"spam verdict FAIL"` / `"virus verdict FAIL"` when SES judged the message.
 fn failed_verdict(arrival: &Arrival) -> Option<String> {
     [
@@ -246,21 +208,4 @@ fn failed_verdict(arrival: &Arrival) -> Option<String> {
             .is_some_and(|v| v.eq_ignore_ascii_case("FAIL"))
     })
     .map(|(kind, _)| format!("{kind} verdict FAIL"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_message_id_too_long_for_a_key_is_hashed_the_same_way_every_time() {
-        assert_eq!(external_id("<a@b>".into()), "<a@b>");
-        let long = format!("<{}@example.com>", "x".repeat(3000));
-        let hashed = external_id(long.clone());
-        assert!(
-            hashed.starts_with("sha256:") && hashed.len() == 71,
-            "{hashed}"
-        );
-        assert_eq!(hashed, external_id(long));
-    }
 }

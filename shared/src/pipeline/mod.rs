@@ -5,12 +5,14 @@
 mod defaults;
 mod limits;
 mod outcome;
+mod reading;
 mod review;
 
 pub use defaults::{prepare, Prepared};
 pub use limits::MAX_EXTERNAL_ID_BYTES;
 pub use outcome::{inactive_reason, Acknowledgement, Outcome, Receipt};
-pub use review::{approve, hold_for_review, needs_review, Doubt};
+pub use reading::{email_doubt, read_email, settle, Reading};
+pub use review::{approve, hold_for_review, hold_for_review_as, needs_review, Doubt};
 
 use crate::clock::Clock;
 use crate::domain::{ClientId, ImportId, LeadId, WorkspaceId};
@@ -35,6 +37,7 @@ pub fn record(clock: &Clock, connector: &Connector, delivery: &Delivery) -> Impo
         delivery,
     );
     record.connector_id = Some(connector.id.clone());
+    record.source = Some(connector.source());
     record
 }
 
@@ -48,7 +51,7 @@ pub fn attempt(
 ) -> ImportRecord {
     let (payload, payload_truncated) = ImportRecord::capped_payload(delivery.raw);
     ImportRecord {
-        id: ImportId::new(),
+        id: ImportId::at(clock),
         workspace_id: workspace_id.clone(),
         connector_id: None,
         provider,
@@ -57,12 +60,17 @@ pub fn attempt(
         lead_id: None,
         client_id: None,
         review_id: None,
+        source: provider.map(|provider| provider.key().to_owned()),
         reason: None,
         errors: Vec::new(),
+        warnings: Vec::new(),
         payload,
         payload_truncated,
         origin: delivery.origin.clone(),
         received_at: clock.stamp(),
+        retry_of: None,
+        retried_by: None,
+        retried_at: None,
     }
 }
 
@@ -150,7 +158,19 @@ pub async fn import_settling(
     delivery: &Delivery<'_>,
     settles: Settles,
 ) -> Result<Outcome, StoreError> {
-    let mut entry = record(store.clock(), connector, delivery);
+    let entry = record(store.clock(), connector, delivery);
+    import_as(store, connector, candidate, entry, settles).await
+}
+
+/// [`import_settling`] under an entry made beforehand (a retry's, whose id its old
+/// entry names).
+pub async fn import_as(
+    store: &Store,
+    connector: &Connector,
+    candidate: LeadCandidate,
+    mut entry: ImportRecord,
+    settles: Settles,
+) -> Result<Outcome, StoreError> {
     match limits::external_id(candidate.external_id.as_deref()) {
         Ok(external_id) => entry.external_id = external_id,
         Err((shown, error)) => {
@@ -191,6 +211,7 @@ async fn store_lead(
     created_at: &str,
     settles: Settles,
 ) -> Result<Outcome, StoreError> {
+    entry.warnings = prepared.lead.warnings.clone();
     let lead = prepared.into_lead(connector, &entry, created_at);
     let mut settled = entry.clone();
     settled.status = ImportStatus::Imported;

@@ -35,7 +35,19 @@ pub async fn hold_for_review(
     delivery: &Delivery<'_>,
     settles: &Settles,
 ) -> Result<Outcome, StoreError> {
-    let mut entry = record(store.clock(), connector, delivery);
+    let entry = record(store.clock(), connector, delivery);
+    hold_for_review_as(store, connector, candidate, doubt, entry, settles).await
+}
+
+/// [`hold_for_review`] under an entry made beforehand.
+pub async fn hold_for_review_as(
+    store: &Store,
+    connector: &Connector,
+    candidate: LeadCandidate,
+    doubt: Doubt,
+    mut entry: ImportRecord,
+    settles: &Settles,
+) -> Result<Outcome, StoreError> {
     let review_id = ReviewId::new();
     entry.status = ImportStatus::ReviewRequired;
     entry.external_id = candidate.external_id.clone();

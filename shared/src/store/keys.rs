@@ -10,7 +10,40 @@ pub const SK: &str = "sk";
 pub const GSI1: &str = "gsi1";
 pub const GSI1PK: &str = "gsi1pk";
 pub const GSI1SK: &str = "gsi1sk";
+pub const GSI2PK: &str = "gsi2pk";
+pub const GSI2SK: &str = "gsi2sk";
+pub const GSI3PK: &str = "gsi3pk";
+pub const GSI3SK: &str = "gsi3sk";
 pub const EXPIRES_AT: &str = "expires_at";
+
+/// A global secondary index of the table: its name and key attributes.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Index {
+    pub name: &'static str,
+    pub pk: &'static str,
+    pub sk: &'static str,
+}
+
+/// Lists by time: a workspace's leads, a connector's imports.
+pub const BY_TIME: Index = Index {
+    name: GSI1,
+    pk: GSI1PK,
+    sk: GSI1SK,
+};
+
+/// A client's leads by time: search by email or phone (contact item → client → leads).
+pub const BY_CLIENT: Index = Index {
+    name: "gsi2",
+    pk: GSI2PK,
+    sk: GSI2SK,
+};
+
+/// A workspace's leads by normalised name: search by the start of a name.
+pub const BY_NAME: Index = Index {
+    name: "gsi3",
+    pk: GSI3PK,
+    sk: GSI3SK,
+};
 
 /// The primary key of one item.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -116,6 +149,27 @@ pub fn lead(workspace_id: &WorkspaceId, lead_id: &LeadId) -> Key {
 /// The index partition listing a workspace's leads by creation time.
 pub fn leads_index(workspace_id: &WorkspaceId) -> String {
     format!("{}#LEADS", ws(workspace_id))
+}
+
+/// The [`BY_CLIENT`] partition of one client's leads.
+pub fn client_leads_index(workspace_id: &WorkspaceId, client_id: &ClientId) -> String {
+    format!("{}#CLIENT#{client_id}", ws(workspace_id))
+}
+
+/// The [`BY_NAME`] partition of a workspace's leads.
+pub fn lead_names_index(workspace_id: &WorkspaceId) -> String {
+    format!("{}#NAMES", ws(workspace_id))
+}
+
+/// A lead's sort key in the time-ordered indexes: `{created_at}#{id}`, so that a
+/// range of creation times is a range of keys.
+pub fn lead_by_time(created_at: &str, lead_id: &LeadId) -> String {
+    format!("{created_at}#{lead_id}")
+}
+
+/// A lead's sort key in [`BY_NAME`]: its name key first, so a name prefix is a key prefix.
+pub fn lead_by_name(name_key: &str, created_at: &str, lead_id: &LeadId) -> String {
+    format!("{name_key}#{created_at}#{lead_id}")
 }
 
 pub fn external_id(workspace_id: &WorkspaceId, provider: Provider, external_id: &str) -> Key {

@@ -15,6 +15,7 @@
 //!                       Idempotency-Key's record, an inbound email, a review
 //!            claim      take / settle / release a claim whose hold may lapse
 //!            page       `Query` paging and cursors, whole-partition reads
+//!            filter     the conditions a `Query` keeps items by
 //!            write      single writes, transaction items, put if absent, the runner
 //!            condition  how a refused write is read
 //!            limits     DynamoDB's key and item limits, checked before a request
@@ -31,6 +32,7 @@ mod claim;
 mod condition;
 mod connectors;
 mod error;
+mod filter;
 mod followups;
 mod idempotency;
 mod imports;
@@ -52,12 +54,14 @@ pub use connectors::{ConnectorRecord, RouteTarget, Saved};
 pub use error::StoreError;
 pub use followups::{change, Change, Claim, DigestRecord, PendingReview};
 pub use idempotency::{IdempotencyBegin, Replay, StoredResponse};
+pub use imports::{ImportLine, RetrySelection};
 pub use inbound_email::EmailClaim;
-pub use leads::{Created, NewLead, Stored};
+pub use leads::{Contact, Created, LeadQuery, LeadsBy, NewLead, Stored};
 pub use page::{BadCursor, Page};
 pub use reviews::AlreadyDecided;
 pub use settle::{EmailSettle, IdempotencyHold, ReviewApproval, Settles};
 pub use territories::Territory;
+pub use workspaces::WorkspaceSaved;
 
 use crate::clock::Clock;
 use aws_sdk_dynamodb::types::AttributeValue;

@@ -1,10 +1,10 @@
 //! Lists, newest first, a page at a time (or whole, for tooling and digests): always
 //! `Query`, never `Scan`.
 
+pub(super) use super::filter::Filter;
 use super::keys;
 use super::{from_item, s, Item, Store, StoreError};
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
-use aws_sdk_dynamodb::types::AttributeValue;
 use base64::Engine;
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
@@ -16,19 +16,23 @@ pub struct Page<T> {
     pub cursor: Option<String>,
 }
 
-/// Where a list reads from: a partition of the table or of the index, with an
-/// optional sort-key prefix.
+/// Where a list reads from: a partition of the table or of an index, with an optional
+/// sort-key prefix or range.
 pub(super) struct Source<'a> {
-    pub(super) index: Option<&'a str>,
+    pub(super) index: Option<&'static keys::Index>,
     pub(super) pk: String,
     pub(super) prefix: Option<&'a str>,
+    /// Sort keys from `.0` to `.1`, both included (instead of `prefix`).
+    pub(super) range: Option<(String, String)>,
+    /// Pages in key order rather than newest (last) first.
+    pub(super) ascending: bool,
 }
 
 impl<'a> Source<'a> {
     /// The partition and sort key attributes this source queries.
     fn key_names(&self) -> (&'static str, &'static str) {
         match self.index {
-            Some(_) => (keys::GSI1PK, keys::GSI1SK),
+            Some(index) => (index.pk, index.sk),
             None => (keys::PK, keys::SK),
         }
     }
@@ -42,16 +46,60 @@ impl<'a> Source<'a> {
             index: None,
             pk: keys::workspace_partition(workspace_id),
             prefix,
+            range: None,
+            ascending: false,
         }
     }
 
-    /// One partition of the index.
+    /// One partition of the time index ([`keys::BY_TIME`]).
     pub(super) fn index(pk: String) -> Self {
+        Self::of(&keys::BY_TIME, pk)
+    }
+
+    /// One partition of `index`.
+    pub(super) fn of(index: &'static keys::Index, pk: String) -> Self {
         Source {
-            index: Some(keys::GSI1),
+            index: Some(index),
             pk,
             prefix: None,
+            range: None,
+            ascending: false,
         }
+    }
+
+    /// Only the sort keys from `from` to `to`, both included.
+    pub(super) fn between(self, from: String, to: String) -> Self {
+        Source {
+            range: Some((from, to)),
+            prefix: None,
+            ..self
+        }
+    }
+
+    /// Only the sort keys that start with `prefix`.
+    pub(super) fn starting(self, prefix: &'a str) -> Self {
+        Source {
+            prefix: Some(prefix),
+            range: None,
+            ..self
+        }
+    }
+
+    /// Pages in key order (A to Z) instead of newest first.
+    pub(super) fn ascending(self) -> Self {
+        Source {
+            ascending: true,
+            ..self
+        }
+    }
+
+    /// Whether a sort key belongs to this source.
+    fn holds(&self, sk: &str) -> bool {
+        let in_range = self
+            .range
+            .as_ref()
+            .is_none_or(|(from, to)| from.as_str() <= sk && sk <= to.as_str());
+        in_range && self.prefix.is_none_or(|prefix| sk.starts_with(prefix))
     }
 
     /// A `Query` of this source (any order, any length), filtered by `filter`.
@@ -62,9 +110,14 @@ impl<'a> Source<'a> {
             .client
             .query()
             .table_name(&store.table)
-            .set_index_name(self.index.map(str::to_owned))
+            .set_index_name(self.index.map(|index| index.name.to_owned()))
             .expression_attribute_values(":pk", s(&self.pk));
-        if let Some(prefix) = self.prefix {
+        if let Some((from, to)) = &self.range {
+            condition.push_str(&format!(" AND {sk_name} BETWEEN :from AND :to"));
+            query = query
+                .expression_attribute_values(":from", s(from))
+                .expression_attribute_values(":to", s(to));
+        } else if let Some(prefix) = self.prefix {
             condition.push_str(&format!(" AND begins_with({sk_name}, :prefix)"));
             query = query.expression_attribute_values(":prefix", s(prefix));
         }
@@ -78,24 +131,6 @@ impl<'a> Source<'a> {
             }
         }
         query.key_condition_expression(condition)
-    }
-}
-
-/// A `FilterExpression` with its values (names starting `:f`).
-pub(super) struct Filter {
-    pub(super) expression: String,
-    pub(super) names: HashMap<String, String>,
-    pub(super) values: HashMap<String, AttributeValue>,
-}
-
-impl Filter {
-    /// Items whose `status` attribute is `status`.
-    pub(super) fn status(status: &str) -> Self {
-        Filter {
-            expression: "#fstatus = :fstatus".to_owned(),
-            names: HashMap::from([("#fstatus".to_owned(), "status".to_owned())]),
-            values: HashMap::from([(":fstatus".to_owned(), s(status))]),
-        }
     }
 }
 
@@ -121,15 +156,13 @@ fn decode_cursor(cursor: &str, source: &Source<'_>) -> Option<Item> {
     let plain: HashMap<String, String> = serde_json::from_slice(&json).ok()?;
     let (pk_name, sk_name) = source.key_names();
     let expected: &[&str] = match source.index {
-        Some(_) => &[keys::PK, keys::SK, keys::GSI1PK, keys::GSI1SK],
+        Some(index) => &[keys::PK, keys::SK, index.pk, index.sk],
         None => &[keys::PK, keys::SK],
     };
     let fits = plain.len() == expected.len()
         && expected.iter().all(|name| plain.contains_key(*name))
         && plain[pk_name] == source.pk
-        && source
-            .prefix
-            .is_none_or(|prefix| plain[sk_name].starts_with(prefix));
+        && source.holds(&plain[sk_name]);
     fits.then(|| plain.into_iter().map(|(k, v)| (k, s(v))).collect())
 }
 
@@ -174,7 +207,7 @@ impl Store {
         for _ in 0..FILL_ROUNDS {
             let output = source
                 .query(self, filter.as_ref())
-                .scan_index_forward(false)
+                .scan_index_forward(source.ascending)
                 .limit((limit - items.len()) as i32)
                 .set_exclusive_start_key(start)
                 .send()
@@ -198,17 +231,30 @@ impl Store {
         &self,
         source: Source<'_>,
         filter: Option<Filter>,
-        projection: Option<&str>,
+        projection: Option<&[&str]>,
     ) -> Result<Vec<Item>, StoreError> {
         let mut items = Vec::new();
         let mut start = None;
         if !super::limits::partition_fits(&source.pk) {
             return Ok(items);
         }
+        let names: Vec<(String, String)> = projection
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .map(|(i, attribute)| (format!("#p{i}"), (*attribute).to_owned()))
+            .collect();
+        let projection = (!names.is_empty()).then(|| {
+            let names: Vec<&str> = names.iter().map(|(name, _)| name.as_str()).collect();
+            names.join(", ")
+        });
         loop {
-            let output = source
-                .query(self, filter.as_ref())
-                .set_projection_expression(projection.map(str::to_owned))
+            let mut query = source.query(self, filter.as_ref());
+            for (name, attribute) in &names {
+                query = query.expression_attribute_names(name, attribute);
+            }
+            let output = query
+                .set_projection_expression(projection.clone())
                 .set_exclusive_start_key(start)
                 .send()
                 .await

@@ -6,10 +6,10 @@ mod lead;
 pub use lead::{Column, GoogleLead};
 
 use super::{other_form, WebhookError};
-use crate::domain::{ConnectorId, Provider, RequestOrigin};
-use crate::pipeline::{self, Delivery, Outcome};
+use crate::domain::{Connector, ConnectorId, Provider, RequestOrigin};
+use crate::pipeline::{self, Delivery, Outcome, Reading};
 use crate::store::keys::RouteKind;
-use crate::store::Store;
+use crate::store::{Settles, Store};
 use serde::Deserialize;
 
 /// The reason test deliveries are logged with.
@@ -61,17 +61,23 @@ pub async fn receive(
         .as_ref()
         .filter(|id| id.is_meaningful())
         .map(ToString::to_string);
+    let reading = read(&lead, &connector);
+    Ok(pipeline::settle(store, &connector, reading, entry, Settles::Nothing).await?)
+}
+
+/// What a Google lead is for `connector`: a test lead or another form's lead is no lead
+/// on purpose; any other is its candidate.
+pub fn read(lead: &GoogleLead, connector: &Connector) -> Reading {
     if lead.is_test.0 {
-        return Ok(pipeline::ignore(store, entry, TEST_LEAD_REASON).await?);
+        return Reading::NotALead(TEST_LEAD_REASON.to_owned());
     }
-    if let Some(reason) = other_form(&connector, lead.form_id.as_ref()) {
-        return Ok(pipeline::ignore(store, entry, reason).await?);
+    if let Some(reason) = other_form(connector, lead.form_id.as_ref()) {
+        return Reading::NotALead(reason);
     }
-    let candidate = match lead.candidate(&connector.field_aliases) {
-        Ok(candidate) => candidate,
-        Err(err) => return Ok(pipeline::fail(store, entry, err.to_string(), Vec::new()).await?),
-    };
-    Ok(pipeline::import(store, &connector, candidate, &delivery).await?)
+    match lead.candidate(&connector.field_aliases) {
+        Ok(candidate) => Reading::Lead(candidate),
+        Err(err) => Reading::Unreadable(err.to_string()),
+    }
 }
 
 /// The body for the import log, without the connector's key.

@@ -44,15 +44,24 @@ impl fmt::Debug for MetaSecrets {
 
 impl CheckSecret for MetaSecrets {
     fn problem(&self) -> Option<&'static str> {
-        // An empty key would let anyone sign a delivery.
-        self.app_secret
-            .trim()
-            .is_empty()
-            .then_some("app_secret is empty: set it to the Meta app's secret")
+        // An empty key, or the template's well-known placeholder, would let anyone sign
+        // a delivery.
+        let app_secret = self.app_secret.trim();
+        if app_secret.is_empty() {
+            Some("app_secret is empty: set it to the Meta app's secret")
+        } else if app_secret == Self::PLACEHOLDER {
+            Some("app_secret is still the placeholder: set it with `leadctl meta set`")
+        } else {
+            None
+        }
     }
 }
 
 impl MetaSecrets {
+    /// What `template.yaml` creates the secret's `app_secret` with, until an operator
+    /// sets the Meta app's own.
+    pub const PLACEHOLDER: &'static str = "REPLACE_WITH_META_APP_SECRET";
+
     pub fn page_token(&self, page_id: &str) -> Option<&str> {
         self.page_tokens
             .get(page_id)

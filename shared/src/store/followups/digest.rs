@@ -110,9 +110,9 @@ impl Store {
     ) -> Result<Vec<PendingReview>, StoreError> {
         let source = Source::workspace(workspace_id, Some(keys::REVIEW_PREFIX));
         let filter = Filter::status("pending");
-        let projection = "id, workspace_id, subject, sender, confidence";
+        let projection = ["id", "workspace_id", "subject", "sender", "confidence"];
         let items = self
-            .all_items(source, Some(filter), Some(projection))
+            .all_items(source, Some(filter), Some(&projection))
             .await?;
         items.into_iter().map(from_item).collect()
     }

@@ -2,7 +2,10 @@
 //! exactly once per external id, and read back one by one or newest first.
 
 mod contacts;
+mod search;
 mod transaction;
+
+pub use search::{Contact, LeadQuery, LeadsBy};
 
 use super::condition::Written;
 use super::keys;

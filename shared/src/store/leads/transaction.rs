@@ -7,7 +7,8 @@ use super::super::write::PRESENT;
 use super::super::{n, s, to_item, Store, StoreError};
 use super::contacts::{ContactIndex, Contacts};
 use super::{ExternalIdGuard, NewLead};
-use crate::domain::{Client, ImportStatus, Lead, Receipt};
+use crate::domain::{name_key, Client, ImportStatus, Lead, Receipt};
+use crate::store::Item;
 use aws_sdk_dynamodb::types::TransactWriteItem;
 use std::collections::HashMap;
 
@@ -79,13 +80,7 @@ impl Store {
             items.push(self.put_new(to_item(key, "contact", &index)?)?);
         }
 
-        let mut lead_item = to_item(&keys::lead(ws, &lead.id), "lead", lead)?;
-        lead_item.insert(keys::GSI1PK.into(), s(keys::leads_index(ws)));
-        lead_item.insert(
-            keys::GSI1SK.into(),
-            s(format!("{}#{}", lead.created_at, lead.id)),
-        );
-        items.push(self.put_new(lead_item)?);
+        items.push(self.put_new(lead_item(lead)?)?);
         let receipt = Receipt::of(lead, ImportStatus::Imported, &new.import.id);
         let outcome = self.outcome_items(&new.import, &new.settles, Some(&receipt), true)?;
         layout.settles = outcome.settles.map(|at| items.len() + at);
@@ -134,4 +129,24 @@ impl Store {
                 .set_expression_attribute_values(Some(values))
         })
     }
+}
+
+/// The lead with its places in the lead indexes: by time, by client, by name.
+fn lead_item(lead: &Lead) -> Result<Item, StoreError> {
+    let ws = &lead.workspace_id;
+    let by_time = keys::lead_by_time(&lead.created_at, &lead.id);
+    let name = keys::lead_by_name(&name_key(&lead.customer_name), &lead.created_at, &lead.id);
+    let mut item = to_item(&keys::lead(ws, &lead.id), "lead", lead)?;
+    item.extend([
+        (keys::GSI1PK.into(), s(keys::leads_index(ws))),
+        (keys::GSI1SK.into(), s(&by_time)),
+        (
+            keys::GSI2PK.into(),
+            s(keys::client_leads_index(ws, &lead.client_id)),
+        ),
+        (keys::GSI2SK.into(), s(&by_time)),
+        (keys::GSI3PK.into(), s(keys::lead_names_index(ws))),
+        (keys::GSI3SK.into(), s(name)),
+    ]);
+    Ok(item)
 }
