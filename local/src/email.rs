@@ -1,6 +1,8 @@
-//! Local stand-ins for SES inbound and the retry queue's event source mapping:
+//! Local stand-ins for SES inbound and the email queues' event source mappings:
 //! `POST /_local/email?to=<address>` stores a raw message as SES's S3 action would and
-//! delivers the SES event; the retry queue is polled and delivered like the SQS trigger.
+//! delivers the SES event (a delivery that fails goes to the failure queue, as Lambda's
+//! on-failure destination sends it after its retries); the retry and failure queues are
+//! polled and delivered like the SQS triggers.
 
 use axum::extract::{Query, State};
 use axum::response::IntoResponse;
@@ -38,15 +40,16 @@ pub fn ses_event(message_id: &str, recipient: &str, spam: &str, virus: &str) -> 
     }]})
 }
 
-/// `/_local/email`, answering the import outcome of the delivered message.
-pub fn router(deps: email_inbound::Deps) -> axum::Router {
+/// `/_local/email`, answering the import outcome of the delivered message. `ses` stores
+/// the message as SES's S3 action does (SES's own grant, not the function's).
+pub fn router(deps: email_inbound::Deps, ses: aws_sdk_s3::Client) -> axum::Router {
     axum::Router::new()
         .route("/_local/email", axum::routing::post(receive))
-        .with_state(Arc::new(deps))
+        .with_state(Arc::new((deps, ses)))
 }
 
 async fn receive(
-    State(deps): State<Arc<email_inbound::Deps>>,
+    State(state): State<Arc<(email_inbound::Deps, aws_sdk_s3::Client)>>,
     Query(to): Query<To>,
     body: axum::body::Bytes,
 ) -> axum::response::Response {
@@ -54,11 +57,11 @@ async fn receive(
         let problem = json!({"title": "Malformed request", "status": 400, "detail": "send the recipient as ?to=<slug>@<domain>"});
         return (http::StatusCode::BAD_REQUEST, axum::Json(problem)).into_response();
     };
+    let (deps, ses) = (&state.0, &state.1);
     let message_id = shared::domain::new_id().to_lowercase();
-    let stored = deps
-        .s3
+    let stored = ses
         .put_object()
-        .bucket(&deps.bucket)
+        .bucket(&deps.inbound.bucket)
         .key(format!("inbound/{message_id}"))
         .body(body.to_vec().into())
         .send()
@@ -69,92 +72,88 @@ async fn receive(
         return (http::StatusCode::SERVICE_UNAVAILABLE, axum::Json(problem)).into_response();
     }
     let event = ses_event(&message_id, &recipient, "PASS", "PASS");
-    match email_inbound::handle(&deps, event).await {
+    match email_inbound::handle(deps, event.clone()).await {
         Ok(email_inbound::Handled::Ses(mut outcomes)) if !outcomes.is_empty() => {
             axum::Json(outcomes.remove(0)).into_response()
         }
         Ok(_) => (http::StatusCode::INTERNAL_SERVER_ERROR, "no outcome").into_response(),
         Err(err) => {
-            let problem = json!({"title": "Temporarily unavailable", "status": 503, "detail": err.to_string()});
+            let queued = fail_over(deps, event, err.to_string()).await;
+            let detail = format!("{err}; {queued}");
+            let problem =
+                json!({"title": "Temporarily unavailable", "status": 503, "detail": detail});
             (http::StatusCode::SERVICE_UNAVAILABLE, axum::Json(problem)).into_response()
         }
     }
 }
 
-/// The SQS event Lambda delivers for received messages.
-pub fn sqs_event(queue_arn: &str, messages: &[aws_sdk_sqs::types::Message]) -> Value {
-    let records: Vec<Value> = messages
-        .iter()
-        .map(|m| {
-            json!({
-                "messageId": m.message_id, "receiptHandle": m.receipt_handle, "body": m.body,
-                "attributes": {}, "messageAttributes": {}, "md5OfBody": m.md5_of_body,
-                "eventSource": "aws:sqs", "eventSourceARN": queue_arn, "awsRegion": "us-east-1",
-            })
-        })
-        .collect();
-    json!({ "Records": records })
+/// What Lambda's on-failure destination sends for an asynchronous invocation that failed
+/// past its retries.
+pub fn failed_invocation(event: Value, error: &str) -> Value {
+    json!({
+        "version": "1.0",
+        "timestamp": chrono::Utc::now().to_rfc3339(),
+        "requestContext": {
+            "requestId": shared::domain::new_id(),
+            "functionArn": "arn:aws:lambda:us-east-1:000000000000:function:email-inbound:$LATEST",
+            "condition": "RetriesExhausted",
+            "approximateInvokeCount": 3
+        },
+        "requestPayload": event,
+        "responseContext": {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"},
+        "responsePayload": {"errorMessage": error, "errorType": "HandlerError"}
+    })
 }
 
-/// Receives one batch from the retry queue, delivers it to the function, and deletes
-/// what it did not report as failed. Answers how many messages it delivered.
-pub async fn deliver_retries(deps: &email_inbound::Deps, wait_seconds: i32) -> usize {
-    let received = deps
+/// Sends a failed SES delivery to the failure queue, as Lambda would after its retries.
+async fn fail_over(deps: &email_inbound::Deps, event: Value, error: String) -> String {
+    let record = failed_invocation(event, &error);
+    let sent = deps
+        .inbound
         .sqs
-        .receive_message()
-        .queue_url(&deps.retry_queue_url)
-        .max_number_of_messages(10)
-        .wait_time_seconds(wait_seconds)
+        .send_message()
+        .queue_url(&deps.failure_queue_url)
+        .message_body(record.to_string())
         .send()
         .await;
-    let messages = match received {
-        Ok(output) => output.messages.unwrap_or_default(),
-        Err(err) => {
-            tracing::warn!(error = %err, "retry queue not readable");
-            return 0;
-        }
-    };
-    if messages.is_empty() {
-        return 0;
+    match sent {
+        Ok(_) => "queued on the failure queue for redelivery".to_owned(),
+        Err(err) => format!("could not queue it for redelivery: {err}"),
     }
-    let event = sqs_event(
-        "arn:aws:sqs:us-east-1:000000000000:email-retry-queue",
-        &messages,
-    );
-    let failed: Vec<String> = match email_inbound::handle(deps, event).await {
-        Ok(email_inbound::Handled::Sqs(response)) => response
-            .batch_item_failures
-            .into_iter()
-            .map(|f| f.item_identifier)
-            .collect(),
-        _ => messages
-            .iter()
-            .filter_map(|m| m.message_id.clone())
-            .collect(),
-    };
-    for message in &messages {
-        if message
-            .message_id
-            .as_ref()
-            .is_some_and(|id| failed.contains(id))
-        {
-            continue;
-        }
-        let _ = deps
-            .sqs
-            .delete_message()
-            .queue_url(&deps.retry_queue_url)
-            .set_receipt_handle(message.receipt_handle.clone())
-            .send()
-            .await;
-    }
-    messages.len()
 }
 
-/// Polls the retry queue for as long as the process runs, like the SQS trigger.
+pub use crate::queues::sqs_event;
+
+/// Receives one batch from the queue at `queue_url` (the retry or the failure queue),
+/// delivers it to the function, and deletes what it did not report as failed. Answers
+/// how many messages it delivered.
+pub async fn deliver_queue(
+    deps: &email_inbound::Deps,
+    queue_url: &str,
+    wait_seconds: i32,
+) -> usize {
+    let sqs = &deps.inbound.sqs;
+    crate::queues::deliver(sqs, queue_url, wait_seconds, |event| async move {
+        match email_inbound::handle(deps, event).await {
+            Ok(email_inbound::Handled::Sqs(response)) => Some(crate::queues::failed_ids(response)),
+            _ => None,
+        }
+    })
+    .await
+}
+
+/// One batch of the retry queue, delivered (see [`deliver_queue`]).
+pub async fn deliver_retries(deps: &email_inbound::Deps, wait_seconds: i32) -> usize {
+    deliver_queue(deps, &deps.inbound.retry_queue_url.clone(), wait_seconds).await
+}
+
+/// Polls the retry and failure queues for as long as the process runs, like the SQS
+/// triggers.
 pub async fn poll_retries(deps: email_inbound::Deps) {
     loop {
-        if deliver_retries(&deps, 1).await == 0 {
+        let retries = deliver_queue(&deps, &deps.inbound.retry_queue_url, 1).await;
+        let failures = deliver_queue(&deps, &deps.failure_queue_url, 0).await;
+        if retries + failures == 0 {
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }

@@ -1,11 +1,15 @@
 //! Local runs without Docker: moto for AWS, the resources of `template.yaml`
 //! provisioned on it, demo data, and one gateway serving every function.
 
+pub mod calls;
 pub mod email;
 pub mod gateway;
 pub mod graph;
+pub mod iam;
+pub mod intrinsics;
 pub mod moto;
 pub mod provision;
+pub mod queues;
 pub mod seed;
 pub mod streams;
 pub mod template;
@@ -14,61 +18,109 @@ use gateway::{door, Handler};
 use shared::store::Store;
 use std::collections::HashMap;
 
-/// The email door wired to the local resources.
+/// The email door wired to the local resources, its calls checked as `email-inbound`'s.
 pub fn email_deps(
     config: &aws_config::SdkConfig,
     store: &Store,
     resources: &provision::Resources,
 ) -> email_inbound::Deps {
-    shared::inbound::Inbound {
-        store: store.clone(),
-        s3: shared::aws::s3(config),
-        sqs: shared::aws::sqs(config),
-        bucket: resources.bucket("InboundEmailBucket").to_owned(),
-        retry_queue_url: resources.queue_url("EmailRetryQueue").to_owned(),
-        max_attempts: shared::inbound::DEFAULT_MAX_ATTEMPTS,
+    let aws = calls::FunctionAws::new(config, "email-inbound");
+    email_inbound::Deps {
+        inbound: shared::inbound::Inbound {
+            store: aws.store(store),
+            s3: aws.s3(),
+            sqs: aws.sqs(),
+            bucket: resources.bucket("InboundEmailBucket").to_owned(),
+            retry_queue_url: resources.queue_url("EmailRetryQueue").to_owned(),
+            max_attempts: shared::inbound::DEFAULT_MAX_ATTEMPTS,
+        },
+        failure_queue_url: resources.queue_url("EmailFailureQueue").to_owned(),
     }
 }
 
-/// Every HTTP door by its function's binary name, wired to the local resources: the
-/// Meta door reads the secret `meta_secret` and the Graph API at `graph_base` (the
-/// gateway's own stand-in in `make dev`).
+/// Speed-to-lead wired to the local resources, its calls checked as `speed-to-lead`'s.
+pub fn speed_deps(
+    config: &aws_config::SdkConfig,
+    store: &Store,
+    resources: &provision::Resources,
+) -> Result<speed_to_lead::Deps, template::TemplateError> {
+    let aws = calls::FunctionAws::new(config, "speed-to-lead");
+    Ok(speed_to_lead::Deps {
+        followups: shared::followup::FollowUps {
+            store: aws.store(store),
+            mailer: shared::followup::Mailer::new(aws.ses()),
+            default_sender: provision::sender_address()?,
+            digests: shared::followup::DigestQueue {
+                sqs: aws.sqs(),
+                url: resources.queue_url("ReviewDigestQueue").to_owned(),
+            },
+        },
+    })
+}
+
+/// What the admin API of a local run shows: URLs under `base_url` (the gateway's), the
+/// local inbound domain and sender domain.
+pub fn deployment(base_url: &str) -> shared::admin::Deployment {
+    let sender = provision::sender_address().unwrap_or_default();
+    shared::admin::Deployment {
+        inbound_email_domain: Some(seed::INBOUND_EMAIL_DOMAIN.to_owned()),
+        sender_domain: sender.rsplit_once('@').map(|(_, domain)| domain.to_owned()),
+        ..shared::admin::Deployment::new(base_url)
+    }
+}
+
+/// Every HTTP door by its function's binary name, wired to the local resources, each
+/// with its own clients (calls checked against its policy): the Meta door reads the
+/// secret `meta_secret` and the Graph API stand-in of the gateway at `base_url`.
 pub fn doors(
     store: &Store,
     config: &aws_config::SdkConfig,
     meta_secret: &str,
-    graph_base: &str,
+    base_url: &str,
 ) -> Result<HashMap<String, Handler>, shared::providers::meta::GraphError> {
     use shared::providers::meta::{GraphClient, DEFAULT_VERSION};
-    let store = || store.clone();
+    calls::stands_for(meta_secret, "MetaWebhookSecret");
+    let aws = |function| calls::FunctionAws::new(config, function);
+    let store = |function| aws(function).store(store);
     let meta = meta_webhook::MetaWebhook {
-        store: store(),
-        secrets: shared::secrets::Secret::new(shared::aws::secrets(config), meta_secret),
-        graph: GraphClient::new(graph_base, DEFAULT_VERSION)?,
+        store: store("meta-webhook"),
+        secrets: shared::secrets::Secret::new(aws("meta-webhook").secrets(), meta_secret),
+        graph: GraphClient::new(&graph::base(base_url), DEFAULT_VERSION)?,
     };
     let admin = admin_api::AdminApi {
-        store: store(),
-        inbound_email_domain: Some(seed::INBOUND_EMAIL_DOMAIN.to_owned()),
+        store: store("admin-api"),
+        deployment: deployment(base_url),
+    };
+    let review = review_actions::ReviewActions {
+        store: store("review-actions"),
     };
     let doors = [
-        ("api-intake", door(api_intake::ApiIntake { store: store() })),
+        (
+            "api-intake",
+            door(api_intake::ApiIntake {
+                store: store("api-intake"),
+            }),
+        ),
         (
             "form-intake",
-            door(form_intake::FormIntake { store: store() }),
+            door(form_intake::FormIntake {
+                store: store("form-intake"),
+            }),
         ),
         ("admin-api", door(admin)),
-        (
-            "review-actions",
-            door(review_actions::ReviewActions { store: store() }),
-        ),
+        ("review-actions", door(review)),
         ("meta-webhook", door(meta)),
         (
             "google-webhook",
-            door(google_webhook::GoogleWebhook { store: store() }),
+            door(google_webhook::GoogleWebhook {
+                store: store("google-webhook"),
+            }),
         ),
         (
             "vendor-webhook",
-            door(vendor_webhook::VendorWebhook { store: store() }),
+            door(vendor_webhook::VendorWebhook {
+                store: store("vendor-webhook"),
+            }),
         ),
     ];
     Ok(doors.map(|(name, door)| (name.to_owned(), door)).into())
@@ -87,9 +139,9 @@ pub fn serve_all(
     let base = format!("http://{}", listener.local_addr()?);
     let graph_leads = graph::GraphLeads::default();
     graph_leads.register(graph::sample_lead())?;
-    let handlers = doors(store, config, meta_secret, &graph::base(&base))?;
+    let handlers = doors(store, config, meta_secret, &base)?;
     let routes = template::Template::load()?.http_routes();
-    let extra = email::router(email).merge(graph::router(graph_leads));
+    let extra = email::router(email, shared::aws::s3(config)).merge(graph::router(graph_leads));
     Ok(gateway::serve_with(listener, routes, handlers, extra))
 }
 

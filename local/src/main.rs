@@ -27,13 +27,8 @@ async fn main() -> Result<(), BoxError> {
 
     // The table's stream, delivered to speed-to-lead as the event source mapping would.
     let stream = streams::StreamReader::latest(&config, &resources.table).await?;
-    let followups = speed_to_lead::Deps {
-        followups: shared::followup::FollowUps {
-            store: store.clone(),
-            mailer: shared::followup::Mailer::new(shared::aws::ses(&config)),
-            default_sender: provision::sender_address()?,
-        },
-    };
+    let followups = local::speed_deps(&config, &store, &resources)?;
+    tokio::spawn(local::queues::poll_due_digests(followups.clone()));
     tokio::spawn(streams::poll(
         stream,
         streams::speed_to_lead(followups),
@@ -42,7 +37,7 @@ async fn main() -> Result<(), BoxError> {
 
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", api_port)).await?;
     let api_base = format!("http://127.0.0.1:{api_port}");
-    let demo = seed::DemoFile::new(&seeded, &api_base, &moto.endpoint);
+    let demo = seed::DemoFile::new(&seeded, &api_base, &moto.endpoint, &resources.table);
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.local");
     std::fs::create_dir_all(&dir)?;
     std::fs::write(dir.join("demo.json"), serde_json::to_string_pretty(&demo)?)?;

@@ -100,11 +100,11 @@ async fn create_table(
     Ok(())
 }
 
-/// The From address of follow-up mail: the template's `SenderAddress` default.
+/// The From address of follow-up mail: the template's `SenderAddress`, as local runs set it.
 pub fn sender_address() -> Result<String, TemplateError> {
     Template::load()?
-        .parameter_default("SenderAddress")
-        .ok_or_else(|| TemplateError::Missing("SenderAddress parameter default".into()))
+        .parameter("SenderAddress")
+        .ok_or_else(|| TemplateError::Missing("SenderAddress parameter".into()))
 }
 
 /// Verifies the sender's domain as an SES identity, as a deployment must before SES
@@ -201,6 +201,9 @@ pub async fn provision(config: &aws_config::SdkConfig) -> Result<Resources, Prov
     create_table(&dynamodb, &resources.table, &template.table()?)
         .await
         .map_err(aws(&resources.table))?;
+    if let Some((logical_id, _)) = template.resources_of_type("AWS::DynamoDB::Table").next() {
+        crate::calls::stands_for(&resources.table, logical_id);
+    }
 
     let s3 = shared::aws::s3(config);
     for (logical_id, _) in template.resources_of_type("AWS::S3::Bucket") {
@@ -210,18 +213,31 @@ pub async fn provision(config: &aws_config::SdkConfig) -> Result<Resources, Prov
             .send()
             .await
             .map_err(|e| aws(&name)(e.into()))?;
+        crate::calls::stands_for(&name, logical_id);
         resources.buckets.insert(logical_id.to_owned(), name);
     }
     let sqs = aws_sdk_sqs::Client::new(config);
-    for (logical_id, _) in template.resources_of_type("AWS::SQS::Queue") {
+    for (logical_id, queue) in template.resources_of_type("AWS::SQS::Queue") {
         let name = local_name(logical_id);
+        // The visibility timeout is part of how redeliveries are timed: as declared.
+        let visibility = queue
+            .get("Properties")
+            .and_then(|p| p.get("VisibilityTimeout"))
+            .and_then(serde_yaml::Value::as_i64);
         let created = sqs
             .create_queue()
             .queue_name(&name)
+            .set_attributes(visibility.map(|seconds| {
+                HashMap::from([(
+                    aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout,
+                    seconds.to_string(),
+                )])
+            }))
             .send()
             .await
             .map_err(|e| aws(&name)(e.into()))?;
         let url = created.queue_url.unwrap_or_default();
+        crate::calls::stands_for(&url, logical_id);
         resources.queue_urls.insert(logical_id.to_owned(), url);
     }
     verify_sender(config, &sender_address()?)
@@ -229,6 +245,7 @@ pub async fn provision(config: &aws_config::SdkConfig) -> Result<Resources, Prov
         .map_err(aws("the SES sender identity"))?;
     let meta_secret = crate::seed::sample_meta_secret().to_string();
     put_secret(config, &resources.meta_secret, &meta_secret).await?;
+    crate::calls::stands_for(&resources.meta_secret, "MetaWebhookSecret");
     Ok(resources)
 }
 

@@ -235,10 +235,12 @@ pub struct DemoFile {
     pub admin_key: String,
     pub workspace_id: WorkspaceId,
     pub connectors: serde_json::Map<String, serde_json::Value>,
+    /// The local table, for `leadctl --table`.
+    pub table: String,
 }
 
 impl DemoFile {
-    pub fn new(seeded: &Seeded, api_base: &str, aws_endpoint: &str) -> Self {
+    pub fn new(seeded: &Seeded, api_base: &str, aws_endpoint: &str, table: &str) -> Self {
         let connectors = seeded
             .connectors
             .iter()
@@ -275,6 +277,7 @@ impl DemoFile {
             admin_key: seeded.admin_key.clone(),
             workspace_id: seeded.workspace.id.clone(),
             connectors,
+            table: table.to_owned(),
         }
     }
 }

@@ -1,10 +1,20 @@
 //! `template.yaml`, read as the single source of the table's shape and the HTTP routes,
 //! so local runs and tests cannot drift from what is deployed.
 
+use crate::intrinsics::Scope;
 use serde::Deserialize;
 use serde_yaml::Value;
 
 pub const TEMPLATE: &str = include_str!("../../template.yaml");
+
+/// The parameter values of local runs, over the template's defaults: the template
+/// deploys no example domain, so these are set here. Conditions are evaluated with them
+/// (inbound email and follow-ups are on locally).
+pub const LOCAL_PARAMETERS: [(&str, &str); 3] = [
+    ("Stage", "local"),
+    ("InboundEmailDomain", "leads.example.com"),
+    ("SenderAddress", "leads@example.com"),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
@@ -75,9 +85,12 @@ pub struct TableDefinition {
     pub time_to_live_specification: Option<TimeToLive>,
 }
 
+/// The template as a local run deploys it: with [`LOCAL_PARAMETERS`], so only the
+/// resources whose `Condition` holds for them.
 #[derive(Debug, Clone)]
 pub struct Template {
     root: Value,
+    scope: Scope,
 }
 
 impl Template {
@@ -86,9 +99,45 @@ impl Template {
     }
 
     pub fn parse(text: &str) -> Result<Self, TemplateError> {
-        Ok(Self {
-            root: serde_yaml::from_str(text)?,
-        })
+        let root: Value = serde_yaml::from_str(text)?;
+        let mapping = |name| {
+            root.get(name)
+                .and_then(Value::as_mapping)
+                .into_iter()
+                .flatten()
+        };
+        let mut scope = Scope::default();
+        for (name, parameter) in mapping("Parameters") {
+            let default = parameter.get("Default").and_then(|d| scope.string(d));
+            if let (Some(name), Some(default)) = (name.as_str(), default) {
+                scope.parameters.insert(name.to_owned(), default);
+            }
+        }
+        for (name, value) in LOCAL_PARAMETERS {
+            scope.parameters.insert(name.to_owned(), value.to_owned());
+        }
+        for (name, resource) in mapping("Resources") {
+            let kind = resource.get("Type").and_then(Value::as_str);
+            if let (Some(name), Some(kind)) = (name.as_str(), kind) {
+                scope.types.insert(name.to_owned(), kind.to_owned());
+            }
+        }
+        for (name, condition) in mapping("Conditions") {
+            if let Some(name) = name.as_str() {
+                scope.conditions.insert(name.to_owned(), condition.clone());
+            }
+        }
+        Ok(Self { root, scope })
+    }
+
+    /// Parameters, resource types and conditions, for evaluating the template's functions.
+    pub fn scope(&self) -> &Scope {
+        &self.scope
+    }
+
+    /// The template's text as parsed, for a test that changes a copy of it.
+    pub fn root_mut(&mut self) -> &mut Value {
+        &mut self.root
     }
 
     fn resources(&self) -> impl Iterator<Item = (&str, &Value)> {
@@ -98,6 +147,10 @@ impl Template {
             .into_iter()
             .flatten()
             .filter_map(|(name, resource)| Some((name.as_str()?, resource)))
+            .filter(|(_, resource)| {
+                let condition = resource.get("Condition").and_then(Value::as_str);
+                condition.is_none_or(|name| self.scope.condition(name).unwrap_or(false))
+            })
     }
 
     /// The logical ids of resources of one CloudFormation type.
@@ -107,6 +160,17 @@ impl Template {
     ) -> impl Iterator<Item = (&'a str, &'a Value)> {
         self.resources()
             .filter(move |(_, resource)| resource.get("Type").and_then(Value::as_str) == Some(kind))
+    }
+
+    /// A property of a resource by its logical id, by path (`["RedrivePolicy",
+    /// "maxReceiveCount"]`); for a function that sets none, the `Globals` value.
+    pub fn property(&self, logical_id: &str, path: &[&str]) -> Option<&Value> {
+        let (_, resource) = self.resources().find(|(id, _)| *id == logical_id)?;
+        walk(resource.get("Properties"), path).or_else(|| {
+            let function = resource.get("Type")?.as_str()? == "AWS::Serverless::Function";
+            let globals = self.root.get("Globals")?.get("Function");
+            function.then(|| walk(globals, path)).flatten()
+        })
     }
 
     /// The properties of the one DynamoDB table.
@@ -122,10 +186,9 @@ impl Template {
         Ok(serde_yaml::from_value(properties)?)
     }
 
-    /// A parameter's default value (`SenderAddress`, …).
-    pub fn parameter_default(&self, name: &str) -> Option<String> {
-        let parameter = self.root.get("Parameters")?.get(name)?;
-        parameter.get("Default")?.as_str().map(str::to_owned)
+    /// A parameter's value in local runs (`SenderAddress`, …).
+    pub fn parameter(&self, name: &str) -> Option<String> {
+        self.scope.parameters.get(name).cloned()
     }
 
     /// Every `HttpApi` event of every function, with the function's binary name.
@@ -161,6 +224,11 @@ impl Template {
         }
         routes
     }
+}
+
+/// The value at `path` under `start`.
+fn walk<'v>(start: Option<&'v Value>, path: &[&str]) -> Option<&'v Value> {
+    path.iter().try_fold(start?, |value, name| value.get(*name))
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use crate::idempotency::{self, IdempotencyKey};
 use crate::mapping::{self, Payload};
 use crate::pipeline::{self, Delivery, Outcome};
 use crate::store::keys::RouteKind;
-use crate::store::{IdempotencyBegin, Store, StoreError, StoredResponse};
+use crate::store::{IdempotencyBegin, Replay, Settles, Store, StoreError, StoredResponse};
 
 /// One post, as the door read it.
 #[derive(Debug, Clone)]
@@ -23,7 +23,7 @@ pub enum ApiAnswer {
     /// This post was taken through the pipeline (or refused) now.
     Settled(Result<Outcome, ApiRefusal>),
     /// The same `Idempotency-Key` and body were answered before: that answer again.
-    Replayed(StoredResponse),
+    Replayed(Replay),
 }
 
 /// Why a post makes no lead. Those after the key check are in the import log too.
@@ -73,8 +73,9 @@ impl ApiRefusal {
 pub type Render = fn(&Result<Outcome, ApiRefusal>) -> StoredResponse;
 
 /// Takes one post of `key`'s workspace through the pipeline. With an `Idempotency-Key`
-/// the first answer is kept (as `render` shapes it) and given again to the same key
-/// and body; a failure a retry could fix frees the key instead.
+/// the first answer is kept and given again to the same key and body: a lead's receipt
+/// in the lead's own transaction (a crash after it cannot make a second lead), any
+/// other answer as `render` shapes it; a failure a retry could fix frees the key.
 pub async fn receive(
     store: &Store,
     key: &ApiKey,
@@ -82,7 +83,7 @@ pub async fn receive(
     render: Render,
 ) -> ApiAnswer {
     let idempotency_key = match delivery.idempotency_key.map(IdempotencyKey::parse) {
-        None => return ApiAnswer::Settled(intake(store, key, &delivery).await),
+        None => return ApiAnswer::Settled(intake(store, key, &delivery, Settles::Nothing).await),
         Some(Err(message)) => {
             return ApiAnswer::Settled(Err(ApiRefusal::BadIdempotencyKey(message)))
         }
@@ -90,17 +91,25 @@ pub async fn receive(
     };
     let workspace_id = &key.workspace_id;
     let begun = idempotency::begin(store, workspace_id, &idempotency_key, delivery.body).await;
-    match begun {
-        Ok(IdempotencyBegin::Started) => {}
-        Ok(IdempotencyBegin::Replay(stored)) => return ApiAnswer::Replayed(stored),
+    let hold = match begun {
+        Ok(IdempotencyBegin::Started(hold)) => hold,
+        Ok(IdempotencyBegin::Replay(replay)) => return ApiAnswer::Replayed(replay),
         Ok(IdempotencyBegin::InProgress) => return ApiAnswer::Settled(Err(ApiRefusal::InProgress)),
         Ok(IdempotencyBegin::Mismatch) => return ApiAnswer::Settled(Err(ApiRefusal::KeyReused)),
         Err(err) => return ApiAnswer::Settled(Err(err.into())),
-    }
-    let settled = intake(store, key, &delivery).await;
-    let finished = idempotency::finish(store, workspace_id, &idempotency_key, render(&settled));
-    if let Err(err) = finished.await {
-        tracing::warn!(error = %err, "idempotency record not settled; it expires on its own");
+    };
+    let settles = Settles::Idempotency(hold.clone());
+    let settled = match intake(store, key, &delivery, settles).await {
+        // The hold lapsed and another request took the key over: it answers.
+        Err(ApiRefusal::Store(StoreError::Superseded)) => Err(ApiRefusal::InProgress),
+        settled => settled,
+    };
+    // A lead (made or found) completed the key in its own transaction.
+    let completed = matches!(&settled, Ok(outcome) if outcome.receipt().is_some());
+    if !completed {
+        if let Err(err) = idempotency::finish(store, &hold, render(&settled)).await {
+            tracing::warn!(error = %err, "idempotency record not settled; it expires on its own");
+        }
     }
     ApiAnswer::Settled(settled)
 }
@@ -110,6 +119,7 @@ async fn intake(
     store: &Store,
     key: &ApiKey,
     delivery: &ApiDelivery<'_>,
+    settles: Settles,
 ) -> Result<Outcome, ApiRefusal> {
     let raw = String::from_utf8_lossy(delivery.body);
     let logged = Delivery {
@@ -138,7 +148,8 @@ async fn intake(
         }
     };
     let candidate = mapping::map(&payload, &connector.field_aliases);
-    Ok(pipeline::import(store, &connector, candidate, &logged).await?)
+    let outcome = pipeline::import_settling(store, &connector, candidate, &logged, settles);
+    Ok(outcome.await?)
 }
 
 /// A post's body as label/value pairs, `connector_key` among them; why not, in words.

@@ -27,10 +27,12 @@ pub fn secrets(config: &SdkConfig) -> aws_sdk_secretsmanager::Client {
 /// S3 with path-style addressing when a custom endpoint is set (local runs), since
 /// a local server has no per-bucket host names.
 pub fn s3(config: &SdkConfig) -> aws_sdk_s3::Client {
-    let s3_config = aws_sdk_s3::config::Builder::from(config)
-        .force_path_style(config.endpoint_url().is_some())
-        .build();
-    aws_sdk_s3::Client::from_conf(s3_config)
+    aws_sdk_s3::Client::from_conf(s3_config(config).build())
+}
+
+/// The S3 configuration [`s3`] builds its client from.
+pub fn s3_config(config: &SdkConfig) -> aws_sdk_s3::config::Builder {
+    aws_sdk_s3::config::Builder::from(config).force_path_style(config.endpoint_url().is_some())
 }
 
 /// A required setting from the environment, with a message that names it.

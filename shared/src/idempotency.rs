@@ -2,13 +2,15 @@
 //! same key, other body → refused; same key while the first is running → conflict.
 
 use crate::domain::WorkspaceId;
-use crate::store::{IdempotencyBegin, Store, StoreError, StoredResponse};
+use crate::store::{IdempotencyBegin, IdempotencyHold, Store, StoreError, StoredResponse};
 use sha2::{Digest, Sha256};
 use std::fmt;
 
 /// How long a key and its response are kept.
 pub const TTL_SECONDS: i64 = 24 * 60 * 60;
-/// How long a request may hold a key before another may take it over (it died).
+/// How long a request may hold a key before another may take it over (it died): past
+/// the function's timeout, so a request still running is never taken over (and the
+/// holder token keeps a late one from completing the key anyway).
 pub const LOCK_SECONDS: i64 = 60;
 
 /// A client-chosen key: 1 to 255 visible ASCII characters.
@@ -64,19 +66,20 @@ pub async fn begin(
         .await
 }
 
-/// Settles the key after the request: a final answer is kept for replays; a server
-/// failure frees the key so the caller's retry is processed afresh.
+/// Settles the key after a request that made no lead (a lead completes it in its own
+/// transaction): a final answer is kept for replays; a server failure frees the key so
+/// the caller's retry is processed afresh.
 pub async fn finish(
     store: &Store,
-    workspace_id: &WorkspaceId,
-    key: &IdempotencyKey,
+    hold: &IdempotencyHold,
     response: StoredResponse,
 ) -> Result<(), StoreError> {
     if response.status >= 500 {
-        store.idempotency_release(workspace_id, key.as_ref()).await
+        store.idempotency_release(hold).await
     } else {
-        store
-            .idempotency_complete(workspace_id, key.as_ref(), &response)
-            .await
+        if !store.idempotency_complete(hold, &response).await? {
+            tracing::warn!("idempotency key taken over by another request; its answer stands");
+        }
+        Ok(())
     }
 }

@@ -1,10 +1,16 @@
-//! A JSON secret from Secrets Manager, read once per cold start and kept for the life
-//! of the execution environment. A failed read is not kept: the next request tries again.
+//! A JSON secret from Secrets Manager, read on first use and read again once it is older
+//! than its time to live (a warm function sees a changed secret within minutes), or when a
+//! caller finds it stale (a page token missing or expired). A failed first read is not
+//! kept: the next request tries again. A refresh that fails for a passing reason keeps the
+//! value already read (and tries again shortly).
 
+use crate::clock::Clock;
 use aws_sdk_secretsmanager::error::{ProvideErrorMetadata, SdkError};
 use serde::de::DeserializeOwned;
 use std::fmt;
-use tokio::sync::OnceCell;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Mutex;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -55,18 +61,32 @@ pub trait CheckSecret {
     }
 }
 
-/// One Secrets Manager secret holding JSON of type `T`, cached after the first read.
+/// How long a read value is used before it is read again, unless configured.
+pub const DEFAULT_TTL: Duration = Duration::from_secs(300);
+/// After a refresh failed for a passing reason, the kept value is used this long at most
+/// before the next try.
+const RETRY_AFTER: Duration = Duration::from_secs(30);
+
+/// One Secrets Manager secret holding JSON of type `T`, cached for its time to live.
 pub struct Secret<T> {
     client: aws_sdk_secretsmanager::Client,
     secret_id: String,
-    value: OnceCell<T>,
+    ttl: Duration,
+    clock: Clock,
+    cached: Mutex<Option<Cached<T>>>,
+}
+
+struct Cached<T> {
+    value: Arc<T>,
+    /// Epoch seconds (of the secret's clock) until which the value is used as it is.
+    fresh_until: i64,
 }
 
 impl<T> fmt::Debug for Secret<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Secret")
             .field("secret_id", &self.secret_id)
-            .field("loaded", &self.value.initialized())
+            .field("ttl", &self.ttl)
             .finish_non_exhaustive()
     }
 }
@@ -76,17 +96,75 @@ impl<T: DeserializeOwned + CheckSecret> Secret<T> {
         Self {
             client,
             secret_id: secret_id.into(),
-            value: OnceCell::new(),
+            ttl: DEFAULT_TTL,
+            clock: Clock::system(),
+            cached: Mutex::new(None),
         }
+    }
+
+    /// The same secret, aged by `clock` (tests set it).
+    pub fn with_clock(self, clock: Clock) -> Self {
+        Self { clock, ..self }
+    }
+
+    /// The same secret, read again once a value is older than `ttl` (zero: every use).
+    pub fn with_ttl(self, ttl: Duration) -> Self {
+        Self { ttl, ..self }
     }
 
     pub fn secret_id(&self) -> &str {
         &self.secret_id
     }
 
-    /// The secret's value, read from Secrets Manager on first use.
-    pub async fn get(&self) -> Result<&T, SecretError> {
-        self.value.get_or_try_init(|| self.read()).await
+    /// The secret's value: the one read within its time to live, else a fresh read.
+    pub async fn get(&self) -> Result<Arc<T>, SecretError> {
+        let mut cached = self.cached.lock().await;
+        let now = self.clock.epoch();
+        match cached.as_ref() {
+            Some(held) if now < held.fresh_until => Ok(held.value.clone()),
+            _ => self.reread(&mut cached, now).await,
+        }
+    }
+
+    /// The secret read again, because `seen` (a value [`Self::get`] gave) lacked
+    /// something; when another caller read it again since, that newer value.
+    pub async fn refresh(&self, seen: &Arc<T>) -> Result<Arc<T>, SecretError> {
+        let mut cached = self.cached.lock().await;
+        match cached.as_ref() {
+            Some(newer) if !Arc::ptr_eq(&newer.value, seen) => Ok(newer.value.clone()),
+            _ => self.reread(&mut cached, self.clock.epoch()).await,
+        }
+    }
+
+    /// Reads the value into `cached`; while Secrets Manager fails for a passing reason,
+    /// the value read before (if any) serves on, and is tried again shortly.
+    async fn reread(
+        &self,
+        cached: &mut Option<Cached<T>>,
+        now: i64,
+    ) -> Result<Arc<T>, SecretError> {
+        match self.read().await {
+            Ok(value) => {
+                let value = Arc::new(value);
+                *cached = Some(Cached {
+                    value: value.clone(),
+                    fresh_until: now + seconds(self.ttl),
+                });
+                Ok(value)
+            }
+            Err(err) => match cached.as_mut() {
+                Some(held) if err.is_retryable() => {
+                    tracing::warn!(
+                        secret_id = %self.secret_id,
+                        error = %crate::http::chain(&err),
+                        "could not refresh the secret; using the value read before"
+                    );
+                    held.fresh_until = now + seconds(self.ttl.min(RETRY_AFTER));
+                    Ok(held.value.clone())
+                }
+                _ => Err(err),
+            },
+        }
     }
 
     async fn read(&self) -> Result<T, SecretError> {
@@ -143,4 +221,8 @@ impl<T: DeserializeOwned + CheckSecret> Secret<T> {
             }
         }
     }
+}
+
+fn seconds(duration: Duration) -> i64 {
+    i64::try_from(duration.as_secs()).unwrap_or(i64::MAX / 2)
 }

@@ -10,6 +10,9 @@ use std::sync::OnceLock;
 
 pub use crate::email::INBOUND_DOMAIN;
 
+/// The base URL admin answers show in-process (the gateway of `make dev`).
+pub const API_BASE: &str = "http://127.0.0.1:3000";
+
 fn routes() -> &'static [Route] {
     static ROUTES: OnceLock<Vec<Route>> = OnceLock::new();
     ROUTES.get_or_init(|| Template::load().expect("template.yaml").http_routes())
@@ -18,8 +21,8 @@ fn routes() -> &'static [Route] {
 impl TestApp {
     pub fn admin_deps(&self) -> admin_api::AdminApi {
         admin_api::AdminApi {
-            store: self.store.clone(),
-            inbound_email_domain: Some(INBOUND_DOMAIN.to_owned()),
+            store: self.store_of("admin-api"),
+            deployment: local::deployment(API_BASE),
         }
     }
 
@@ -53,27 +56,26 @@ impl TestApp {
         headers: Vec<(String, String)>,
         body: Vec<u8>,
     ) -> TestResponse {
-        let (path, query) = path_and_query
-            .split_once('?')
-            .unwrap_or((path_and_query, ""));
-        let (route, params) = routes()
-            .iter()
-            .filter(|route| route.method == method)
-            .find_map(|route| Some((route, match_path(&route.path, path)?)))
-            .unwrap_or_else(|| panic!("template.yaml has no route for {method} {path}"));
-        let request = HttpCall {
-            route_key: format!("{} {}", route.method, route.path),
-            method: method.to_owned(),
-            path: path.to_owned(),
-            query: query.to_owned(),
-            headers,
-            path_parameters: params,
-            body,
-            source_ip: "203.0.113.20".into(),
-        }
-        .request()
-        .expect("a valid event");
-        TestResponse::from_lambda(self.dispatch(&route.binary, request).await)
+        let (binary, request) = route_request(method, path_and_query, headers, body);
+        TestResponse::from_lambda(self.dispatch(&binary, request).await)
+    }
+
+    /// The request API Gateway hands a function for an admin call with this app's key.
+    pub fn admin_request(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> lambda_http::Request {
+        let headers = vec![
+            ("content-type".to_owned(), "application/json".to_owned()),
+            (
+                "authorization".to_owned(),
+                format!("Bearer {}", self.seeded.admin_key),
+            ),
+        ];
+        let body = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
+        route_request(method, path, headers, body).1
     }
 
     /// The response of the function named `binary` to `request`.
@@ -86,7 +88,7 @@ impl TestApp {
             "admin-api" => shared::http::answer(&self.admin_deps(), request).await,
             "review-actions" => {
                 let deps = review_actions::ReviewActions {
-                    store: self.store.clone(),
+                    store: self.store_of("review-actions"),
                 };
                 shared::http::answer(&deps, request).await
             }
@@ -185,4 +187,34 @@ pub fn error_fields(response: &crate::TestResponse) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The function a template route goes to, and the request API Gateway hands it.
+fn route_request(
+    method: &str,
+    path_and_query: &str,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+) -> (String, lambda_http::Request) {
+    let (path, query) = path_and_query
+        .split_once('?')
+        .unwrap_or((path_and_query, ""));
+    let (route, params) = routes()
+        .iter()
+        .filter(|route| route.method == method)
+        .find_map(|route| Some((route, match_path(&route.path, path)?)))
+        .unwrap_or_else(|| panic!("template.yaml has no route for {method} {path}"));
+    let request = HttpCall {
+        route_key: format!("{} {}", route.method, route.path),
+        method: method.to_owned(),
+        path: path.to_owned(),
+        query: query.to_owned(),
+        headers,
+        path_parameters: params,
+        body,
+        source_ip: "203.0.113.20".into(),
+    }
+    .request()
+    .expect("a valid event");
+    (route.binary.clone(), request)
 }

@@ -24,7 +24,7 @@ pub fn lead_body(external_id: &str) -> Value {
 impl TestApp {
     pub fn api_deps(&self) -> api_intake::ApiIntake {
         api_intake::ApiIntake {
-            store: self.store.clone(),
+            store: self.store_of("api-intake"),
         }
     }
 

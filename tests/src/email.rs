@@ -60,30 +60,52 @@ impl TestApp {
         format!("{}@{INBOUND_DOMAIN}", self.seeded.workspace.email_slug)
     }
 
-    /// The email door with a retry queue of this test's own, so tests running side by
-    /// side never receive each other's retries.
+    /// The email door with a retry and a failure queue of this test's own, so tests
+    /// running side by side never receive each other's messages.
     pub async fn email_deps(&self, max_attempts: u32) -> email_inbound::Deps {
-        let sqs = shared::aws::sqs(&self.config);
-        let queue = sqs
+        let mut deps = local::email_deps(&self.config, &self.store, self.resources());
+        deps.inbound.retry_queue_url = self.queue("email-retry").await;
+        local::calls::stands_for(&deps.inbound.retry_queue_url, "EmailRetryQueue");
+        deps.failure_queue_url = self.queue("email-failures").await;
+        local::calls::stands_for(&deps.failure_queue_url, "EmailFailureQueue");
+        deps.inbound.max_attempts = max_attempts;
+        deps
+    }
+
+    /// `deps` as one handler run sees them: every client through `crash`, at `clock`.
+    pub fn email_deps_through(
+        &self,
+        deps: &email_inbound::Deps,
+        crash: &crate::crash::Crash,
+        clock: &shared::clock::Clock,
+    ) -> email_inbound::Deps {
+        let config = crash.config(&self.config);
+        let mut through = deps.clone();
+        through.inbound.store = self.store_through(crash, clock);
+        through.inbound.s3 = shared::aws::s3(&config);
+        through.inbound.sqs = shared::aws::sqs(&config);
+        through
+    }
+
+    /// A new queue of this test's own.
+    pub async fn queue(&self, name: &str) -> String {
+        let created = shared::aws::sqs(&self.config)
             .create_queue()
             .queue_name(format!(
-                "email-retry-{}",
+                "{name}-{}",
                 shared::domain::new_id().to_lowercase()
             ))
             .send()
             .await
-            .expect("a retry queue");
-        let mut deps = local::email_deps(&self.config, &self.store, self.resources());
-        deps.retry_queue_url = queue.queue_url.unwrap_or_default();
-        deps.max_attempts = max_attempts;
-        deps
+            .expect("a queue");
+        created.queue_url.unwrap_or_default()
     }
 
-    /// Writes a raw message where SES's S3 action would.
+    /// Writes a raw message where SES's S3 action would (as SES, not as the function).
     pub async fn store_raw_email(&self, deps: &email_inbound::Deps, message_id: &str, raw: &str) {
-        deps.s3
+        shared::aws::s3(&self.config)
             .put_object()
-            .bucket(&deps.bucket)
+            .bucket(&deps.inbound.bucket)
             .key(format!("inbound/{message_id}"))
             .body(raw.as_bytes().to_vec().into())
             .send()
@@ -134,4 +156,20 @@ impl TestApp {
         }
         0
     }
+}
+
+/// Delivers the retry and failure queues' messages until a round finds none (a retry's
+/// delay is a few seconds; bounded).
+pub async fn deliver_until_empty(deps: &email_inbound::Deps) -> usize {
+    let mut delivered = 0;
+    for _ in 0..10 {
+        let retry_queue = deps.inbound.retry_queue_url.clone();
+        let round = local::email::deliver_queue(deps, &retry_queue, 3).await
+            + local::email::deliver_queue(deps, &deps.failure_queue_url, 0).await;
+        if round == 0 {
+            break;
+        }
+        delivered += round;
+    }
+    delivered
 }

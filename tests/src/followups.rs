@@ -141,16 +141,20 @@ impl TestApp {
     pub fn speed_deps_with(&self, ses: aws_sdk_ses::Client) -> speed_to_lead::Deps {
         speed_to_lead::Deps {
             followups: FollowUps {
-                store: self.store.clone(),
+                store: self.store_of("speed-to-lead"),
                 mailer: Mailer::new(ses),
                 default_sender: local::provision::sender_address().expect("SenderAddress"),
+                digests: shared::followup::DigestQueue {
+                    sqs: shared::aws::sqs(&self.config),
+                    url: self.resources().queue_url("ReviewDigestQueue").to_owned(),
+                },
             },
         }
     }
 
     /// Speed-to-lead's dependencies on the shared moto.
     pub fn speed_deps(&self) -> speed_to_lead::Deps {
-        self.speed_deps_with(shared::aws::ses(&self.config))
+        self.speed_deps_with(self.function("speed-to-lead").ses())
     }
 
     /// Runs `event` through speed-to-lead on the shared moto.

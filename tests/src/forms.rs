@@ -128,7 +128,7 @@ impl TestApp {
 
     pub fn form_deps(&self) -> form_intake::FormIntake {
         form_intake::FormIntake {
-            store: self.store.clone(),
+            store: self.store_of("form-intake"),
         }
     }
 

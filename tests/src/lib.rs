@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod crash;
 pub mod email;
 pub mod followups;
 pub mod forms;
@@ -79,11 +80,19 @@ impl TestApp {
         }
     }
 
+    /// The shared moto, through a client that refuses what DynamoDB refuses.
     async fn connect() -> (SdkConfig, Store) {
         let aws = aws();
-        let config = local::moto::sdk_config(&aws.moto.endpoint).await;
+        let moto = local::moto::sdk_config(&aws.moto.endpoint).await;
+        let config = crash::Crash::never().config(&moto);
         let store = Store::new(shared::aws::dynamodb(&config), &aws.resources.table);
         (config, store)
+    }
+
+    /// This app's table as one handler run sees it: through `crash`, at `clock`.
+    pub fn store_through(&self, crash: &crash::Crash, clock: &shared::clock::Clock) -> Store {
+        let config = crash.config(&self.config);
+        Store::new(shared::aws::dynamodb(&config), self.store.table()).with_clock(clock.clone())
     }
 
     /// A test app whose API connector is shaped by `configure` before it is stored.
@@ -119,6 +128,17 @@ impl TestApp {
         self.seeded
             .connector(Provider::Api)
             .expect("an API connector")
+    }
+
+    /// The clients of the function `binary`, as its `main` builds them, each call checked
+    /// against its policy in `template.yaml` (moto checks none).
+    pub fn function(&self, binary: &str) -> local::calls::FunctionAws {
+        local::calls::FunctionAws::new(&self.config, binary)
+    }
+
+    /// This app's store (table and clock) through the function `binary`'s client.
+    pub fn store_of(&self, binary: &str) -> Store {
+        self.function(binary).store(&self.store)
     }
 
     pub fn connector_key(&self) -> String {

@@ -69,6 +69,7 @@ impl TestApp {
             candidate,
             doubt(),
             &delivery,
+            &shared::store::Settles::Nothing,
         )
         .await
         .expect("held for review");
@@ -102,7 +103,7 @@ impl TestApp {
         let mut calls = tokio::task::JoinSet::new();
         for _ in 0..n {
             let deps = review_actions::ReviewActions {
-                store: self.store.clone(),
+                store: self.store_of("review-actions"),
             };
             let call = HttpCall {
                 route_key: "POST /admin/reviews/{id}/approve".into(),

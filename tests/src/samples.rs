@@ -73,6 +73,7 @@ impl TestApp {
             lead,
             import,
             intake_category: "api".into(),
+            settles: Default::default(),
         };
         self.store.create_lead(new).await.unwrap();
 
@@ -134,7 +135,11 @@ impl TestApp {
                 decided_at: None,
                 lead_id: None,
             };
-            self.store.hold_for_review(&review, &entry).await.unwrap();
+            let nothing = shared::store::Settles::Nothing;
+            self.store
+                .hold_for_review(&review, &entry, &nothing)
+                .await
+                .unwrap();
         }
     }
 }

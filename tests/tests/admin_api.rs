@@ -1,8 +1,8 @@
 //! The admin API against a real DynamoDB API (moto): authentication, workspace
 //! isolation, and connector profiles.
 
-use e2e::admin::INBOUND_DOMAIN;
 use e2e::admin::{api_connector, error_fields as fields};
+use e2e::admin::{API_BASE, INBOUND_DOMAIN};
 use e2e::{lead_body, TestApp};
 use serde_json::{json, Value};
 
@@ -112,23 +112,29 @@ async fn creating_a_connector_answers_what_its_provider_needs() {
         .await;
 
     assert_eq!(api["status"], "draft");
-    assert_eq!(api["setup"]["endpoint"], "/api/v1/leads");
+    assert_eq!(api["setup"]["endpoint"], format!("{API_BASE}/api/v1/leads"));
     assert!(api["setup"]["connector_key"]
         .as_str()
         .unwrap()
         .starts_with("lc_conn_"));
     let form_id = form["setup"]["form_id"].as_str().unwrap();
-    assert_eq!(form["setup"]["endpoint"], format!("/forms/{form_id}"));
+    assert_eq!(
+        form["setup"]["endpoint"],
+        format!("{API_BASE}/forms/{form_id}")
+    );
     let google_id = google["id"].as_str().unwrap();
     assert_eq!(
         google["setup"]["endpoint"],
-        format!("/webhooks/google/{google_id}")
+        format!("{API_BASE}/webhooks/google/{google_id}")
     );
     assert!(google["setup"]["google_key"]
         .as_str()
         .unwrap()
         .starts_with("gk_"));
-    assert_eq!(meta["setup"]["endpoint"], "/webhooks/meta");
+    assert_eq!(
+        meta["setup"]["endpoint"],
+        format!("{API_BASE}/webhooks/meta")
+    );
     assert_eq!(meta["transport"], "webhook");
     let slug = &app.seeded.workspace.email_slug;
     assert_eq!(

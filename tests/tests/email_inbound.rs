@@ -196,9 +196,10 @@ async fn the_retry_queue_redelivering_a_message_makes_one_lead() {
     let mut messages = Vec::new();
     for _ in 0..10 {
         let received = deps
+            .inbound
             .sqs
             .receive_message()
-            .queue_url(&deps.retry_queue_url)
+            .queue_url(&deps.inbound.retry_queue_url)
             .wait_time_seconds(2)
             .send()
             .await

@@ -37,9 +37,8 @@ impl Intercept for Requests {
     }
 }
 
-#[tokio::test]
-async fn an_imported_lead_costs_a_few_reads_and_one_transaction() {
-    let app = TestApp::spawn().await;
+/// The DynamoDB operations one API `request` makes (answered 201).
+async fn operations(app: &TestApp, request: lambda_http::Request) -> Vec<String> {
     let requests = Requests::default();
     let counted = aws_sdk_dynamodb::config::Builder::from(&app.config)
         .interceptor(requests.clone())
@@ -49,12 +48,20 @@ async fn an_imported_lead_costs_a_few_reads_and_one_transaction() {
         app.store.table(),
     );
     let deps = api_intake::ApiIntake { store };
-    let request = app.authorised_lead_request("counted-1");
 
     let response = shared::http::answer(&deps, request).await;
 
     assert_eq!(response.status(), 201);
     let sent = requests.0.lock().unwrap().clone();
+    sent
+}
+
+#[tokio::test]
+async fn an_imported_lead_costs_a_few_reads_and_one_transaction() {
+    let app = TestApp::spawn().await;
+
+    let sent = operations(&app, app.authorised_lead_request("counted-1")).await;
+
     println!(
         "DynamoDB requests for one imported lead: {} {sent:?}",
         sent.len()
@@ -64,4 +71,21 @@ async fn an_imported_lead_costs_a_few_reads_and_one_transaction() {
         1
     );
     assert!(sent.len() <= 5, "{sent:?}");
+}
+
+#[tokio::test]
+async fn an_idempotency_key_costs_its_claim_and_nothing_after_the_lead_transaction() {
+    let app = TestApp::spawn().await;
+    let mut request = app.authorised_lead_request("counted-key");
+    let key = http::HeaderValue::from_static("counted-key");
+    request.headers_mut().insert("idempotency-key", key);
+
+    let sent = operations(&app, request).await;
+
+    println!("DynamoDB requests for one lead with an Idempotency-Key: {sent:?}");
+    let writes: Vec<_> = sent
+        .iter()
+        .filter(|op| !matches!(op.as_str(), "GetItem" | "BatchGetItem" | "Query"))
+        .collect();
+    assert_eq!(writes, ["PutItem", "TransactWriteItems"], "{sent:?}");
 }

@@ -1,28 +1,37 @@
 //! The admin API of a workspace: connector profiles (create, edit, activate, pause,
 //! regenerate, delete, Run Test Import, stats), Recent Imports and their retries, leads
-//! (JSON or CSV), source performance, territories and API keys. Every route takes an API key with the `admin` scope; the key's workspace
+//! (JSON or CSV), source performance, territories, API keys and the workspace's settings.
+//! Every route takes an API key with the `admin` scope; the key's workspace
 //! scopes every read and write.
 
 use lambda_http::{Body, Request, Response};
-use shared::admin::{self, AdminContext};
+use shared::admin::{self, AdminContext, Deployment};
 use shared::domain::{ConnectorId, Scope};
 use shared::http::{self, created, json_body, no_content, ok, page, path_param, route_key};
 use shared::http::{ApiError, Door};
 use shared::store::Store;
+use std::borrow::Cow;
 
 /// The door and what it needs, built once per cold start.
 #[derive(Debug, Clone)]
 pub struct AdminApi {
     pub store: Store,
-    /// The domain of inbound mailboxes, shown in email-forward connectors' setup.
-    pub inbound_email_domain: Option<String>,
+    /// What setup answers show. An empty `base_url` is the host each request came in
+    /// through (the HTTP API's own URL).
+    pub deployment: Deployment,
 }
 
 impl Door for AdminApi {
     async fn answer(&self, request: &Request) -> Result<Response<Body>, ApiError> {
         let key = http::authenticate(&self.store, request, Scope::Admin).await?;
-        let domain = self.inbound_email_domain.as_deref();
-        route(AdminContext::of(&self.store, &key, domain), request).await
+        let deployment = match http::public_base(request) {
+            Some(base) if self.deployment.base_url.is_empty() => Cow::Owned(Deployment {
+                base_url: base,
+                ..self.deployment.clone()
+            }),
+            _ => Cow::Borrowed(&self.deployment),
+        };
+        route(AdminContext::of(&self.store, &key, &deployment), request).await
     }
 }
 
@@ -89,6 +98,8 @@ async fn route(ctx: AdminContext<'_>, request: &Request) -> Result<Response<Body
             admin::delete_territory(&ctx, &zip()?).await?;
             no_content()
         }
+        "GET /admin/workspace" => ok(&admin::workspace(&ctx).await?),
+        "PATCH /admin/workspace" => ok(&admin::update_workspace(&ctx, body()?).await?),
         "POST /admin/api-keys" => created(&admin::create_api_key(&ctx, body()?).await?),
         "GET /admin/api-keys" => ok(&admin::list_api_keys(&ctx, page(request)?).await?),
         "DELETE /admin/api-keys/{id}" => {

@@ -1,11 +1,17 @@
+use shared::admin::Deployment;
+
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
+    let setting = |name| std::env::var(name).ok().filter(|value| !value.is_empty());
+    let deployment = Deployment {
+        inbound_email_domain: setting("INBOUND_EMAIL_DOMAIN"),
+        sender_domain: setting("SENDER_DOMAIN"),
+        ..Deployment::new(&setting("PUBLIC_BASE_URL").unwrap_or_default())
+    };
     shared::http::run(|aws| {
         Ok::<_, String>(admin_api::AdminApi {
             store: aws.store()?,
-            inbound_email_domain: std::env::var("INBOUND_EMAIL_DOMAIN")
-                .ok()
-                .filter(|domain| !domain.is_empty()),
+            deployment,
         })
     })
     .await

@@ -10,12 +10,15 @@ async fn main() -> Result<(), Error> {
         Err(_) => shared::inbound::DEFAULT_MAX_ATTEMPTS,
     };
     let deps = email_inbound::Deps {
-        store: aws.store()?,
-        s3: aws::s3(&aws.config),
-        sqs: aws::sqs(&aws.config),
-        bucket: aws::env("INBOUND_BUCKET")?,
-        retry_queue_url: aws::env("EMAIL_RETRY_QUEUE_URL")?,
-        max_attempts,
+        inbound: shared::inbound::Inbound {
+            store: aws.store()?,
+            s3: aws::s3(&aws.config),
+            sqs: aws::sqs(&aws.config),
+            bucket: aws::env("INBOUND_BUCKET")?,
+            retry_queue_url: aws::env("EMAIL_RETRY_QUEUE_URL")?,
+            max_attempts,
+        },
+        failure_queue_url: aws::env("EMAIL_FAILURE_QUEUE_URL")?,
     };
     run(service_fn(|event: LambdaEvent<serde_json::Value>| {
         let deps = &deps;

@@ -5,12 +5,14 @@
 
 use lambda_http::{Body, Request, Response};
 use shared::http::{self, ApiError, Door};
-use shared::providers::meta::{self, GraphClient, MetaSecrets};
+use shared::providers::meta::{self, GraphClient, MetaDelivery, MetaSecrets};
 use shared::providers::WebhookError;
 use shared::secrets::Secret;
 use shared::store::Store;
+use std::sync::Arc;
 
-/// The door and what it needs, built once per cold start; the secret is read on first use.
+/// The door and what it needs, built once per cold start; the secret is read on first
+/// use and again once its time to live has passed.
 #[derive(Debug)]
 pub struct MetaWebhook {
     pub store: Store,
@@ -31,7 +33,7 @@ impl Door for MetaWebhook {
 }
 
 impl MetaWebhook {
-    async fn secrets(&self) -> Result<&MetaSecrets, ApiError> {
+    async fn secrets(&self) -> Result<Arc<MetaSecrets>, ApiError> {
         self.secrets
             .get()
             .await
@@ -62,17 +64,13 @@ impl MetaWebhook {
     }
 
     async fn deliver(&self, request: &Request) -> Result<Response<Body>, ApiError> {
-        let secrets = self.secrets().await?;
-        let body = http::body_bytes(request, http::BODY_LIMIT)?;
-        let report = meta::receive(
-            &self.store,
-            &self.graph,
-            secrets,
-            http::header(request, "x-hub-signature-256"),
-            body,
-            http::origin(request),
-        )
-        .await?;
+        let delivery = MetaDelivery {
+            signature: http::header(request, "x-hub-signature-256"),
+            body: http::body_bytes(request, http::BODY_LIMIT)?,
+            origin: http::origin(request),
+            deadline: http::deadline(request),
+        };
+        let report = meta::receive(&self.store, &self.graph, &self.secrets, delivery).await?;
         Ok(http::ok(&report))
     }
 }

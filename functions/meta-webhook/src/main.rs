@@ -6,9 +6,22 @@ async fn main() -> Result<(), lambda_http::Error> {
     shared::http::run(|aws| {
         Ok::<_, lambda_http::Error>(meta_webhook::MetaWebhook {
             store: aws.store()?,
-            secrets: Secret::new(aws.secrets(), shared::aws::env("META_SECRET_ID")?),
+            secrets: Secret::new(aws.secrets(), shared::aws::env("META_SECRET_ID")?)
+                .with_ttl(secret_ttl()?),
             graph: GraphClient::from_env()?,
         })
     })
     .await
+}
+
+/// `META_SECRET_TTL_SECONDS`: how soon a changed Meta secret is seen (default 300).
+fn secret_ttl() -> Result<std::time::Duration, String> {
+    match std::env::var("META_SECRET_TTL_SECONDS") {
+        Ok(value) => value
+            .trim()
+            .parse()
+            .map(std::time::Duration::from_secs)
+            .map_err(|_| "META_SECRET_TTL_SECONDS must be a number of seconds".to_owned()),
+        Err(_) => Ok(shared::secrets::DEFAULT_TTL),
+    }
 }

@@ -17,7 +17,8 @@ pub struct ReviewActions {
 impl Door for ReviewActions {
     async fn answer(&self, request: &Request) -> Result<Response<Body>, ApiError> {
         let key = http::authenticate(&self.store, request, Scope::Admin).await?;
-        let ctx = AdminContext::of(&self.store, &key, None);
+        let deployment = admin::Deployment::default();
+        let ctx = AdminContext::of(&self.store, &key, &deployment);
         let id = || path_param::<ReviewId>(request, "id");
         Ok(match route_key(request).unwrap_or_default() {
             "GET /admin/reviews" => {

@@ -1,16 +1,39 @@
 //! The table's stream (new lead items with speed-to-lead on, new pending reviews): the
 //! immediate follow-up through SES, sent once. Records are handled in order; only the
 //! ones that failed in a way a retry can fix are reported back, so Lambda retries those
-//! and the claims in the table keep everything else from being sent twice.
+//! and the claims in the table keep everything else from being sent twice. Also the
+//! review-digest queue: a window's digest scheduled for reviews that came after the
+//! window's first.
 
 use aws_lambda_events::event::dynamodb::Event;
+use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
-use shared::followup::FollowUps;
+use serde_json::Value;
+use shared::followup::{DueDigest, FollowUps};
 
 /// What the handler needs, built once per cold start.
 #[derive(Debug, Clone)]
 pub struct Deps {
     pub followups: FollowUps,
+}
+
+/// What one invocation did, by trigger.
+#[derive(Debug, serde::Serialize)]
+#[serde(untagged)]
+pub enum Handled {
+    Stream(DynamoDbEventResponse),
+    Queue(SqsBatchResponse),
+}
+
+/// An invocation from either trigger: the digest queue (SQS) or the table's stream.
+pub async fn handle_any(deps: &Deps, event: Value) -> Result<Handled, serde_json::Error> {
+    if event["Records"][0]["eventSource"].as_str() == Some("aws:sqs") {
+        let event: SqsEvent = serde_json::from_value(event)?;
+        // Boxed: the follow-up futures are deep enough to overflow the layout limit.
+        return Ok(Handled::Queue(Box::pin(due_digests(deps, event)).await));
+    }
+    let event: Event = serde_json::from_value(event)?;
+    Ok(Handled::Stream(Box::pin(handle(deps, event)).await))
 }
 
 pub async fn handle(deps: &Deps, event: Event) -> DynamoDbEventResponse {
@@ -29,6 +52,27 @@ pub async fn handle(deps: &Deps, event: Event) -> DynamoDbEventResponse {
             tracing::warn!(record = %id, error = %err, cause = ?err, "record reported for retry");
             let mut failure = DynamoDbBatchItemFailure::default();
             failure.item_identifier = Some(id);
+            response.batch_item_failures.push(failure);
+        }
+    }
+    response
+}
+
+/// The digests scheduled for their window; one that failed is delivered again, one that
+/// cannot be read never could be and is dropped with a log line.
+pub async fn due_digests(deps: &Deps, event: SqsEvent) -> SqsBatchResponse {
+    let mut response = SqsBatchResponse::default();
+    for message in event.records {
+        let id = message.message_id.unwrap_or_default();
+        let body = message.body.unwrap_or_default();
+        let Ok(due) = serde_json::from_str::<DueDigest>(&body) else {
+            tracing::error!(message_id = %id, "unreadable digest message dropped");
+            continue;
+        };
+        if let Err(err) = deps.followups.due_digest(&due).await {
+            tracing::warn!(message_id = %id, error = %err, "digest will be retried");
+            let mut failure = BatchItemFailure::default();
+            failure.item_identifier = id;
             response.batch_item_failures.push(failure);
         }
     }

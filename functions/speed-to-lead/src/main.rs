@@ -1,6 +1,5 @@
-use aws_lambda_events::event::dynamodb::Event;
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
-use shared::followup::{FollowUps, Mailer};
+use shared::followup::{DigestQueue, FollowUps, Mailer};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
@@ -11,11 +10,15 @@ async fn main() -> Result<(), Error> {
             store: aws.store()?,
             mailer: Mailer::new(shared::aws::ses(&aws.config)),
             default_sender: shared::aws::env("FOLLOWUP_SENDER")?,
+            digests: DigestQueue {
+                sqs: shared::aws::sqs(&aws.config),
+                url: shared::aws::env("REVIEW_DIGEST_QUEUE_URL")?,
+            },
         },
     };
-    run(service_fn(|event: LambdaEvent<Event>| {
+    run(service_fn(|event: LambdaEvent<serde_json::Value>| {
         let deps = &deps;
-        async move { Ok::<_, Error>(speed_to_lead::handle(deps, event.payload).await) }
+        async move { Ok::<_, Error>(speed_to_lead::handle_any(deps, event.payload).await?) }
     }))
     .await
 }

@@ -3,7 +3,7 @@
 
 use super::input::Fields;
 use super::profile::{self, STATUSES};
-use super::{AdminError, ConnectorView, Listing, PageRequest};
+use super::{AdminError, ConnectorView, Deployment, Listing, PageRequest};
 use crate::domain::{
     ApiKey, Connector, ConnectorId, ConnectorStatus, Provider, ProviderSettings, WorkspaceId,
 };
@@ -16,17 +16,16 @@ use serde_json::Value;
 pub struct AdminContext<'a> {
     pub store: &'a Store,
     pub workspace_id: &'a WorkspaceId,
-    /// The domain of the inbound mailboxes (`INBOUND_EMAIL_DOMAIN`), when configured.
-    pub inbound_email_domain: Option<&'a str>,
+    pub deployment: &'a Deployment,
 }
 
 impl<'a> AdminContext<'a> {
     /// The context of a request made with `key` (its workspace only).
-    pub fn of(store: &'a Store, key: &'a ApiKey, inbound_email_domain: Option<&'a str>) -> Self {
+    pub fn of(store: &'a Store, key: &'a ApiKey, deployment: &'a Deployment) -> Self {
         Self {
             store,
             workspace_id: &key.workspace_id,
-            inbound_email_domain,
+            deployment,
         }
     }
 }
@@ -41,11 +40,7 @@ impl AdminContext<'_> {
                 .map(|w| w.email_slug),
             _ => None,
         };
-        Ok(ConnectorView::of(
-            record,
-            slug.as_deref(),
-            self.inbound_email_domain,
-        ))
+        Ok(ConnectorView::of(record, slug.as_deref(), self.deployment))
     }
 
     async fn record(&self, connector_id: &ConnectorId) -> Result<ConnectorRecord, AdminError> {
@@ -196,7 +191,7 @@ pub async fn list_connectors(
         false => None,
     };
     Ok(Listing::of(page, |record| {
-        ConnectorView::of(&record, slug.as_deref(), ctx.inbound_email_domain)
+        ConnectorView::of(&record, slug.as_deref(), ctx.deployment)
     }))
 }
 

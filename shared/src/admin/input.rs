@@ -200,23 +200,28 @@ impl Fields {
         std::mem::take(&mut self.map)
     }
 
-    /// Every error, every field not read counted as unknown.
-    pub(super) fn close(mut self) -> Vec<FieldError> {
+    /// A nested object done: its errors, and its fields not read as unknown, go to
+    /// `parent`.
+    pub(super) fn finish_into(mut self, parent: &mut Fields) {
+        self.unknown_fields();
+        parent.errors.append(&mut self.errors);
+    }
+
+    fn unknown_fields(&mut self) {
         for name in self.rest().keys() {
             let field = self.path(name);
             self.errors
                 .push(FieldError::new(&field, "is not a known field"));
         }
-        self.errors
     }
 
     /// Every field not read is unknown; with any error, the whole input is refused.
-    pub(super) fn finish(self) -> Result<(), AdminError> {
-        let errors = self.close();
-        if errors.is_empty() {
+    pub(super) fn finish(mut self) -> Result<(), AdminError> {
+        self.unknown_fields();
+        if self.errors.is_empty() {
             Ok(())
         } else {
-            Err(AdminError::invalid(errors))
+            Err(AdminError::invalid(self.errors))
         }
     }
 }

@@ -1,8 +1,8 @@
 //! What an admin of a workspace can do: connector profiles (create, edit, activate,
 //! pause, regenerate, delete, Run Test Import), Recent Imports and retries of failed
-//! ones, leads (found, searched, exported as CSV), source performance, territories and
-//! API keys. Every use case takes the workspace of the caller's key, so another
-//! workspace's ids are simply not found.
+//! ones, leads (found, searched, exported as CSV), source performance, territories, API
+//! keys and the workspace's own settings. Every use case takes the workspace of the
+//! caller's key, so another workspace's ids are simply not found.
 
 mod api_keys;
 mod connectors;
@@ -19,6 +19,7 @@ mod stats;
 mod territories;
 mod test_import;
 mod views;
+mod workspace;
 
 pub use api_keys::{create_api_key, list_api_keys, revoke_api_key, ApiKeyView, IssuedKey};
 pub use connectors::{
@@ -33,7 +34,8 @@ pub use reviews::{approve_review, list_reviews, reject_review, Decision, ReviewV
 pub use stats::{stats, Group, GroupBy, Report, Tally};
 pub use territories::{delete_territory, list_territories, put_territory};
 pub use test_import::{test_import, TestImport, Would};
-pub use views::{ConnectorView, Setup, Stats};
+pub use views::{ConnectorView, Deployment, Setup, Stats};
+pub use workspace::{create_workspace, update_workspace, workspace, NewWorkspace, WorkspaceView};
 
 use crate::domain::FieldError;
 use crate::store::{BadCursor, Page, StoreError};

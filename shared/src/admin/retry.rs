@@ -11,7 +11,7 @@ use super::leads::time;
 use super::{presets, AdminContext, AdminError};
 use crate::domain::{Connector, ImportId, ImportRecord, ImportStatus, Provider, Transport};
 use crate::pipeline::{self, Acknowledgement, Delivery, Reading};
-use crate::store::RetrySelection;
+use crate::store::{RetrySelection, Settles};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -75,7 +75,7 @@ async fn retry(ctx: &AdminContext<'_>, entry: ImportRecord) -> Result<Retried, A
             "this entry was re-run meanwhile: a retry is single-use",
         ));
     }
-    match pipeline::settle(store, &connector, reading, new).await {
+    match pipeline::settle(store, &connector, reading, new, Settles::Nothing).await {
         Ok(outcome) => Ok(Retried {
             retry_of: entry.id,
             outcome: Acknowledgement::from(&outcome),

@@ -1,14 +1,18 @@
 //! The review queue: doubtful email parses, and leads outside a connector's rules when
-//! it sends those to review, wait for a person. A decision is one
-//! conditional update on `status = pending`, so a second one, however concurrent,
-//! changes nothing; an approval then runs the normal pipeline once.
+//! it sends those to review, wait for a person. A decision is one transaction
+//! conditional on `status = pending` (an approval: the lead's own), so a second one,
+//! however concurrent, changes nothing, and one that stops halfway leaves nothing
+//! decided.
 
 use super::input::Fields;
 use super::{AdminContext, AdminError, Listing, PageRequest};
 use crate::domain::{ConnectorId, ImportId, LeadId, ReviewId};
-use crate::domain::{ImportStatus, LeadCandidate, Provider, ReviewItem, ReviewStatus};
+use crate::domain::{
+    ImportRecord, ImportStatus, LeadCandidate, Provider, ReviewItem, ReviewStatus,
+};
 use crate::mapping::Field;
-use crate::pipeline::{self, Delivery, Outcome, Receipt};
+use crate::pipeline::{self, Receipt};
+use crate::store::StoreError;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -99,48 +103,49 @@ fn already_decided(item: &ReviewItem) -> AdminError {
     ))
 }
 
-async fn pending(ctx: &AdminContext<'_>, review_id: &ReviewId) -> Result<ReviewItem, AdminError> {
+/// A review still to decide: pending, or approved without the lead its approval was
+/// to make (an approval stopped halfway in earlier versions; approving completes it).
+async fn undecided(ctx: &AdminContext<'_>, review_id: &ReviewId) -> Result<ReviewItem, AdminError> {
     let item = ctx
         .store
         .review(ctx.workspace_id, review_id)
         .await?
         .ok_or(AdminError::NotFound("review"))?;
-    match item.status {
-        ReviewStatus::Pending => Ok(item),
+    match (item.status, &item.lead_id) {
+        (ReviewStatus::Pending, _) | (ReviewStatus::Approved, None) => Ok(item),
         _ => Err(already_decided(&item)),
     }
 }
 
-/// The decision itself: 409 when another one came first.
-async fn decide(
-    ctx: &AdminContext<'_>,
-    item: &ReviewItem,
-    decision: ReviewStatus,
-) -> Result<ReviewItem, AdminError> {
-    let now = ctx.store.clock().stamp();
-    match ctx
-        .store
-        .decide_review(ctx.workspace_id, &item.id, decision, &now)
-        .await?
-    {
-        Ok(decided) => Ok(decided),
-        Err(_) => {
-            let now = ctx.store.review(ctx.workspace_id, &item.id).await?;
-            Err(already_decided(now.as_ref().unwrap_or(item)))
-        }
+/// 409 naming the decision that came first.
+async fn decided_meanwhile(ctx: &AdminContext<'_>, item: &ReviewItem) -> AdminError {
+    match ctx.store.review(ctx.workspace_id, &item.id).await {
+        Ok(Some(now)) => already_decided(&now),
+        _ => already_decided(item),
     }
 }
 
+/// The import entry a review holds.
+async fn held_entry(ctx: &AdminContext<'_>, item: &ReviewItem) -> Result<ImportRecord, AdminError> {
+    ctx.store
+        .import(ctx.workspace_id, &item.import_id)
+        .await?
+        .ok_or_else(|| {
+            AdminError::Conflict("the review's import entry is gone: it cannot be decided".into())
+        })
+}
+
 /// Approves a pending review, optionally with `{"corrections": {"customer_phone": "…"}}`,
-/// and runs the normal pipeline once with the (corrected) candidate; the connector's
-/// rules are not applied again (a person decided). A candidate that
-/// would fail validation, or a connector that is not active, leaves the review pending.
+/// and runs the normal pipeline once with the (corrected) candidate, in one transaction
+/// with the decision and the held entry, which becomes the lead's entry; the connector's
+/// rules are not applied again (a person decided). A candidate that would fail
+/// validation, or a connector that is not active, leaves the review pending.
 pub async fn approve_review(
     ctx: &AdminContext<'_>,
     review_id: &ReviewId,
     body: Value,
 ) -> Result<Decision, AdminError> {
-    let item = pending(ctx, review_id).await?;
+    let item = undecided(ctx, review_id).await?;
     let candidate = corrected(item.candidate.clone(), body)?;
     let connector = ctx
         .store
@@ -152,80 +157,46 @@ pub async fn approve_review(
                 "the review's connector is no longer active: activate it to approve".to_owned(),
             )
         })?;
-    if let Err(errors) = pipeline::prepare(ctx.store, &connector, candidate.clone()).await? {
-        return Err(AdminError::invalid(errors));
-    }
-
-    let decided = decide(ctx, &item, ReviewStatus::Approved).await?;
-    let raw = ctx
-        .store
-        .import(ctx.workspace_id, &item.import_id)
-        .await?
-        .map(|entry| entry.payload)
-        .unwrap_or_default();
-    let delivery = Delivery {
-        raw: &raw,
-        origin: Default::default(),
+    let held = held_entry(ctx, &item).await?;
+    let outcome = match pipeline::approve(ctx.store, &connector, candidate, held, &item.id).await {
+        Ok(Ok(outcome)) => outcome,
+        Ok(Err(errors)) => return Err(AdminError::invalid(errors)),
+        Err(StoreError::Superseded) => return Err(decided_meanwhile(ctx, &item).await),
+        Err(err) => return Err(err.into()),
     };
-    let outcome = match pipeline::import_approved(ctx.store, &connector, candidate, &delivery).await
-    {
-        Ok(Outcome::Inactive { .. }) => {
-            ctx.store.reopen_review(ctx.workspace_id, &item.id).await?;
-            return Err(AdminError::Conflict(
-                "the review's connector was paused meanwhile: activate it to approve".to_owned(),
-            ));
-        }
-        Ok(outcome) => outcome,
-        Err(err) => {
-            // Nothing was created: the decision is given back so it can be taken again.
-            ctx.store.reopen_review(ctx.workspace_id, &item.id).await?;
-            return Err(err.into());
-        }
-    };
-    let reason = match &outcome {
-        Outcome::Imported(_) => "approved in review",
-        Outcome::Replayed(_) => {
-            "approved in review: the external id was seen before, the earlier lead stands"
-        }
-        _ => "approved in review, then failed validation",
-    };
-    let (status, receipt) = (outcome.status(), outcome.receipt().cloned());
-    let lead_id = receipt.as_ref().map(|r| &r.lead_id);
-    if let Some(lead_id) = lead_id {
-        ctx.store
-            .record_review_lead(ctx.workspace_id, &item.id, lead_id)
-            .await?;
-    }
-    ctx.store
-        .settle_import(ctx.workspace_id, &item.import_id, status, reason, lead_id)
-        .await?;
     Ok(Decision {
-        review_id: decided.id,
-        status: decided.status,
+        review_id: item.id,
+        status: ReviewStatus::Approved,
         import_id: item.import_id,
-        outcome: receipt,
+        outcome: outcome.receipt().cloned(),
     })
 }
 
-/// Rejects a pending review: no lead; its import entry becomes `ignored` and stays.
+/// Rejects a pending review: no lead; its import entry becomes `ignored` and stays,
+/// in one transaction with the decision.
 pub async fn reject_review(
     ctx: &AdminContext<'_>,
     review_id: &ReviewId,
 ) -> Result<Decision, AdminError> {
-    let item = pending(ctx, review_id).await?;
-    let decided = decide(ctx, &item, ReviewStatus::Rejected).await?;
-    ctx.store
-        .settle_import(
-            ctx.workspace_id,
-            &item.import_id,
-            ImportStatus::Ignored,
-            "rejected in review",
-            None,
-        )
-        .await?;
+    let item = undecided(ctx, review_id).await?;
+    if item.status != ReviewStatus::Pending {
+        return Err(already_decided(&item));
+    }
+    let mut held = held_entry(ctx, &item).await?;
+    held.status = ImportStatus::Ignored;
+    held.reason = Some("rejected in review".to_owned());
+    let now = ctx.store.clock().stamp();
+    if ctx
+        .store
+        .reject_review(&item.id, &held, &now)
+        .await?
+        .is_err()
+    {
+        return Err(decided_meanwhile(ctx, &item).await);
+    }
     Ok(Decision {
-        review_id: decided.id,
-        status: decided.status,
+        review_id: item.id,
+        status: ReviewStatus::Rejected,
         import_id: item.import_id,
         outcome: None,
     })

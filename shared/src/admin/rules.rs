@@ -68,7 +68,7 @@ pub(super) fn edit(fields: &mut Fields, rules: &mut SourceRules) {
     if let Some(outside) = input.patch_choice("outside_rules", &OutsideRules::KEYS) {
         rules.outside_rules = outside.unwrap_or_default();
     }
-    fields.errors.extend(input.close());
+    input.finish_into(fields);
 }
 
 /// A list of non-blank strings (`null` clears it), at most [`MAX_ENTRIES`].

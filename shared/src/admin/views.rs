@@ -7,7 +7,40 @@ use crate::store::{ConnectorRecord, Counters};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// Where and how a provider delivers to a connector.
+/// What the deployment knows that answers need: where it is reached, whether it
+/// receives email, which domain it sends from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Deployment {
+    /// The API's public base URL (`https://…`, no trailing slash).
+    pub base_url: String,
+    /// The domain of inbound mailboxes, when this deployment receives email.
+    pub inbound_email_domain: Option<String>,
+    /// The domain follow-ups may be sent from, when known.
+    pub sender_domain: Option<String>,
+}
+
+impl Deployment {
+    /// `base_url` without its trailing slash.
+    pub fn new(base_url: &str) -> Self {
+        Self {
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            ..Self::default()
+        }
+    }
+
+    /// The absolute URL of `path` (`/forms/…`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// The address lead emails for `slug` are forwarded to, when email is received here.
+    pub fn forwarding_address(&self, slug: &str) -> Option<String> {
+        let domain = self.inbound_email_domain.as_deref()?;
+        (!domain.is_empty()).then(|| format!("{slug}@{domain}"))
+    }
+}
+
+/// Where and how a provider delivers to a connector; every endpoint an absolute URL.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Setup {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -40,17 +73,13 @@ pub struct Setup {
 }
 
 impl Setup {
-    /// `email_slug` and `inbound_domain` matter only to email-forward connectors.
-    pub fn of(
-        connector: &Connector,
-        email_slug: Option<&str>,
-        inbound_domain: Option<&str>,
-    ) -> Self {
+    /// `email_slug` matters only to email-forward connectors.
+    pub fn of(connector: &Connector, email_slug: Option<&str>, deployment: &Deployment) -> Self {
         let settings = &connector.settings;
         match connector.provider {
             Provider::Api => Setup {
                 method: Some("POST"),
-                endpoint: Some("/api/v1/leads".to_owned()),
+                endpoint: Some(deployment.url("/api/v1/leads")),
                 connector_key: settings.connector_key.clone(),
                 instructions: "POST leads with an API key that has leads:write, this \
                                connector_key in the body, and an Idempotency-Key header"
@@ -59,7 +88,8 @@ impl Setup {
             },
             Provider::WebsiteForm => Setup {
                 method: Some("POST"),
-                endpoint: settings.form_id.as_ref().map(|id| format!("/forms/{id}")),
+                endpoint: (settings.form_id.as_ref())
+                    .map(|id| deployment.url(&format!("/forms/{id}"))),
                 form_id: settings.form_id.clone(),
                 instructions: "point the form's action (or fetch) at this endpoint; JSON or \
                                url-encoded fields"
@@ -68,7 +98,7 @@ impl Setup {
             },
             Provider::GoogleAds => Setup {
                 method: Some("POST"),
-                endpoint: Some(format!("/webhooks/google/{}", connector.id)),
+                endpoint: Some(deployment.url(&format!("/webhooks/google/{}", connector.id))),
                 google_key: settings.google_key.clone(),
                 instructions: "in the Google Ads lead form, set this webhook URL and key"
                     .to_owned(),
@@ -76,7 +106,7 @@ impl Setup {
             },
             Provider::Meta => Setup {
                 method: Some("POST"),
-                endpoint: Some("/webhooks/meta".to_owned()),
+                endpoint: Some(deployment.url("/webhooks/meta")),
                 page_id: settings.page_id.clone(),
                 instructions: "subscribe the page's leadgen field to this webhook; leads \
                                route by page id"
@@ -92,14 +122,12 @@ impl Setup {
                 ..Setup::default()
             },
             Provider::EmailForward => {
-                let address = email_slug
-                    .zip(inbound_domain.filter(|d| !d.is_empty()))
-                    .map(|(slug, domain)| format!("{slug}@{domain}"));
+                let address = email_slug.and_then(|slug| deployment.forwarding_address(slug));
                 let instructions = match address {
                     Some(_) => "forward lead emails to this address",
                     None => {
-                        "inbound email routing is not configured here yet; the address \
-                             will use this slug"
+                        "this deployment does not receive email (no InboundEmailDomain); \
+                         once it does, the address will use this slug"
                     }
                 };
                 Setup {
@@ -149,11 +177,11 @@ pub struct ConnectorView {
 
 impl ConnectorView {
     /// The connector as an admin sees it: its signing secret is never part of it.
-    pub fn of(record: &ConnectorRecord, email_slug: Option<&str>, domain: Option<&str>) -> Self {
+    pub fn of(record: &ConnectorRecord, email_slug: Option<&str>, deployment: &Deployment) -> Self {
         let mut connector = record.connector.clone();
         connector.settings.signing_secret = None;
         Self {
-            setup: Setup::of(&record.connector, email_slug, domain),
+            setup: Setup::of(&record.connector, email_slug, deployment),
             stats: Stats::from(&record.counters),
             connector,
         }

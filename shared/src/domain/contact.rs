@@ -40,12 +40,24 @@ pub(super) use string_newtype;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Email(String);
+
 string_newtype!(Email);
+
+/// A value as an error message quotes it: trimmed, and cut after 80 characters so that
+/// a hostile value cannot fill the import log.
+fn shown(raw: &str) -> String {
+    const SHOWN: usize = 80;
+    let raw = raw.trim();
+    match raw.char_indices().nth(SHOWN) {
+        Some((end, _)) => format!("{}…", &raw[..end]),
+        None => raw.to_owned(),
+    }
+}
 
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let value = raw.trim().trim_start_matches("mailto:").to_lowercase();
-        let invalid = || format!("'{}' is not a valid email address", raw.trim());
+        let invalid = || format!("'{}' is not a valid email address", shown(raw));
         let (local, domain) = value.rsplit_once('@').ok_or_else(invalid)?;
         let labels_ok = domain.split('.').all(|label| {
             !label.is_empty()
@@ -76,7 +88,7 @@ string_newtype!(PhoneE164);
 
 impl PhoneE164 {
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let invalid = || format!("'{}' is not a valid phone number", raw.trim());
+        let invalid = || format!("'{}' is not a valid phone number", shown(raw));
         let number = phonenumber::parse(Some(phonenumber::country::Id::US), raw.trim())
             .map_err(|_| invalid())?;
         if !phonenumber::is_valid(&number) {
@@ -106,7 +118,7 @@ impl Zip {
         if !shape_ok {
             return Err(format!(
                 "'{}' is not a valid ZIP or postal code",
-                raw.trim()
+                shown(raw)
             ));
         }
         Ok(Self(value))

@@ -1,5 +1,5 @@
 use super::{ClientId, ConnectorId, ImportId, LeadId, ReviewId, WorkspaceId};
-use super::{FieldError, Provider};
+use super::{FieldError, Lead, Provider};
 use serde::{Deserialize, Serialize};
 
 /// What became of one delivery.
@@ -29,6 +29,32 @@ impl ImportStatus {
             ImportStatus::ReviewRequired => "review_required",
             ImportStatus::Failed => "failed",
             ImportStatus::Ignored => "ignored",
+        }
+    }
+}
+
+/// The answer a door gives for a stored (or recognised) lead. Kept with an
+/// `Idempotency-Key` so that a replay answers exactly as the first time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub status: ImportStatus,
+    pub lead_id: LeadId,
+    pub client_id: ClientId,
+    pub import_id: ImportId,
+    pub assigned_rep: Option<String>,
+    pub source: String,
+}
+
+impl Receipt {
+    /// The receipt of `lead` as its import entry settles with `status`.
+    pub fn of(lead: &Lead, status: ImportStatus, import_id: &ImportId) -> Self {
+        Self {
+            status,
+            lead_id: lead.id.clone(),
+            client_id: lead.client_id.clone(),
+            import_id: import_id.clone(),
+            assigned_rep: lead.assigned_rep.clone(),
+            source: lead.source.clone(),
         }
     }
 }

@@ -50,3 +50,41 @@ impl ApiKey {
         self.revoked_at.is_none() && self.scopes.contains(&scope)
     }
 }
+
+/// A workspace's email slug, the local part of its forwarding address: 2 to 64 of
+/// `a-z`, `0-9`, `.`, `_`, `-` (lower-cased), starting and ending with a letter or digit.
+pub fn email_slug(raw: &str) -> Result<String, String> {
+    let slug = raw.trim().to_lowercase();
+    let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c);
+    let edge = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    let valid = (2..=64).contains(&slug.len())
+        && slug.chars().all(allowed)
+        && edge(slug.chars().next())
+        && edge(slug.chars().last())
+        && !slug.contains("..");
+    if valid {
+        Ok(slug)
+    } else {
+        Err(format!(
+            "'{}' is not a valid email slug: 2 to 64 letters, digits, '.', '_' or '-', \
+             starting and ending with a letter or digit",
+            raw.trim()
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn email_slugs_are_lower_case_local_parts() {
+        assert_eq!(
+            super::email_slug(" Acme-Cleaning ").unwrap(),
+            "acme-cleaning"
+        );
+        for bad in [
+            "a", "-acme", "acme.", "ac me", "ac..me", "acme@x", "ünï", "",
+        ] {
+            assert!(super::email_slug(bad).is_err(), "{bad}");
+        }
+    }
+}

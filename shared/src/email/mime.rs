@@ -6,6 +6,13 @@ use super::html::html_to_text;
 use mail_parser::{Address, Message, MessageParser, PartType};
 
 const MAX_ATTACHED_DEPTH: usize = 8;
+/// The most MIME boundaries read: a message with more (no lead email has) is read up
+/// to there, so that parsing it takes bounded memory.
+pub const MAX_PARTS: usize = 500;
+/// The most text of one kind (plain, or HTML as text) read from a message's bodies.
+pub const MAX_TEXT_BYTES: usize = 256 * 1024;
+/// The most HTML turned into text.
+const MAX_HTML_BYTES: usize = 1024 * 1024;
 
 #[derive(Debug, Default)]
 pub struct Mail {
@@ -23,9 +30,11 @@ pub struct Mail {
 }
 
 pub fn read(raw: &[u8]) -> Mail {
+    let raw = up_to_parts(raw, MAX_PARTS);
     let Some(message) = MessageParser::default().parse(raw) else {
+        let text = String::from_utf8_lossy(&raw[..raw.len().min(MAX_TEXT_BYTES)]);
         return Mail {
-            bodies: vec![String::from_utf8_lossy(raw).into_owned()],
+            bodies: vec![text.into_owned()],
             ..Mail::default()
         };
     };
@@ -95,12 +104,44 @@ fn readable_bodies(message: &Message<'_>) -> Vec<String> {
         .collect();
     let mut bodies = Vec::new();
     if plain.iter().any(|text| !text.trim().is_empty()) {
-        bodies.push(plain.join("\n"));
+        bodies.push(joined(&plain, MAX_TEXT_BYTES));
     }
     if !html.is_empty() {
-        bodies.push(html_to_text(&html.join("\n")));
+        let text = html_to_text(&joined(&html, MAX_HTML_BYTES));
+        bodies.push(super::cut_on_char_boundary(&text, MAX_TEXT_BYTES).to_owned());
     }
     bodies
+}
+
+/// The texts joined by line breaks, at most `max` bytes of them.
+fn joined(texts: &[&str], max: usize) -> String {
+    let mut joined = String::new();
+    for text in texts {
+        if !joined.is_empty() {
+            joined.push('\n');
+        }
+        let room = max.saturating_sub(joined.len());
+        joined.push_str(super::cut_on_char_boundary(text, room));
+        if joined.len() >= max {
+            break;
+        }
+    }
+    joined
+}
+
+/// The message up to its `max`-th MIME boundary line (`--…` at a line start): what
+/// lies beyond is not read.
+fn up_to_parts(raw: &[u8], max: usize) -> &[u8] {
+    let mut boundaries = 0;
+    for (at, pair) in raw.windows(3).enumerate() {
+        if pair == b"\n--" {
+            boundaries += 1;
+            if boundaries > max {
+                return &raw[..at + 1];
+            }
+        }
+    }
+    raw
 }
 
 fn is_auto_reply(message: &Message<'_>) -> bool {
@@ -126,4 +167,31 @@ fn is_auto_reply(message: &Message<'_>) -> bool {
     .iter()
     .any(|prefix| subject.trim_start().starts_with(prefix));
     auto_submitted || flagged || auto_subject
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_of_countless_parts_or_huge_bodies_is_read_within_bounds() {
+        let mut raw =
+            String::from("From: a@b.example\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n");
+        for n in 0..(MAX_PARTS * 4) {
+            raw.push_str(&format!(
+                "--b\r\nContent-Type: text/plain\r\n\r\nName: Pat {n}\r\n"
+            ));
+        }
+        raw.push_str("--b--\r\n");
+        assert!(up_to_parts(raw.as_bytes(), MAX_PARTS).len() < raw.len() / 3);
+        let mail = read(raw.as_bytes());
+        assert!(mail.bodies.iter().all(|b| b.len() <= MAX_TEXT_BYTES));
+
+        let huge = format!(
+            "From: a@b.example\r\nContent-Type: text/plain\r\n\r\n{}",
+            "Name: Pat\r\n".repeat(100_000)
+        );
+        let mail = read(huge.as_bytes());
+        assert!(mail.bodies[0].len() <= MAX_TEXT_BYTES);
+    }
 }

@@ -1,19 +1,21 @@
 //! Speed-to-lead: the immediate follow-up on a new lead (a notice to the rep, and an
-//! acknowledgement to the lead when the workspace wants one), and one digest to the
-//! reviewers for emails waiting for a decision. Each follow-up is claimed before it
-//! is sent, so a redelivered stream record never sends twice; its outcome goes on the
-//! lead's timeline.
+//! acknowledgement to the lead when the workspace wants one), and one digest a window to
+//! the reviewers for emails waiting for a decision (`digest.rs`). Each follow-up is
+//! claimed before it is sent, so a redelivered stream record never sends twice; its
+//! outcome goes on the lead's timeline.
 
 pub mod compose;
+mod digest;
 mod mailer;
 
 pub use compose::{Message, Sender};
+pub use digest::{DigestQueue, DueDigest};
 pub use mailer::{Mailer, SendError};
 
 use crate::domain::{
     Email, FollowUp, FollowUpKind, FollowUpStatus, Lead, WorkspaceId, WorkspaceSettings,
 };
-use crate::store::{self, Change, Claim, PendingReview, Store, StoreError};
+use crate::store::{self, Change, Claim, Store, StoreError};
 
 /// Reviews arriving within one window of this many minutes share one digest.
 pub const DIGEST_WINDOW_MINUTES: i64 = 10;
@@ -25,6 +27,8 @@ pub enum FollowUpError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Send(#[from] SendError),
+    #[error("the next review digest could not be scheduled")]
+    Schedule(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// What the follow-ups need, built once per cold start.
@@ -34,6 +38,8 @@ pub struct FollowUps {
     pub mailer: Mailer,
     /// The From address when a workspace has none of its own.
     pub default_sender: String,
+    /// Where a review digest waits for its window.
+    pub digests: DigestQueue,
 }
 
 /// A workspace's name and settings; defaults when the workspace is not found.
@@ -232,64 +238,5 @@ impl FollowUps {
             self.store.unlock_contacts(ws, &contacts, owner).await?;
         }
         outcome
-    }
-
-    /// One digest per workspace and window: the first pending review of a window sends
-    /// it, listing every review still waiting; the others in that window send nothing.
-    async fn review(&self, review: &PendingReview) -> Result<(), FollowUpError> {
-        let ws = &review.workspace_id;
-        let context = self.context(ws).await?;
-        let settings = &context.settings;
-        let mut reviewers: Vec<String> = settings
-            .reviewer_addresses
-            .iter()
-            .chain(
-                settings
-                    .notification_address
-                    .iter()
-                    .filter(|_| settings.reviewer_addresses.is_empty()),
-            )
-            .filter_map(|address| Email::parse(address).ok())
-            .map(String::from)
-            .collect();
-        reviewers.sort();
-        reviewers.dedup();
-        if reviewers.is_empty() {
-            tracing::info!(workspace_id = %ws, review_id = %review.id, "no reviewer address: no review notice");
-            return Ok(());
-        }
-        let window_seconds = DIGEST_WINDOW_MINUTES * 60;
-        let now = self.store.clock().epoch();
-        let window = now / window_seconds;
-        if !self
-            .store
-            .claim_review_digest(ws, window, now + 2 * window_seconds)
-            .await?
-        {
-            return Ok(());
-        }
-        let sent = async {
-            let pending = self.store.pending_reviews(ws).await?;
-            let message = compose::review_digest(&pending, &context.sender, &reviewers);
-            self.mailer
-                .send(&message)
-                .await
-                .map_err(FollowUpError::from)
-        }
-        .await;
-        match sent {
-            Ok(message_id) => {
-                tracing::info!(workspace_id = %ws, message_id, "review digest sent");
-                Ok(())
-            }
-            Err(FollowUpError::Send(SendError::Rejected { reason, .. })) => {
-                tracing::error!(workspace_id = %ws, reason, "review digest rejected by SES");
-                Ok(())
-            }
-            Err(err) => {
-                self.store.release_review_digest(ws, window).await?;
-                Err(err)
-            }
-        }
     }
 }

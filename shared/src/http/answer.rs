@@ -6,10 +6,11 @@ use super::refusals::api_refusal;
 use super::response::{html, json, json_text, see_other, with_headers};
 use super::{ApiError, HeaderValue};
 use crate::api::{ApiAnswer, ApiRefusal};
+use crate::domain::ImportStatus;
 use crate::forms::cors::Cors;
 use crate::forms::{page, redirect, Refused, Submitted};
 use crate::pipeline::{Acknowledgement, Outcome};
-use crate::store::StoredResponse;
+use crate::store::{Replay, StoredResponse};
 use lambda_http::{Body, Response};
 
 const IDEMPOTENT_REPLAYED: &str = "idempotent-replayed";
@@ -67,8 +68,14 @@ pub fn api(answer: ApiAnswer) -> Response<Body> {
     match answer {
         ApiAnswer::Settled(Ok(outcome)) => lead(&outcome),
         ApiAnswer::Settled(Err(refusal)) => ApiError::from(refusal).into_response(),
-        ApiAnswer::Replayed(stored) => {
-            let mut response = json_text(stored.status, stored.body);
+        ApiAnswer::Replayed(replay) => {
+            let mut response = match replay {
+                Replay::Response(stored) => json_text(stored.status, stored.body),
+                Replay::Lead(receipt) if receipt.status == ImportStatus::Imported => {
+                    lead_response(&Outcome::Imported(receipt))
+                }
+                Replay::Lead(receipt) => lead_response(&Outcome::Replayed(receipt)),
+            };
             response
                 .headers_mut()
                 .insert(IDEMPOTENT_REPLAYED, HeaderValue::from_static("true"));

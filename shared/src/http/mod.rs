@@ -13,8 +13,8 @@ pub use answer::{acknowledge, api, api_stored, form, lead, preflight, respond};
 pub use door::{answer, run, serve, Door};
 pub use error::{chain, ApiError, Problem};
 pub use request::{
-    body_bytes, header, headers, json_body, next_page, origin, page, path_param, query_param,
-    require_json, route_key, url, BODY_LIMIT,
+    body_bytes, deadline, header, headers, json_body, next_page, origin, page, path_param,
+    public_base, query_param, require_json, route_key, url, BODY_LIMIT,
 };
 pub use response::{
     created, csv, escape_html, html, json, json_text, no_content, ok, plain_text, see_other,

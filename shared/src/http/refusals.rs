@@ -16,6 +16,11 @@ impl From<StoreError> for ApiError {
         match err {
             StoreError::MigrationRequired { .. } => ApiError::MigrationRequired(err),
             StoreError::Unavailable(_) => ApiError::Unavailable(Box::new(err)),
+            // The request's data is over DynamoDB's limits: the client's to change.
+            StoreError::OverLimit(_) => ApiError::validation(err.to_string(), Vec::new()),
+            StoreError::Superseded => ApiError::Conflict(
+                "another request settled this meanwhile; read it again".to_owned(),
+            ),
             other => ApiError::Unexpected(Box::new(other)),
         }
     }

@@ -33,6 +33,19 @@ pub fn route_key(request: &Request) -> Option<&str> {
     }
 }
 
+/// `https://` and the host name the request came in through (the API's own domain, or a
+/// custom domain mapped to it), as API Gateway saw it.
+pub fn public_base(request: &Request) -> Option<String> {
+    match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(context)) => context
+            .domain_name
+            .as_deref()
+            .filter(|domain| !domain.is_empty())
+            .map(|domain| format!("https://{domain}")),
+        _ => None,
+    }
+}
+
 /// A path parameter of the matched route (`{id}`, `{zip}`), percent-decoded, as the
 /// id (or text) it names.
 pub fn path_param<T: From<String>>(request: &Request, name: &str) -> Result<T, ApiError> {
@@ -168,6 +181,21 @@ pub fn origin(request: &Request) -> RequestOrigin {
         user_agent: header(request, "user-agent").map(|ua| ua.chars().take(512).collect()),
         content_type: header(request, "content-type").map(|ct| ct.chars().take(256).collect()),
     }
+}
+
+/// When the runtime stops this invocation, if it says (Lambda's context deadline).
+pub fn deadline(request: &Request) -> Option<std::time::Instant> {
+    let deadline_ms = request.lambda_context_ref()?.deadline;
+    if deadline_ms == 0 {
+        return None;
+    }
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_millis();
+    let left = u128::from(deadline_ms).saturating_sub(now_ms);
+    let left = std::time::Duration::from_millis(u64::try_from(left).ok()?);
+    Some(std::time::Instant::now() + left)
 }
 
 #[cfg(test)]

@@ -1,21 +1,25 @@
 //! Forwarded lead emails arriving through SES: claim the message, read its body from
 //! S3 (waiting with growing delays when SES has not written it yet), route it by the
-//! recipient's workspace slug, parse it, and import it or hold it for review.
+//! recipient's workspace slug, parse it, and import it or hold it for review. Every
+//! outcome settles the message in the same write as its import entry, so a delivery
+//! that stops halfway is taken over by the next one and none is answered twice.
 
+mod message;
 mod retry;
+pub mod timing;
 
+pub use message::MAX_RAW_BYTES;
 pub use retry::{delay_seconds, RetryMessage, DEFAULT_MAX_ATTEMPTS};
 
 use crate::domain::{ImportId, LeadId, ReviewId};
-use crate::domain::{ImportStatus, Provider, RequestOrigin, Transport, Workspace};
-use crate::email::parse_email;
-use crate::pipeline::{self, Acknowledgement, Delivery, Outcome};
-use crate::store::{EmailClaim, Store, StoreError};
+use crate::domain::{ImportStatus, Workspace};
+use crate::pipeline::{Acknowledgement, Outcome};
+use crate::store::{EmailClaim, EmailSettle, Settles, Store, StoreError};
 use serde::Serialize;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// One delivery of one message, from SES itself or from the retry queue.
+/// One delivery of one message, from SES itself or from a queue.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Arrival {
     /// The SES message id: the S3 object is `inbound/{message_id}`.
@@ -60,6 +64,10 @@ impl EmailOutcome {
         self
     }
 
+    fn duplicate() -> Self {
+        Self::new("duplicate").because("this delivery was handled before")
+    }
+
     /// What the pipeline's outcome says, with the parser's confidence.
     fn of(outcome: &Outcome, confidence: Option<f64>) -> Self {
         let ack = Acknowledgement::from(outcome);
@@ -74,7 +82,8 @@ impl EmailOutcome {
     }
 }
 
-/// Every failure here is worth retrying: the message stays claimable.
+/// Why a delivery did not finish. Each is worth retrying, but a permanent one (a
+/// message over DynamoDB's limits) which [`Inbound::receive`] logs `failed` at once.
 #[derive(Debug, thiserror::Error)]
 pub enum InboundError {
     #[error(transparent)]
@@ -83,6 +92,15 @@ pub enum InboundError {
     Body(#[source] BoxError),
     #[error("could not schedule the retry")]
     Retry(#[source] BoxError),
+    #[error("another delivery holds this message; it is delivered again once that hold lapses")]
+    Held,
+}
+
+impl InboundError {
+    /// Whether no retry can succeed.
+    pub fn is_permanent(&self) -> bool {
+        matches!(self, InboundError::Store(err) if err.is_permanent())
+    }
 }
 
 /// The email door and what it reaches.
@@ -96,88 +114,108 @@ pub struct Inbound {
     pub max_attempts: u32,
 }
 
-/// How long one delivery may hold a message before another may take it over.
-const LOCK_SECONDS: i64 = 120;
-const NEVER_ARRIVED: &str = "message body never arrived";
+/// What processing a claimed message did.
+struct Processed {
+    outcome: EmailOutcome,
+    /// Whether its write settled the message too.
+    settled: bool,
+}
 
 impl Inbound {
-    /// Handles one delivery once, however often SES or SQS repeats it.
+    /// Handles one delivery once, however often SES or SQS repeats it. A message another
+    /// delivery still holds is [`InboundError::Held`]: deliver it again later.
     pub async fn receive(&self, arrival: &Arrival) -> Result<EmailOutcome, InboundError> {
         let now = self.store.clock().epoch();
         let claim = self
             .store
-            .claim_email(&arrival.message_id, arrival.attempt, now, LOCK_SECONDS)
-            .await?;
-        if claim == EmailClaim::Taken {
-            return Ok(EmailOutcome::new("duplicate").because("this delivery was handled before"));
+            .claim_email(
+                &arrival.message_id,
+                arrival.attempt,
+                now,
+                timing::LOCK_SECONDS,
+            )
+            .await;
+        match claim {
+            Ok(EmailClaim::Claimed) => {}
+            Ok(EmailClaim::Done) => return Ok(EmailOutcome::duplicate()),
+            Ok(EmailClaim::Held) => return Err(InboundError::Held),
+            Err(err) if err.is_permanent() => return self.give_up(arrival, &err.into()).await,
+            Err(err) => return Err(err.into()),
         }
         match self.process(arrival).await {
-            Ok(outcome) => {
-                if outcome.status != "waiting_for_body" {
-                    self.store
-                        .settle_email(&arrival.message_id, outcome.status)
-                        .await?;
+            Ok(Processed { outcome, settled }) => {
+                if !settled && outcome.status != message::WAITING {
+                    let status = match outcome.status {
+                        "ignored" => ImportStatus::Ignored,
+                        _ => ImportStatus::Failed,
+                    };
+                    let settles = self.settles(arrival);
+                    if let Settles::Email(email) = &settles {
+                        self.store.settle_email(email, status).await?;
+                    }
                 }
                 Ok(outcome)
             }
+            Err(InboundError::Store(StoreError::Superseded)) => Ok(EmailOutcome::duplicate()),
+            Err(err) if err.is_permanent() => self.give_up(arrival, &err).await,
             Err(err) => {
                 if let Err(release) = self
                     .store
                     .release_email(&arrival.message_id, arrival.attempt)
                     .await
                 {
-                    tracing::warn!(error = %release, "claim not released; it expires on its own");
+                    tracing::warn!(error = %release, "claim not released; it lapses on its own");
                 }
                 Err(err)
             }
         }
     }
 
-    async fn process(&self, arrival: &Arrival) -> Result<EmailOutcome, InboundError> {
-        let workspace = self.workspace_of(&arrival.recipients).await?;
-        if let Some(verdict) = failed_verdict(arrival) {
-            return self
-                .log(workspace.as_ref(), ImportStatus::Ignored, &verdict, "")
-                .await;
+    /// Ends a delivery that will not be retried (its error is permanent, or this was
+    /// its last attempt): logged `failed` with the reason in its workspace's import
+    /// log, the message settled with it. A message another delivery holds is left to
+    /// that one.
+    pub async fn give_up(
+        &self,
+        arrival: &Arrival,
+        err: &InboundError,
+    ) -> Result<EmailOutcome, InboundError> {
+        if matches!(err, InboundError::Held) {
+            tracing::info!(message_id = %arrival.message_id, "given up here: another delivery holds the message and settles it");
+            return Ok(EmailOutcome::duplicate());
         }
-        let Some(raw) = self.body(&arrival.message_id).await? else {
-            return self.retry_or_give_up(arrival, workspace.as_ref()).await;
+        let reason = format!(
+            "the email could not be processed: {}",
+            crate::http::chain(err)
+        );
+        tracing::error!(message_id = %arrival.message_id, reason, "email logged as failed");
+        let workspace = self.workspace_of(&arrival.recipients).await?;
+        let settles = match crate::store::keys::inbound_email(&arrival.message_id).fits() {
+            true => self.settles(arrival),
+            false => Settles::Nothing,
         };
-        let Some(workspace) = workspace else {
-            tracing::warn!(recipients = ?arrival.recipients, "inbound email for no known workspace slug");
-            return Ok(EmailOutcome::new("failed").because("no workspace uses this address"));
-        };
-        let text = String::from_utf8_lossy(&raw);
-        let connector = self
-            .store
-            .active_connector(
-                &workspace.id,
-                Provider::EmailForward,
-                Transport::EmailInbound,
+        let logged = self
+            .log(
+                workspace.as_ref(),
+                ImportStatus::Failed,
+                &reason,
+                "",
+                &settles,
             )
-            .await?;
-        let Some(connector) = connector else {
-            let reason =
-                "no active email-forward connector: the email is logged, no lead is created";
-            return self
-                .log(Some(&workspace), ImportStatus::Failed, reason, &text)
-                .await;
-        };
+            .await;
+        match logged {
+            Ok(processed) => Ok(processed.outcome),
+            Err(InboundError::Store(StoreError::Superseded)) => Ok(EmailOutcome::duplicate()),
+            Err(err) => Err(err),
+        }
+    }
 
-        let parsed = parse_email(&raw, &connector.field_aliases);
-        let origin = RequestOrigin {
-            user_agent: parsed.sender.clone(),
-            ..RequestOrigin::default()
-        };
-        let delivery = Delivery { raw: &text, origin };
-        let (candidate, doubt) = pipeline::email_doubt(parsed, Some(&arrival.message_id));
-        let confidence = Some(doubt.confidence);
-        // Held when the connector wants a person to judge it; a connector paused between
-        // routing and import is a settled `Inactive`.
-        let entry = pipeline::record(self.store.clock(), &connector, &delivery);
-        let reading = pipeline::Reading::Email(candidate, doubt);
-        let outcome = pipeline::settle(&self.store, &connector, reading, entry).await?;
-        Ok(EmailOutcome::of(&outcome, confidence))
+    /// What an attempt on this message settles: the message, kept until its TTL.
+    fn settles(&self, arrival: &Arrival) -> Settles {
+        Settles::Email(EmailSettle {
+            message_id: arrival.message_id.clone(),
+            expires_at: self.store.clock().epoch() + timing::SETTLED_TTL_SECONDS,
+        })
     }
 
     /// The first recipient whose local part is a workspace's email slug.
@@ -193,98 +231,4 @@ impl Inbound {
         }
         Ok(None)
     }
-
-    /// The raw message, or `None` while SES has not written it yet.
-    async fn body(&self, message_id: &str) -> Result<Option<Vec<u8>>, InboundError> {
-        let fetched = self
-            .s3
-            .get_object()
-            .bucket(&self.bucket)
-            .key(format!("inbound/{message_id}"))
-            .send()
-            .await;
-        let object = match fetched {
-            Ok(object) => object,
-            Err(err) if err.as_service_error().is_some_and(|e| e.is_no_such_key()) => {
-                return Ok(None)
-            }
-            Err(err) => return Err(InboundError::Body(Box::new(err))),
-        };
-        let bytes = object
-            .body
-            .collect()
-            .await
-            .map_err(|e| InboundError::Body(Box::new(e)))?;
-        Ok(Some(bytes.into_bytes().to_vec()))
-    }
-
-    async fn retry_or_give_up(
-        &self,
-        arrival: &Arrival,
-        workspace: Option<&Workspace>,
-    ) -> Result<EmailOutcome, InboundError> {
-        let next = arrival.attempt + 1;
-        if next > self.max_attempts {
-            return self
-                .log(workspace, ImportStatus::Failed, NEVER_ARRIVED, "")
-                .await;
-        }
-        let message = RetryMessage::next(arrival);
-        let body = serde_json::to_string(&message).map_err(|e| InboundError::Retry(Box::new(e)))?;
-        // The retry is sent before the wait is recorded: if recording fails, the claim is
-        // released and this delivery retried, and the surplus retry finds its attempt taken.
-        self.sqs
-            .send_message()
-            .queue_url(&self.retry_queue_url)
-            .message_body(body)
-            .delay_seconds(delay_seconds(next))
-            .send()
-            .await
-            .map_err(|e| InboundError::Retry(Box::new(e)))?;
-        self.store.email_waiting(&arrival.message_id, next).await?;
-        Ok(EmailOutcome::new("waiting_for_body").because(format!(
-            "body not in S3 yet; retry {next} in {}s",
-            delay_seconds(next)
-        )))
-    }
-
-    /// Logs a delivery that makes no lead, in its workspace's import log when it has one.
-    async fn log(
-        &self,
-        workspace: Option<&Workspace>,
-        status: ImportStatus,
-        reason: &str,
-        raw: &str,
-    ) -> Result<EmailOutcome, InboundError> {
-        let Some(workspace) = workspace else {
-            tracing::warn!(reason, "inbound email for no known workspace slug");
-            return Ok(EmailOutcome::new(status.key()).because(reason));
-        };
-        let delivery = Delivery {
-            raw,
-            origin: RequestOrigin::default(),
-        };
-        let provider = Some(Provider::EmailForward);
-        let record = pipeline::attempt(self.store.clock(), &workspace.id, provider, &delivery);
-        let outcome = match status {
-            ImportStatus::Ignored => pipeline::ignore(&self.store, record, reason).await?,
-            _ => pipeline::fail(&self.store, record, reason, Vec::new()).await?,
-        };
-        Ok(EmailOutcome::of(&outcome, None))
-    }
-}
-
-/// `"spam verdict FAIL"` / `"virus verdict FAIL"` when SES judged the message.
-fn failed_verdict(arrival: &Arrival) -> Option<String> {
-    [
-        ("spam", &arrival.spam_verdict),
-        ("virus", &arrival.virus_verdict),
-    ]
-    .into_iter()
-    .find(|(_, verdict)| {
-        verdict
-            .as_deref()
-            .is_some_and(|v| v.eq_ignore_ascii_case("FAIL"))
-    })
-    .map(|(kind, _)| format!("{kind} verdict FAIL"))
 }

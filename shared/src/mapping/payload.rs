@@ -4,6 +4,9 @@ use serde_json::Value;
 
 /// The most fields one payload may carry; more is abuse, not a lead.
 pub const MAX_FIELDS: usize = 1000;
+/// The longest label kept, in bytes: a longer one (deep nesting, a hostile key) is cut,
+/// so that a payload's labels take at most `MAX_FIELDS` times this much memory.
+pub const MAX_LABEL_BYTES: usize = 256;
 
 /// Ordered label/value pairs: nested JSON flattened with dotted labels
 /// (`contact.first_name`), lists joined with `", "`, numbers and booleans as text,
@@ -74,10 +77,11 @@ impl Payload {
         taken
     }
 
-    fn push(&mut self, label: String, value: String) -> Result<(), PayloadError> {
+    fn push(&mut self, mut label: String, value: String) -> Result<(), PayloadError> {
         if value.trim().is_empty() {
             return Ok(());
         }
+        cut(&mut label, MAX_LABEL_BYTES);
         if self.pairs.len() >= MAX_FIELDS {
             return Err(PayloadError::TooManyFields);
         }
@@ -93,7 +97,7 @@ impl Payload {
             Value::Bool(b) => self.push(label, b.to_string()),
             Value::Object(map) => {
                 for (key, value) in map {
-                    self.flatten(format!("{label}.{key}"), value)?;
+                    self.flatten(nested(&label, key), value)?;
                 }
                 Ok(())
             }
@@ -110,11 +114,40 @@ impl Payload {
             }
             Value::Array(items) => {
                 for (index, value) in items.iter().enumerate() {
-                    self.flatten(format!("{label}.{index}"), value)?;
+                    self.flatten(nested(&label, &index.to_string()), value)?;
                 }
                 Ok(())
             }
         }
+    }
+}
+
+/// `label.key`, never longer than [`MAX_LABEL_BYTES`] (however deep the nesting).
+fn nested(label: &str, key: &str) -> String {
+    let mut nested = String::with_capacity(MAX_LABEL_BYTES.min(label.len() + 1 + key.len()));
+    for part in [label, ".", key] {
+        let room = MAX_LABEL_BYTES.saturating_sub(nested.len());
+        let mut part = part;
+        if part.len() > room {
+            let mut end = room;
+            while !part.is_char_boundary(end) {
+                end -= 1;
+            }
+            part = &part[..end];
+        }
+        nested.push_str(part);
+    }
+    nested
+}
+
+/// Cuts `text` to at most `max` bytes, on a character boundary.
+fn cut(text: &mut String, max: usize) {
+    if text.len() > max {
+        let mut end = max;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
     }
 }
 
@@ -138,6 +171,21 @@ mod tests {
         assert!(pairs.contains(&("answers.0.a", "yes")));
         assert_eq!(payload.get("empty"), None);
         assert_eq!(payload.get("none"), None);
+    }
+
+    #[test]
+    fn labels_stay_short_however_deep_or_long_the_keys() {
+        let long_key = "k".repeat(100_000);
+        let mut deep = json!("x");
+        for _ in 0..100 {
+            deep = json!({ long_key.clone(): deep });
+        }
+        let payload = Payload::from_json(&json!({ "a": deep, long_key.clone(): "y" })).unwrap();
+        assert_eq!(payload.len(), 2);
+        assert!(payload
+            .pairs()
+            .all(|(label, _)| label.len() <= MAX_LABEL_BYTES));
+        assert!(payload.pairs().any(|(label, _)| label.starts_with("a.kkk")));
     }
 
     #[test]

@@ -3,15 +3,17 @@
 //! its outcome, ends up in the import log, and its [`Outcome`] says which.
 
 mod defaults;
+mod limits;
 mod outcome;
 mod reading;
 mod review;
 pub mod rules;
 
 pub use defaults::{prepare, Prepared};
+pub use limits::MAX_EXTERNAL_ID_BYTES;
 pub use outcome::{inactive_reason, Acknowledgement, Outcome, Receipt};
 pub use reading::{email_doubt, read_email, settle, Reading};
-pub use review::{hold_for_review, hold_for_review_as, needs_review, Doubt};
+pub use review::{approve, hold_for_review, hold_for_review_as, needs_review, Doubt};
 
 use crate::clock::Clock;
 use crate::domain::{ClientId, ImportId, LeadId, WorkspaceId};
@@ -19,7 +21,7 @@ use crate::domain::{
     Connector, FieldError, ImportRecord, ImportStatus, Lead, LeadCandidate, OutsideRules, Provider,
     RequestOrigin,
 };
-use crate::store::{NewLead, Store, StoreError, Stored};
+use crate::store::{NewLead, Settles, Store, StoreError, Stored};
 
 /// What a door received, kept in the import log as it arrived.
 #[derive(Debug, Clone, Default)]
@@ -81,9 +83,20 @@ pub async fn fail(
     reason: impl Into<String>,
     errors: Vec<FieldError>,
 ) -> Result<Outcome, StoreError> {
+    fail_settling(store, record, reason, errors, &Settles::Nothing).await
+}
+
+/// [`fail`], settling `settles` (an inbound email) in the same write.
+pub async fn fail_settling(
+    store: &Store,
+    record: ImportRecord,
+    reason: impl Into<String>,
+    errors: Vec<FieldError>,
+    settles: &Settles,
+) -> Result<Outcome, StoreError> {
     let (record, reason) = settled(record, ImportStatus::Failed, reason.into());
     let record = ImportRecord { errors, ..record };
-    store.log_import(&record).await?;
+    store.log_settling(&record, settles, None).await?;
     Ok(Outcome::Failed {
         import_id: record.id,
         reason,
@@ -98,8 +111,18 @@ pub async fn ignore(
     record: ImportRecord,
     reason: impl Into<String>,
 ) -> Result<Outcome, StoreError> {
+    ignore_settling(store, record, reason, &Settles::Nothing).await
+}
+
+/// [`ignore`], settling `settles` (an inbound email) in the same write.
+pub async fn ignore_settling(
+    store: &Store,
+    record: ImportRecord,
+    reason: impl Into<String>,
+    settles: &Settles,
+) -> Result<Outcome, StoreError> {
     let (record, reason) = settled(record, ImportStatus::Ignored, reason.into());
-    store.log_import(&record).await?;
+    store.log_settling(&record, settles, None).await?;
     Ok(Outcome::Ignored {
         import_id: record.id,
         reason,
@@ -125,64 +148,57 @@ pub async fn import(
     candidate: LeadCandidate,
     delivery: &Delivery<'_>,
 ) -> Result<Outcome, StoreError> {
-    let entry = record(store.clock(), connector, delivery);
-    import_as(store, connector, candidate, entry).await
+    import_settling(store, connector, candidate, delivery, Settles::Nothing).await
 }
 
-/// [`import`] under an entry made beforehand (a retry's, whose id its old entry names).
-pub async fn import_as(
-    store: &Store,
-    connector: &Connector,
-    candidate: LeadCandidate,
-    entry: ImportRecord,
-) -> Result<Outcome, StoreError> {
-    admit(store, connector, candidate, entry, Screen::Rules).await
-}
-
-/// [`import`] for a lead a person approved in review: the connector's rules (and its
-/// daily cap) are not applied again.
-pub async fn import_approved(
+/// [`import`], with what the attempt's own transaction settles besides (the request's
+/// `Idempotency-Key`, the inbound email it came from): an outcome, its entry and that
+/// are written together or not at all.
+pub async fn import_settling(
     store: &Store,
     connector: &Connector,
     candidate: LeadCandidate,
     delivery: &Delivery<'_>,
+    settles: Settles,
 ) -> Result<Outcome, StoreError> {
     let entry = record(store.clock(), connector, delivery);
-    admit(store, connector, candidate, entry, Screen::Waived).await
+    import_as(store, connector, candidate, entry, settles).await
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Screen {
-    Rules,
-    Waived,
-}
-
-async fn admit(
+/// [`import_settling`] under an entry made beforehand (a retry's, whose id its old
+/// entry names).
+pub async fn import_as(
     store: &Store,
     connector: &Connector,
     candidate: LeadCandidate,
     mut entry: ImportRecord,
-    screen: Screen,
+    settles: Settles,
 ) -> Result<Outcome, StoreError> {
-    entry.external_id = candidate
-        .external_id
-        .clone()
-        .filter(|id| !id.trim().is_empty());
+    match limits::external_id(candidate.external_id.as_deref()) {
+        Ok(external_id) => entry.external_id = external_id,
+        Err((shown, error)) => {
+            entry.external_id = Some(shown);
+            let reason = error.message.clone();
+            return fail_settling(store, entry, reason, vec![error], &settles).await;
+        }
+    }
 
     if !connector.is_active() {
         let status = connector.status;
-        let import_id = fail(store, entry, inactive_reason(status), Vec::new())
-            .await?
-            .import_id()
-            .clone();
+        let reason = inactive_reason(status);
+        let failed = fail_settling(store, entry, reason, Vec::new(), &settles).await?;
+        let import_id = failed.import_id().clone();
         return Ok(Outcome::Inactive { import_id, status });
     }
 
-    let screened = screen == Screen::Rules && !connector.rules.is_empty();
+    let screened = !connector.rules.is_empty();
     let held = screened.then(|| candidate.clone());
     let prepared = match prepare(store, connector, candidate).await? {
         Ok(prepared) => prepared,
-        Err(errors) => return fail(store, entry, summary(&errors), errors).await,
+        Err(errors) => {
+            let reason = summary(&errors);
+            return fail_settling(store, entry, reason, errors, &settles).await;
+        }
     };
     let mut counted = false;
     if screened {
@@ -208,53 +224,73 @@ async fn admit(
                 None => false,
             };
             if !known {
-                return outside_rules(store, connector, held, breach, entry).await;
+                return outside_rules(store, connector, held, breach, entry, &settles).await;
             }
         }
     }
-
-    entry.warnings = prepared.lead.warnings.clone();
-    let lead = prepared.into_lead(connector, &entry);
-    let receipt = |status, lead_id: LeadId, client_id: ClientId| Receipt {
-        status,
-        lead_id,
-        client_id,
-        import_id: entry.id.clone(),
-        assigned_rep: lead.assigned_rep.clone(),
-        source: lead.source.clone(),
-    };
-    entry.status = ImportStatus::Imported;
-    entry.lead_id = Some(lead.id.clone());
-    let new = NewLead {
-        lead: lead.clone(),
-        import: entry.clone(),
-        intake_category: connector.provider.key().to_owned(),
-    };
-    let stored = store.create_lead(new).await;
-    if counted && !matches!(stored, Ok(Stored::Created(_))) {
+    let created_at = entry.received_at.clone();
+    let stored = store_lead(store, connector, prepared, entry, &created_at, settles).await;
+    if counted && !matches!(stored, Ok(Outcome::Imported(_))) {
         // No lead was made: the day's count is given back (a crash here keeps it taken,
         // which errs toward fewer leads, never more than the cap).
         rules::release(store, connector).await?;
     }
-    match stored? {
-        Stored::Created(created) => Ok(Outcome::Imported(receipt(
-            ImportStatus::Imported,
-            created.lead_id,
-            created.client_id,
-        ))),
-        Stored::Duplicate { lead_id, client_id } => {
-            entry.status = ImportStatus::Replayed;
-            entry.lead_id = Some(lead_id.clone());
-            entry.client_id = Some(client_id.clone());
-            entry.reason = Some(outcome::REPLAYED.to_owned());
-            store.log_import(&entry).await?;
-            Ok(Outcome::Replayed(receipt(
-                ImportStatus::Replayed,
-                lead_id,
-                client_id,
-            )))
+    stored
+}
+
+/// Stores a prepared lead with its import entry and what it settles: imported, or
+/// replayed when its external id was seen before (then the entry names the earlier
+/// lead). A lead over DynamoDB's limits is a failed attempt, never a retry; for a held
+/// entry (a review approval) that is the caller's to answer, as the error.
+async fn store_lead(
+    store: &Store,
+    connector: &Connector,
+    prepared: Prepared,
+    mut entry: ImportRecord,
+    created_at: &str,
+    settles: Settles,
+) -> Result<Outcome, StoreError> {
+    entry.warnings = prepared.lead.warnings.clone();
+    let lead = prepared.into_lead(connector, &entry, created_at);
+    let mut settled = entry.clone();
+    settled.status = ImportStatus::Imported;
+    settled.lead_id = Some(lead.id.clone());
+    let new = NewLead {
+        lead: lead.clone(),
+        import: settled,
+        intake_category: connector.provider.key().to_owned(),
+        settles: settles.clone(),
+    };
+    let (lead_id, client_id) = match store.create_lead(new).await {
+        Ok(Stored::Created(created)) => {
+            let mut receipt = Receipt::of(&lead, ImportStatus::Imported, &entry.id);
+            receipt.client_id = created.client_id;
+            return Ok(Outcome::Imported(receipt));
         }
-    }
+        Ok(Stored::Duplicate { lead_id, client_id }) => (lead_id, client_id),
+        Err(err) if err.is_permanent() && !matches!(settles, Settles::Review(_)) => {
+            let reason = format!("the lead cannot be stored: {err}");
+            return fail_settling(store, entry, reason, Vec::new(), &settles).await;
+        }
+        Err(err) => return Err(err),
+    };
+    entry.status = ImportStatus::Replayed;
+    entry.lead_id = Some(lead_id.clone());
+    entry.client_id = Some(client_id.clone());
+    entry.reason = Some(match entry.reason.take() {
+        Some(why) => format!("{why}: {}", outcome::REPLAYED),
+        None => outcome::REPLAYED.to_owned(),
+    });
+    let receipt = Receipt {
+        status: ImportStatus::Replayed,
+        lead_id,
+        client_id,
+        import_id: entry.id.clone(),
+        assigned_rep: lead.assigned_rep,
+        source: lead.source,
+    };
+    store.log_settling(&entry, &settles, Some(&receipt)).await?;
+    Ok(Outcome::Replayed(receipt))
 }
 
 /// A lead outside the connector's rules: `failed` with the rule in the reason, or held
@@ -265,18 +301,19 @@ async fn outside_rules(
     candidate: Option<LeadCandidate>,
     breach: rules::Breach,
     entry: ImportRecord,
+    settles: &Settles,
 ) -> Result<Outcome, StoreError> {
     match (connector.rules.outside_rules, candidate) {
         (OutsideRules::Review, Some(candidate)) => {
             let doubt = Doubt::outside_rules(&breach.reason, &entry.payload);
-            hold_for_review_as(store, connector, candidate, doubt, entry).await
+            hold_for_review_as(store, connector, candidate, doubt, entry, settles).await
         }
         _ => {
             let errors = breach
                 .field
                 .map(|field| vec![FieldError::new(field, breach.reason.clone())])
                 .unwrap_or_default();
-            fail(store, entry, breach.reason, errors).await
+            fail_settling(store, entry, breach.reason, errors, settles).await
         }
     }
 }
@@ -291,7 +328,7 @@ pub fn summary(errors: &[FieldError]) -> String {
 }
 
 impl Prepared {
-    fn into_lead(self, connector: &Connector, entry: &ImportRecord) -> Lead {
+    fn into_lead(self, connector: &Connector, entry: &ImportRecord, created_at: &str) -> Lead {
         let lead = self.lead;
         Lead {
             id: LeadId::new(),
@@ -316,7 +353,7 @@ impl Prepared {
             client_id: ClientId::new(),
             import_id: entry.id.clone(),
             custom_fields: lead.custom_fields,
-            created_at: entry.received_at.clone(),
+            created_at: created_at.to_owned(),
             followups: Vec::new(),
         }
     }

@@ -2,20 +2,10 @@
 //! import log. Doors shape their answers from it; only what a caller should retry is
 //! an error, never an outcome.
 
+pub use crate::domain::Receipt;
 use crate::domain::{ClientId, ImportId, LeadId, ReviewId};
 use crate::domain::{ConnectorStatus, FieldError, ImportStatus};
 use serde::Serialize;
-
-/// The answer a door gives for a stored (or recognised) lead.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Receipt {
-    pub status: ImportStatus,
-    pub lead_id: LeadId,
-    pub client_id: ClientId,
-    pub import_id: ImportId,
-    pub assigned_rep: Option<String>,
-    pub source: String,
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {

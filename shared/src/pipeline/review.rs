@@ -1,9 +1,12 @@
 //! Holding a doubtful candidate for a person instead of making a bad record.
 
-use super::{record, Delivery, Outcome};
-use crate::domain::{Connector, ImportRecord, ImportStatus, LeadCandidate};
+use super::{limits, prepare, record, store_lead, Delivery, Outcome};
+use crate::domain::{Connector, FieldError, ImportRecord, ImportStatus, LeadCandidate};
 use crate::domain::{ReviewId, ReviewItem, ReviewStatus};
-use crate::store::{Store, StoreError};
+use crate::store::{ReviewApproval, Settles, Store, StoreError};
+
+/// The reason an approved entry carries.
+pub const APPROVED: &str = "approved in review";
 
 /// Why the parser is unsure (or which rule the lead breaks), and what a reviewer needs
 /// to judge the message.
@@ -59,16 +62,18 @@ pub fn needs_review(connector: &Connector, confidence: f64) -> bool {
         .is_some_and(|threshold| confidence < threshold)
 }
 
-/// Stores a pending review item and its `review_required` import entry: [`Outcome::Held`].
+/// Stores a pending review item and its `review_required` import entry, settling
+/// `settles` (the inbound email) with them: [`Outcome::Held`].
 pub async fn hold_for_review(
     store: &Store,
     connector: &Connector,
     candidate: LeadCandidate,
     doubt: Doubt,
     delivery: &Delivery<'_>,
+    settles: &Settles,
 ) -> Result<Outcome, StoreError> {
     let entry = record(store.clock(), connector, delivery);
-    hold_for_review_as(store, connector, candidate, doubt, entry).await
+    hold_for_review_as(store, connector, candidate, doubt, entry, settles).await
 }
 
 /// [`hold_for_review`] under an entry made beforehand.
@@ -78,6 +83,7 @@ pub async fn hold_for_review_as(
     candidate: LeadCandidate,
     doubt: Doubt,
     mut entry: ImportRecord,
+    settles: &Settles,
 ) -> Result<Outcome, StoreError> {
     let review_id = ReviewId::new();
     entry.status = ImportStatus::ReviewRequired;
@@ -101,9 +107,41 @@ pub async fn hold_for_review_as(
         decided_at: None,
         lead_id: None,
     };
-    store.hold_for_review(&review, &entry).await?;
+    store.hold_for_review(&review, &entry, settles).await?;
     Ok(Outcome::Held {
         import_id: entry.id,
         review_id,
     })
+}
+
+/// Approves a held review with its (corrected) candidate: validated, then stored in one
+/// transaction that also decides the review and settles its held entry `held` as the
+/// lead's own entry, so one lead has one entry. Field errors leave the review pending;
+/// [`StoreError::Superseded`] when another decision came first. Approving an approval
+/// that never got its lead completes it.
+pub async fn approve(
+    store: &Store,
+    connector: &Connector,
+    candidate: LeadCandidate,
+    mut held: ImportRecord,
+    review_id: &ReviewId,
+) -> Result<Result<Outcome, Vec<FieldError>>, StoreError> {
+    let external_id = match limits::external_id(candidate.external_id.as_deref()) {
+        Ok(external_id) => external_id,
+        Err((_, error)) => return Ok(Err(vec![error])),
+    };
+    let prepared = match prepare(store, connector, candidate).await? {
+        Ok(prepared) => prepared,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    held.external_id = external_id;
+    held.reason = Some(APPROVED.to_owned());
+    let decided_at = store.clock().stamp();
+    let settles = Settles::Review(ReviewApproval {
+        review_id: review_id.clone(),
+        decided_at: decided_at.clone(),
+    });
+    store_lead(store, connector, prepared, held, &decided_at, settles)
+        .await
+        .map(Ok)
 }

@@ -31,6 +31,12 @@ pub enum WebhookError {
         #[source]
         source: meta::GraphError,
     },
+    #[error("{failed} lead(s) wait for a page access token (missing or expired); redeliver later")]
+    PageToken { failed: usize },
+    #[error(
+        "{left} change(s) were not started before the function's time ran out; redeliver later"
+    )]
+    OutOfTime { left: usize },
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -119,13 +119,15 @@ impl ClaimItem<'_> {
 
     /// Takes an existing claim back with one `UpdateItem` (never creates one) when `check`
     /// holds and the claim is `resumable` (a state its worker handed on) or its hold
-    /// lapsed; held then for `seconds` from `now`. `false` otherwise.
+    /// lapsed; held then for `seconds` from `now`, with `set` (name, value) written too.
+    /// `false` otherwise.
     pub(super) async fn retake(
         &self,
         now: i64,
         seconds: i64,
         resumable: &str,
         check: Check<'_>,
+        set: (&str, AttributeValue),
     ) -> Result<bool, StoreError> {
         let condition = format!(
             "{} AND (#state = :resumable OR ({LAPSED}))",
@@ -136,10 +138,14 @@ impl ClaimItem<'_> {
             (":resumable", s(resumable)),
             (":now", n(now)),
             (":until", n(now + seconds)),
+            (":a0", set.1),
         ]);
         let update = self
             .update()
-            .update_expression(format!("SET #state = :held, {LOCKED_UNTIL} = :until"))
+            .update_expression(format!(
+                "SET #state = :held, {LOCKED_UNTIL} = :until, #a0 = :a0"
+            ))
+            .expression_attribute_names("#a0", set.0)
             .condition_expression(condition)
             .set_expression_attribute_values(values);
         Ok(self.store.written(update.send().await)?.passed()?.is_some())
@@ -193,13 +199,6 @@ impl ClaimItem<'_> {
         }
         let update = update.update_expression(expression);
         update.send().await.map_err(|e| self.store.error(e))?;
-        Ok(())
-    }
-
-    /// Deletes the claim whatever its state: the next worker starts afresh.
-    pub(super) async fn forget(&self) -> Result<(), StoreError> {
-        let delete = self.store.delete(&self.key);
-        delete.send().await.map_err(|e| self.store.error(e))?;
         Ok(())
     }
 

@@ -14,6 +14,14 @@ pub enum StoreError {
     /// An item could not be turned into or out of its entity.
     #[error("a stored item does not have the expected shape")]
     Encoding(#[source] serde_dynamo::Error),
+    /// A key or an item over DynamoDB's limits: refused before it was sent, and never
+    /// worth retrying.
+    #[error("over DynamoDB's limits: {0}")]
+    OverLimit(String),
+    /// What this write was to settle was settled by another request meanwhile (a hold
+    /// that lapsed and was taken over, a review decided by someone else).
+    #[error("settled by another request meanwhile")]
+    Superseded,
     #[error("unexpected DynamoDB error")]
     Unexpected(#[source] BoxError),
 }
@@ -51,5 +59,10 @@ impl StoreError {
     /// Whether the same call later could succeed.
     pub fn is_retryable(&self) -> bool {
         matches!(self, StoreError::Unavailable(_))
+    }
+
+    /// Whether no retry can ever make this call succeed: the data is over a limit.
+    pub fn is_permanent(&self) -> bool {
+        matches!(self, StoreError::OverLimit(_))
     }
 }

@@ -1,15 +1,15 @@
 //! The import log: every attempt, whatever its outcome. Entries of attempts that made a
-//! lead or a review are written with it (see `attempt.rs`); this module logs the others,
-//! reads the log (Recent Imports) and settles held entries.
+//! lead or a review are written with it (see `attempt.rs`); this module logs the others
+//! and reads the log (Recent Imports).
 
+use super::condition::Written;
 use super::keys;
 use super::page::{Filter, Source};
-use super::write::PRESENT;
+use super::settle::Settles;
 use super::{from_item, s, BadCursor, Page, Store, StoreError};
-use crate::domain::{ConnectorId, ImportId, LeadId, Provider, WorkspaceId};
-use crate::domain::{ImportRecord, ImportStatus};
+use crate::domain::{ConnectorId, ImportId, Provider, WorkspaceId};
+use crate::domain::{ImportRecord, ImportStatus, Receipt};
 use serde::Deserialize;
-use std::collections::HashMap;
 
 /// A workspace's import log, or one connector's through the index; with `ids`, only
 /// the entries whose ids (so times) are in that range.
@@ -63,17 +63,35 @@ pub struct RetrySelection {
 const RETRIED_BY: &str = "retried_by";
 
 impl Store {
-    /// Records an attempt that created no lead (replayed, failed, ignored, held for
-    /// review), counting it on its connector when the connector still exists.
+    /// Records an attempt that created no lead (replayed, failed, ignored), counting it
+    /// on its connector when the connector still exists.
     pub async fn log_import(&self, record: &ImportRecord) -> Result<(), StoreError> {
-        let entry = self.log_entry(record)?;
-        if record.connector_id.is_some() {
-            let counted = vec![entry.clone(), self.count(record)?];
-            if self.transact(counted).await?.passed()?.is_some() {
-                return Ok(());
-            }
+        self.log_settling(record, &Settles::Nothing, None).await
+    }
+
+    /// Records an attempt that found an earlier lead (`receipt`), with what it settles:
+    /// a new entry, or the held one settled in place; [`StoreError::Superseded`] when
+    /// another request settled that first.
+    pub async fn log_settling(
+        &self,
+        record: &ImportRecord,
+        settles: &Settles,
+        receipt: Option<&Receipt>,
+    ) -> Result<(), StoreError> {
+        let outcome = self.outcome_items(record, settles, receipt, true)?;
+        let refused = match self.transact(outcome.items).await? {
+            Written::Done(()) => return Ok(()),
+            Written::Refused(refused) => refused,
+        };
+        if outcome.settles.is_some_and(|at| refused.failed(at)) {
+            return Err(StoreError::Superseded);
         }
-        self.transact(vec![entry]).await?.done()
+        if !outcome.count.is_some_and(|at| refused.failed(at)) {
+            return Err(refused.into_error());
+        }
+        // The connector is gone (deleted): the attempt is logged uncounted.
+        let uncounted = self.outcome_items(record, settles, receipt, false)?;
+        self.transact(uncounted.items).await?.done()
     }
 
     pub async fn import(
@@ -192,35 +210,6 @@ impl Store {
             .condition_expression(format!("{RETRIED_BY} = :retry"))
             .expression_attribute_values(":retry", s(retry_id));
         self.written(update.send().await)?.passed()?;
-        Ok(())
-    }
-
-    /// Records what became of a held import: its status, reason and lead.
-    pub async fn settle_import(
-        &self,
-        workspace_id: &WorkspaceId,
-        import_id: &ImportId,
-        status: ImportStatus,
-        reason: &str,
-        lead_id: Option<&LeadId>,
-    ) -> Result<(), StoreError> {
-        let mut expression = String::from("SET #status = :status, reason = :reason");
-        let mut values = HashMap::from([
-            (":status".to_owned(), s(status.key())),
-            (":reason".to_owned(), s(reason)),
-        ]);
-        if let Some(lead_id) = lead_id {
-            expression.push_str(", lead_id = :lead");
-            values.insert(":lead".to_owned(), s(lead_id));
-        }
-        self.update(&keys::import(workspace_id, import_id))
-            .update_expression(expression)
-            .condition_expression(PRESENT)
-            .expression_attribute_names("#status", "status")
-            .set_expression_attribute_values(Some(values))
-            .send()
-            .await
-            .map_err(|e| self.error(e))?;
         Ok(())
     }
 }

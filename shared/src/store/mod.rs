@@ -11,16 +11,20 @@
 //!  ─────────────────────────────────────────────────────────────────────────────────
 //! base       attempt    an intake attempt's import-log entry and connector count
 //!                       (written with a lead, a review, or alone); the Counters
+//!            settle     what an attempt settles in its transaction: an
+//!                       Idempotency-Key's record, an inbound email, a review
 //!            claim      take / settle / release a claim whose hold may lapse
 //!            page       `Query` paging and cursors, whole-partition reads
 //!            filter     the conditions a `Query` keeps items by
 //!            write      single writes, transaction items, put if absent, the runner
 //!            condition  how a refused write is read
+//!            limits     DynamoDB's key and item limits, checked before a request
 //!            keys, error, and this file (Store, item mapping)
 //! ```
 //!
-//! `attempt` and `claim` use `write`; `write` uses `condition`; all of them use
-//! `keys`, `error` and this file, which only re-exports from the others.
+//! `attempt` uses `settle`; `attempt`, `settle` and `claim` use `write`; `write` uses
+//! `condition` and `limits`; all of them use `keys`, `error` and this file, which only
+//! re-exports from the others.
 
 mod api_keys;
 mod attempt;
@@ -36,8 +40,10 @@ mod imports;
 mod inbound_email;
 pub mod keys;
 mod leads;
+pub mod limits;
 mod page;
 mod reviews;
+mod settle;
 mod territories;
 mod throttles;
 mod workspaces;
@@ -48,14 +54,16 @@ pub use attempt::Counters;
 pub use caps::CapDay;
 pub use connectors::{ConnectorRecord, RouteTarget, Saved};
 pub use error::StoreError;
-pub use followups::{change, Change, Claim, PendingReview};
-pub use idempotency::{IdempotencyBegin, StoredResponse};
+pub use followups::{change, Change, Claim, DigestRecord, PendingReview};
+pub use idempotency::{IdempotencyBegin, Replay, StoredResponse};
 pub use imports::{ImportLine, RetrySelection};
 pub use inbound_email::EmailClaim;
 pub use leads::{Contact, Created, LeadQuery, LeadsBy, NewLead, Stored};
 pub use page::{BadCursor, Page};
 pub use reviews::AlreadyDecided;
+pub use settle::{EmailSettle, IdempotencyHold, ReviewApproval, Settles};
 pub use territories::Territory;
+pub use workspaces::WorkspaceSaved;
 
 use crate::clock::Clock;
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -103,8 +111,12 @@ impl Store {
         &self.client
     }
 
-    /// Reads one item with a strongly consistent read.
+    /// Reads one item with a strongly consistent read. A key DynamoDB would refuse names
+    /// nothing that can be stored: not found.
     async fn get<T: DeserializeOwned>(&self, key: &Key) -> Result<Option<T>, StoreError> {
+        if !key.fits() {
+            return Ok(None);
+        }
         let output = self
             .client
             .get_item()

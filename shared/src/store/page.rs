@@ -197,6 +197,13 @@ impl Store {
         };
         let limit = limit.clamp(1, 100) as usize;
         let mut items = Vec::new();
+        if !super::limits::partition_fits(&source.pk) {
+            // No item can live in a partition DynamoDB would refuse to name.
+            return Ok(Ok(Page {
+                items,
+                cursor: None,
+            }));
+        }
         for _ in 0..FILL_ROUNDS {
             let output = source
                 .query(self, filter.as_ref())
@@ -228,6 +235,9 @@ impl Store {
     ) -> Result<Vec<Item>, StoreError> {
         let mut items = Vec::new();
         let mut start = None;
+        if !super::limits::partition_fits(&source.pk) {
+            return Ok(items);
+        }
         let names: Vec<(String, String)> = projection
             .unwrap_or_default()
             .iter()

@@ -1,14 +1,14 @@
 //! Review items: held in the same transaction as their import-log entry, listed by
-//! status, decided by one conditional update, and what a decision leaves behind (the
-//! lead an approval made, or the pending state back after a failure).
+//! status, and decided in one transaction with that entry and the connector's count
+//! (an approval is the lead's own transaction, see `settle.rs`; a rejection is here).
 
+use super::condition::Written;
 use super::keys;
 use super::page::{Filter, Source};
-use super::write::PRESENT;
+use super::settle::Settles;
 use super::{s, to_item, BadCursor, Page, Store, StoreError};
-use crate::domain::{ImportRecord, ReviewItem, ReviewStatus};
-use crate::domain::{LeadId, ReviewId, WorkspaceId};
-use aws_sdk_dynamodb::types::ReturnValue;
+use crate::domain::{ImportRecord, ImportStatus, ReviewItem, ReviewStatus};
+use crate::domain::{ReviewId, WorkspaceId};
 use std::collections::HashMap;
 
 /// The decision was taken before: nothing changed.
@@ -16,23 +16,31 @@ use std::collections::HashMap;
 pub struct AlreadyDecided;
 
 impl Store {
-    /// Stores a review item with its `review_required` import entry and counts it.
+    /// Stores a review item with its `review_required` import entry, counts it, and
+    /// settles what the attempt settles (the inbound email it came from).
     pub async fn hold_for_review(
         &self,
         review: &ReviewItem,
         record: &ImportRecord,
+        settles: &Settles,
     ) -> Result<(), StoreError> {
         let review_item = to_item(
             &keys::review(&review.workspace_id, &review.id),
             "review",
             review,
         )?;
-        let items = vec![
-            self.put_new(review_item)?,
-            self.log_entry(record)?,
-            self.count(record)?,
-        ];
-        self.transact(items).await?.done()
+        let outcome = self.outcome_items(record, settles, None, true)?;
+        let mut items = vec![self.put_new(review_item)?];
+        items.extend(outcome.items);
+        match self.transact(items).await? {
+            Written::Done(()) => Ok(()),
+            Written::Refused(refused)
+                if outcome.settles.is_some_and(|at| refused.failed(at + 1)) =>
+            {
+                Err(StoreError::Superseded)
+            }
+            Written::Refused(refused) => Err(refused.into_error()),
+        }
     }
 
     pub async fn review(
@@ -43,31 +51,35 @@ impl Store {
         self.get(&keys::review(workspace_id, review_id)).await
     }
 
-    /// Moves a pending review to `decision` in one conditional update; answers the
-    /// decided item, or [`AlreadyDecided`] when another decision came first.
-    pub async fn decide_review(
+    /// Rejects a pending review in one transaction: the review decided, its held entry
+    /// settled as `record` says (ignored), the connector's count moved with it.
+    /// [`AlreadyDecided`] when another decision came first.
+    pub async fn reject_review(
         &self,
-        workspace_id: &WorkspaceId,
         review_id: &ReviewId,
-        decision: ReviewStatus,
+        record: &ImportRecord,
         decided_at: &str,
-    ) -> Result<Result<ReviewItem, AlreadyDecided>, StoreError> {
-        let decided = self
-            .update(&keys::review(workspace_id, review_id))
-            .update_expression("SET #status = :decision, decided_at = :at")
-            .condition_expression("attribute_exists(pk) AND #status = :pending")
-            .expression_attribute_names("#status", "status")
-            .set_expression_attribute_values(Some(HashMap::from([
-                (":decision".to_owned(), s(decision.key())),
-                (":pending".to_owned(), s(ReviewStatus::Pending.key())),
-                (":at".to_owned(), s(decided_at)),
-            ])))
-            .return_values(ReturnValue::AllNew)
-            .send()
-            .await;
-        match self.written(decided)?.passed()? {
-            Some(output) => Ok(Ok(super::from_item(output.attributes.unwrap_or_default())?)),
-            None => Ok(Err(AlreadyDecided)),
+    ) -> Result<Result<(), AlreadyDecided>, StoreError> {
+        let key = keys::review(&record.workspace_id, review_id);
+        let decide = self.tx_update(&key, |update| {
+            update
+                .update_expression("SET #status = :rejected, decided_at = :at")
+                .condition_expression("#status = :pending")
+                .expression_attribute_names("#status", "status")
+                .set_expression_attribute_values(Some(HashMap::from([
+                    (":rejected".to_owned(), s(ReviewStatus::Rejected.key())),
+                    (":pending".to_owned(), s(ReviewStatus::Pending.key())),
+                    (":at".to_owned(), s(decided_at)),
+                ])))
+        })?;
+        let mut items = vec![decide, self.settle_entry(record)?];
+        if record.connector_id.is_some() {
+            items.push(self.recount(record, ImportStatus::ReviewRequired)?);
+        }
+        match self.transact(items).await? {
+            Written::Done(()) => Ok(Ok(())),
+            Written::Refused(refused) if refused.failed(0) => Ok(Err(AlreadyDecided)),
+            Written::Refused(refused) => Err(refused.into_error()),
         }
     }
 
@@ -84,43 +96,5 @@ impl Store {
         let source = Source::workspace(workspace_id, Some(keys::REVIEW_PREFIX));
         let filter = status.map(|status| Filter::status(status.key()));
         self.page_where(source, filter, limit, cursor).await
-    }
-
-    /// Notes on an approved review the lead its approval produced.
-    pub async fn record_review_lead(
-        &self,
-        workspace_id: &WorkspaceId,
-        review_id: &ReviewId,
-        lead_id: &LeadId,
-    ) -> Result<(), StoreError> {
-        self.update(&keys::review(workspace_id, review_id))
-            .update_expression("SET lead_id = :lead")
-            .condition_expression(PRESENT)
-            .expression_attribute_values(":lead", s(lead_id))
-            .send()
-            .await
-            .map_err(|e| self.error(e))?;
-        Ok(())
-    }
-
-    /// Puts an approval whose import never happened back to pending, so that the
-    /// decision can be taken again; `false` when the approval did produce a lead.
-    pub async fn reopen_review(
-        &self,
-        workspace_id: &WorkspaceId,
-        review_id: &ReviewId,
-    ) -> Result<bool, StoreError> {
-        let reopened = self
-            .update(&keys::review(workspace_id, review_id))
-            .update_expression("SET #status = :pending REMOVE decided_at")
-            .condition_expression("#status = :approved AND attribute_not_exists(lead_id)")
-            .expression_attribute_names("#status", "status")
-            .set_expression_attribute_values(Some(HashMap::from([
-                (":pending".to_owned(), s(ReviewStatus::Pending.key())),
-                (":approved".to_owned(), s(ReviewStatus::Approved.key())),
-            ])))
-            .send()
-            .await;
-        Ok(self.written(reopened)?.passed()?.is_some())
     }
 }

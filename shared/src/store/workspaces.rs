@@ -1,12 +1,23 @@
 //! Workspaces: the workspace item, its unique email slug and its settings.
 
+use super::condition::Written;
 use super::keys;
 use super::page::Source;
-use super::write::PRESENT;
-use super::{attribute, to_item, Item, Store, StoreError};
+use super::write::{ABSENT, PRESENT};
+use super::{attribute, s, to_item, Item, Store, StoreError};
 use crate::domain::WorkspaceId;
 use crate::domain::{Workspace, WorkspaceSettings};
 use serde::{Deserialize, Serialize};
+
+/// What became of a change to a workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkspaceSaved {
+    Saved,
+    /// Another workspace holds the new email slug.
+    SlugTaken,
+    /// The workspace is gone, or its slug changed since it was read.
+    Stale,
+}
 
 #[derive(Serialize, Deserialize)]
 struct SlugTarget {
@@ -42,6 +53,51 @@ impl Store {
             )?,
         ];
         self.put_all_new(items).await
+    }
+
+    /// Writes `after`'s name, email slug and settings over `before`, as it was read: only
+    /// while the stored slug is still `before`'s. A new slug claims its `SLUG#` item and
+    /// releases the old one in the same transaction, so the old address stops routing
+    /// at once and two workspaces never share one.
+    pub async fn save_workspace(
+        &self,
+        before: &Workspace,
+        after: &Workspace,
+    ) -> Result<WorkspaceSaved, StoreError> {
+        let settings = attribute(&after.settings)?;
+        let mut items = vec![self.tx_update(&keys::workspace(&before.id), |update| {
+            update
+                .update_expression("SET #name = :name, email_slug = :slug, settings = :settings")
+                .condition_expression(format!("{PRESENT} AND email_slug = :before"))
+                .expression_attribute_names("#name", "name")
+                .expression_attribute_values(":name", s(&after.name))
+                .expression_attribute_values(":slug", s(&after.email_slug))
+                .expression_attribute_values(":settings", settings)
+                .expression_attribute_values(":before", s(&before.email_slug))
+        })?];
+        let moved = before.email_slug != after.email_slug;
+        if moved {
+            let target = SlugTarget {
+                workspace_id: before.id.clone(),
+            };
+            let slug = to_item(&keys::email_slug(&after.email_slug), "email_slug", &target)?;
+            items.push(self.tx_put(slug, |put| put.condition_expression(ABSENT))?);
+            items.push(
+                self.tx_delete(&keys::email_slug(&before.email_slug), |delete| {
+                    delete
+                        .condition_expression("workspace_id = :ws")
+                        .expression_attribute_values(":ws", s(&before.id))
+                })?,
+            );
+        }
+        match self.transact(items).await? {
+            Written::Done(()) => Ok(WorkspaceSaved::Saved),
+            Written::Refused(refused) if moved && refused.failed(1) => {
+                Ok(WorkspaceSaved::SlugTaken)
+            }
+            Written::Refused(refused) if refused.any_failed() => Ok(WorkspaceSaved::Stale),
+            Written::Refused(refused) => Err(refused.into_error()),
+        }
     }
 
     /// Replaces a workspace's follow-up settings; `false` when there is no such workspace.

@@ -3,6 +3,7 @@
 
 use super::condition::Written;
 use super::keys::Key;
+use super::limits;
 use super::{Item, Store, StoreError};
 use aws_sdk_dynamodb::error::BuildError;
 use aws_sdk_dynamodb::operation::delete_item::builders::DeleteItemFluentBuilder;
@@ -45,6 +46,11 @@ impl Store {
         item: Item,
         build: impl FnOnce(PutBuilder) -> PutBuilder,
     ) -> Result<TransactWriteItem, StoreError> {
+        let what = item
+            .get("entity")
+            .and_then(|v| v.as_s().ok())
+            .map_or("item", String::as_str);
+        limits::check_item(&item, what)?;
         let put = Put::builder().table_name(&self.table).set_item(Some(item));
         let put = build(put).build().map_err(unbuilt)?;
         Ok(TransactWriteItem::builder().put(put).build())
@@ -56,6 +62,7 @@ impl Store {
         key: &Key,
         build: impl FnOnce(UpdateBuilder) -> UpdateBuilder,
     ) -> Result<TransactWriteItem, StoreError> {
+        key.checked("updated")?;
         let update = Update::builder()
             .table_name(&self.table)
             .set_key(Some(key.to_item()));
@@ -69,6 +76,7 @@ impl Store {
         key: &Key,
         build: impl FnOnce(DeleteBuilder) -> DeleteBuilder,
     ) -> Result<TransactWriteItem, StoreError> {
+        key.checked("deleted")?;
         let delete = Delete::builder()
             .table_name(&self.table)
             .set_key(Some(key.to_item()));
@@ -86,6 +94,8 @@ impl Store {
         &self,
         items: Vec<TransactWriteItem>,
     ) -> Result<Written<()>, StoreError> {
+        let bytes = items.iter().map(transaction_item_size).sum();
+        limits::check_transaction(items.len(), bytes)?;
         let result = self
             .client
             .transact_write_items()
@@ -114,4 +124,16 @@ impl Store {
         let put = self.put(item).condition_expression(ABSENT).send().await;
         Ok(self.written(put)?.passed()?.is_some())
     }
+}
+
+/// What one transaction item counts toward the transaction's size: a put's item, an
+/// update's values.
+fn transaction_item_size(item: &TransactWriteItem) -> usize {
+    if let Some(put) = item.put() {
+        return limits::item_size(put.item());
+    }
+    let values = item
+        .update()
+        .and_then(|update| update.expression_attribute_values());
+    values.map_or(0, limits::item_size)
 }

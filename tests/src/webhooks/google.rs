@@ -23,7 +23,7 @@ impl GoogleApp {
                 .await
                 .expect("google connector");
         let deps = google_webhook::GoogleWebhook {
-            store: app.store.clone(),
+            store: app.store_of("google-webhook"),
         };
         Self {
             app,

@@ -133,9 +133,10 @@ impl MetaApp {
 
 /// The Meta door's deps for `app`, with secret `secret_name` and the Graph API at `graph_base`.
 pub fn meta_deps(app: &TestApp, secret_name: &str, graph_base: &str) -> meta_webhook::MetaWebhook {
+    local::calls::stands_for(secret_name, "MetaWebhookSecret");
     meta_webhook::MetaWebhook {
-        store: app.store.clone(),
-        secrets: Secret::new(shared::aws::secrets(&app.config), secret_name),
+        store: app.store_of("meta-webhook"),
+        secrets: Secret::new(app.function("meta-webhook").secrets(), secret_name),
         graph: GraphClient::new(graph_base, DEFAULT_VERSION).expect("graph client"),
     }
 }

@@ -82,6 +82,23 @@ async fn an_idempotency_key_replays_the_stored_response() {
 }
 
 #[tokio::test]
+async fn an_idempotency_key_replays_a_refusal_too_without_logging_it_again() {
+    let app = TestApp::spawn().await;
+    let key = [("idempotency-key", "refused-once")];
+    let mut nameless = lead_body("refused-once");
+    nameless["customer_name"] = serde_json::Value::Null;
+
+    let first = app.post_lead_with(&key, nameless.clone()).await;
+    let again = app.post_lead_with(&key, nameless).await;
+
+    assert_eq!(first.status, 422, "{}", first.text);
+    assert_eq!(again.status, 422, "{}", again.text);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(again.text, first.text);
+    assert_eq!(app.import_log().await.len(), 1);
+}
+
+#[tokio::test]
 async fn an_idempotency_key_with_another_body_is_422() {
     let app = TestApp::spawn().await;
     let key = [("idempotency-key", "k-1")];

@@ -133,13 +133,7 @@ async fn a_lead_registered_with_the_gateways_stand_in_is_imported_over_http() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let secret = format!("meta-webhook-{}", meta.app.workspace_id());
-    let handlers = local::doors(
-        &meta.app.store,
-        &meta.app.config,
-        &secret,
-        &local::graph::base(&base),
-    )
-    .unwrap();
+    let handlers = local::doors(&meta.app.store, &meta.app.config, &secret, &base).unwrap();
     let routes = local::template::Template::load().unwrap().http_routes();
     let extra = local::graph::router(GraphLeads::default());
     tokio::spawn(local::gateway::serve_with(

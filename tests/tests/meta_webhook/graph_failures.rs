@@ -1,6 +1,6 @@
 //! When fetching a lead fails: Meta's errors logged with a reason an admin can act on,
-//! outages answered 503 so that Meta redelivers, and one bad change never blocking the
-//! others.
+//! outages and missing or expired page tokens answered 503 so that Meta redelivers,
+//! and one bad change never blocking the others.
 
 use e2e::webhooks::{
     graph_lead, graph_stand_in, leadgen_delivery, page_token, unique_page_id, MetaApp, NO_GRAPH,
@@ -29,7 +29,7 @@ async fn graph_answering(answer: ResponseTemplate) -> MockServer {
 }
 
 #[tokio::test]
-async fn an_expired_page_token_is_logged_as_failed_with_a_reason_an_admin_can_act_on() {
+async fn an_expired_page_token_is_logged_as_failed_with_a_reason_and_redelivered() {
     let graph = MockServer::start().await;
     let meta = MetaApp::spawn(&graph.uri(), |_| {}).await;
     Mock::given(method("GET"))
@@ -47,8 +47,11 @@ async fn an_expired_page_token_is_logged_as_failed_with_a_reason_an_admin_can_ac
 
     let response = meta.deliver_leads(&["5550010"]).await;
 
-    assert_eq!(response.status, 200, "{}", response.text);
-    assert_eq!(response.json()["failed"], 1);
+    assert_eq!(
+        response.status, 503,
+        "Meta delivers it again: {}",
+        response.text
+    );
     assert!(meta.app.leads().await.is_empty());
     let log = meta.app.import_log().await;
     assert_eq!(log.len(), 1);
@@ -158,13 +161,13 @@ async fn a_graph_outage_for_one_change_keeps_the_others_and_redelivery_finishes_
 }
 
 #[tokio::test]
-async fn a_page_without_a_token_in_the_secret_is_logged_as_failed() {
+async fn a_page_without_a_token_in_the_secret_is_logged_as_failed_and_redelivered() {
     let page = unique_page_id();
     let meta = MetaApp::spawn_for(NO_GRAPH, &page, "", |_| {}).await;
 
     let response = meta.deliver(&leadgen_delivery(&page, &["5550021"])).await;
 
-    assert_eq!(response.status, 200, "{}", response.text);
+    assert_eq!(response.status, 503, "{}", response.text);
     let log = meta.app.import_log().await;
     assert_eq!(log[0].status, ImportStatus::Failed);
     assert!(log[0].reason.as_deref().unwrap().contains("page_tokens"));

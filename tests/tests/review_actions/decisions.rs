@@ -180,7 +180,29 @@ async fn approval_waits_while_the_connector_is_paused() {
             .iter()
             .filter(|s| **s == ImportStatus::Imported)
             .count(),
-        2,
-        "the held entry, settled, and the pipeline's own"
+        1,
+        "the held entry is the lead's own: one lead, one entry"
     );
+}
+
+#[tokio::test]
+async fn the_connectors_counters_follow_review_decisions() {
+    let app = TestApp::spawn_with_review_threshold(0.7).await;
+    let (_, approved) = app.hold_review(doubtful_candidate("count-1")).await;
+    let (_, rejected) = app.hold_review(doubtful_candidate("count-2")).await;
+    app.hold_review(doubtful_candidate("count-3")).await;
+    let connector = app.seeded.connector(Provider::EmailForward).unwrap();
+    let stats = format!("/admin/connectors/{}/stats", connector.id);
+    let held = app.admin_get(&stats).await.json();
+
+    app.approve(&approved).await;
+    app.reject(&rejected).await;
+    let decided = app.admin_get(&stats).await.json();
+
+    assert_eq!(held["by_status"]["review_required"], 3, "{held}");
+    assert_eq!(decided["by_status"]["review_required"], 1, "{decided}");
+    assert_eq!(decided["by_status"]["imported"], 1, "{decided}");
+    assert_eq!(decided["by_status"]["ignored"], 1, "{decided}");
+    assert_eq!(decided["leads_received"], 1, "{decided}");
+    assert_eq!(decided["deliveries"], 3, "{decided}");
 }

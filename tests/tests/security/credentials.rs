@@ -75,6 +75,7 @@ fn body_of(route: &Route, victim: &TestApp) -> Option<Value> {
         ("POST", "/api/v1/leads") => victim.lead_with_connector_key("sweep"),
         ("POST", "/admin/connectors") => api_connector("Sweep", "draft"),
         ("POST", "/admin/api-keys") => json!({"scopes": ["admin", "leads:write"]}),
+        ("PATCH", "/admin/workspace") => json!({"name": "Taken over"}),
         ("PATCH", _) => json!({"display_name": "Taken over", "status": "paused"}),
         ("PUT", _) => json!({"rep": "intruder@example.com"}),
         ("POST", "/webhooks/google/{connector_id}") => {

@@ -9,7 +9,7 @@ use super::{other_form, WebhookError};
 use crate::domain::{Connector, ConnectorId, Provider, RequestOrigin};
 use crate::pipeline::{self, Delivery, Outcome, Reading};
 use crate::store::keys::RouteKind;
-use crate::store::Store;
+use crate::store::{Settles, Store};
 use serde::Deserialize;
 
 /// The reason test deliveries are logged with.
@@ -62,7 +62,7 @@ pub async fn receive(
         .filter(|id| id.is_meaningful())
         .map(ToString::to_string);
     let reading = read(&lead, &connector);
-    Ok(pipeline::settle(store, &connector, reading, entry).await?)
+    Ok(pipeline::settle(store, &connector, reading, entry, Settles::Nothing).await?)
 }
 
 /// What a Google lead is for `connector`: a test lead or another form's lead is no lead

@@ -133,6 +133,12 @@ impl GraphError {
         }
     }
 
+    /// Whether Meta calls the page token expired or revoked (codes 190 and 102): a
+    /// newer token in the secret may do.
+    pub fn is_expired_token(&self) -> bool {
+        matches!(self, GraphError::Api(fault) if matches!(fault.code, 190 | 102))
+    }
+
     /// What went wrong, in words an admin can act on, for the import log.
     pub fn reason(&self) -> String {
         match self {

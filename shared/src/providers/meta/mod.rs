@@ -1,6 +1,7 @@
 //! Meta lead ads: Page `leadgen` webhooks, verified by `X-Hub-Signature-256`, routed by
 //! page id, with each lead's answers fetched from the Graph API.
 
+mod change;
 mod graph;
 mod intake;
 pub mod preset;
@@ -10,7 +11,7 @@ pub use graph::{
     Fault, Fetched, FieldDatum, GraphClient, GraphError, GraphLead, PageAccess, DEFAULT_BASE,
     DEFAULT_VERSION,
 };
-pub use intake::{receive, DeliveryReport};
+pub use intake::{receive, DeliveryReport, MetaDelivery, CONCURRENT_CHANGES, TIME_A_CHANGE_NEEDS};
 pub use webhook::{
     handshake, sign, verify_signature, Change, Entry, LeadgenChange, Notification, SignatureError,
 };
@@ -43,15 +44,24 @@ impl fmt::Debug for MetaSecrets {
 
 impl CheckSecret for MetaSecrets {
     fn problem(&self) -> Option<&'static str> {
-        // An empty key would let anyone sign a delivery.
-        self.app_secret
-            .trim()
-            .is_empty()
-            .then_some("app_secret is empty: set it to the Meta app's secret")
+        // An empty key, or the template's well-known placeholder, would let anyone sign
+        // a delivery.
+        let app_secret = self.app_secret.trim();
+        if app_secret.is_empty() {
+            Some("app_secret is empty: set it to the Meta app's secret")
+        } else if app_secret == Self::PLACEHOLDER {
+            Some("app_secret is still the placeholder: set it with `leadctl meta set`")
+        } else {
+            None
+        }
     }
 }
 
 impl MetaSecrets {
+    /// What `template.yaml` creates the secret's `app_secret` with, until an operator
+    /// sets the Meta app's own.
+    pub const PLACEHOLDER: &'static str = "REPLACE_WITH_META_APP_SECRET";
+
     pub fn page_token(&self, page_id: &str) -> Option<&str> {
         self.page_tokens
             .get(page_id)

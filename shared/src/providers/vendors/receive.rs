@@ -7,7 +7,7 @@ use super::{read, Delivery, Request, SignatureError, Vendor, VendorError};
 use crate::domain::{Connector, ConnectorId, Provider, RequestOrigin};
 use crate::pipeline::{self, Outcome};
 use crate::store::keys::RouteKind;
-use crate::store::{Store, StoreError};
+use crate::store::{Settles, Store, StoreError};
 
 /// Why a delivery is refused, with nothing stored (but for [`VendorRefusal::Unreadable`],
 /// which is logged `failed` too, so a fixed preset can re-run it).
@@ -59,7 +59,7 @@ pub async fn receive(
         entry.external_id = Some(external_id.clone());
     }
     let reading = super::reading(vendor, read, &connector.field_aliases);
-    Ok(pipeline::settle(store, &connector, reading, entry).await?)
+    Ok(pipeline::settle(store, &connector, reading, entry, Settles::Nothing).await?)
 }
 
 /// LinkedIn's answer to its endpoint validation.

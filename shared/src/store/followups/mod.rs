@@ -7,6 +7,7 @@ mod locks;
 mod stream;
 mod timeline;
 
+pub use digest::DigestRecord;
 pub use stream::{change, Change, PendingReview};
 
 use super::claim::{ClaimItem, ClaimKind, Hold};

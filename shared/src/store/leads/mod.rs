@@ -10,6 +10,7 @@ pub use search::{Contact, LeadQuery, LeadsBy};
 use super::condition::Written;
 use super::keys;
 use super::page::Source;
+use super::settle::Settles;
 use super::{BadCursor, Page, Store, StoreError};
 use crate::domain::{ClientId, LeadId, WorkspaceId};
 use crate::domain::{ImportRecord, Lead, Provider};
@@ -25,6 +26,8 @@ pub struct NewLead {
     pub import: ImportRecord,
     /// The intake category stored on a new client.
     pub intake_category: String,
+    /// What else the lead's transaction settles (an `Idempotency-Key`, a review).
+    pub settles: Settles,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -57,7 +60,8 @@ const MAX_ATTEMPTS: u32 = 8;
 
 impl Store {
     /// Stores a lead exactly once per external id, merging it into the client its email
-    /// or phone already belongs to. Optimistic: the first attempt assumes new contacts;
+    /// or phone already belongs to, with its import entry and what it settles
+    /// ([`StoreError::Superseded`] when another request settled that first). Optimistic: the first attempt assumes new contacts;
     /// a contact that turns out to exist (or a concurrent writer) costs one re-read and
     /// one more attempt.
     pub async fn create_lead(&self, mut new: NewLead) -> Result<Stored, StoreError> {
@@ -79,6 +83,9 @@ impl Store {
                 Written::Refused(refused) => refused,
             };
             let failed = |index: Option<usize>| index.is_some_and(|i| refused.failed(i));
+            if failed(layout.settles) {
+                return Err(StoreError::Superseded);
+            }
             if failed(layout.guard) {
                 return self.duplicate(&new.lead).await;
             }

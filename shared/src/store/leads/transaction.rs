@@ -1,13 +1,13 @@
 //! The one transaction that stores a lead: the external-id guard, the client (new, or
-//! merged into), the new contact index items, the lead, its import-log entry and its
-//! count on the connector.
+//! merged into), the new contact index items, the lead, its import-log entry, its count
+//! on the connector, and what it settles (an `Idempotency-Key`'s record, a review).
 
 use super::super::keys;
 use super::super::write::PRESENT;
 use super::super::{n, s, to_item, Store, StoreError};
 use super::contacts::{ContactIndex, Contacts};
 use super::{ExternalIdGuard, NewLead};
-use crate::domain::{name_key, Client, Lead};
+use crate::domain::{name_key, Client, ImportStatus, Lead, Receipt};
 use crate::store::Item;
 use aws_sdk_dynamodb::types::TransactWriteItem;
 use std::collections::HashMap;
@@ -18,6 +18,7 @@ pub(super) struct Layout {
     pub(super) guard: Option<usize>,
     pub(super) client: Option<usize>,
     pub(super) contacts: Vec<usize>,
+    pub(super) settles: Option<usize>,
 }
 
 impl Store {
@@ -30,7 +31,7 @@ impl Store {
     ) -> Result<(Vec<TransactWriteItem>, Layout), StoreError> {
         let lead = &new.lead;
         let ws = &lead.workspace_id;
-        let mut items = Vec::with_capacity(7);
+        let mut items = Vec::with_capacity(8);
         let mut layout = Layout::default();
 
         if let Some(external_id) = &lead.external_id {
@@ -80,8 +81,10 @@ impl Store {
         }
 
         items.push(self.put_new(lead_item(lead)?)?);
-        items.push(self.log_entry(&new.import)?);
-        items.push(self.count(&new.import)?);
+        let receipt = Receipt::of(lead, ImportStatus::Imported, &new.import.id);
+        let outcome = self.outcome_items(&new.import, &new.settles, Some(&receipt), true)?;
+        layout.settles = outcome.settles.map(|at| items.len() + at);
+        items.extend(outcome.items);
         Ok((items, layout))
     }
 

@@ -1,0 +1,292 @@
+//! One `leadgen` change of a delivery: routed by page id, the lead fetched from the
+//! Graph API with the page token, mapped and taken through the pipeline. A page token
+//! missing from the secret, or one Meta calls expired (code 190), has the secret read
+//! again, once per delivery, before the change is given up for now.
+
+use super::graph::{Fetched, GraphClient, GraphError, PageAccess};
+use super::intake::TIME_A_CHANGE_NEEDS;
+use super::webhook::LeadgenChange;
+use super::{preset, MetaSecrets};
+use crate::domain::{Connector, ImportRecord, LeadCandidate, Provider, RequestOrigin};
+use crate::http::chain;
+use crate::pipeline::{self, Delivery, Outcome};
+use crate::providers::{other_form, Id};
+use crate::secrets::Secret;
+use crate::store::keys::RouteKind;
+use crate::store::{Store, StoreError};
+use serde_json::json;
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::sync::OnceCell;
+
+pub(super) enum Handled {
+    Logged(Outcome),
+    Unrouted,
+}
+
+/// A change that could not be finished now and that Meta's redelivery can finish.
+pub(super) enum Unfinished {
+    Store(StoreError),
+    Graph(GraphError),
+    /// No usable page token, even after reading the secret again: logged `failed`.
+    Token,
+    /// Not started: the function's time was running out.
+    OutOfTime,
+}
+
+impl Unfinished {
+    /// Which to report first.
+    pub(super) fn rank(&self) -> usize {
+        match self {
+            Unfinished::Store(_) => 0,
+            Unfinished::Graph(_) => 1,
+            Unfinished::Token => 2,
+            Unfinished::OutOfTime => 3,
+        }
+    }
+}
+
+/// What the changes of one delivery share.
+pub(super) struct Door<'a> {
+    store: &'a Store,
+    graph: &'a GraphClient,
+    secret: &'a Secret<MetaSecrets>,
+    /// The secret as the delivery was verified with.
+    secrets: Arc<MetaSecrets>,
+    /// The secret read again for this delivery, once, if a change needed it.
+    reread: OnceCell<Option<Arc<MetaSecrets>>>,
+    origin: RequestOrigin,
+}
+
+fn meaningful(id: &Option<Id>) -> Option<&str> {
+    id.as_ref().filter(|id| id.is_meaningful()).map(Id::as_str)
+}
+
+impl<'a> Door<'a> {
+    pub(super) fn new(
+        store: &'a Store,
+        graph: &'a GraphClient,
+        secret: &'a Secret<MetaSecrets>,
+        secrets: Arc<MetaSecrets>,
+        origin: RequestOrigin,
+    ) -> Self {
+        Self {
+            store,
+            graph,
+            secret,
+            secrets,
+            reread: OnceCell::new(),
+            origin,
+        }
+    }
+
+    /// The change, unless the function's time is running out (then not started).
+    pub(super) async fn in_time(
+        &self,
+        change: &LeadgenChange,
+        raw: &serde_json::Value,
+        deadline: Option<Instant>,
+    ) -> Result<Handled, Unfinished> {
+        if deadline.is_some_and(|d| Instant::now() + TIME_A_CHANGE_NEEDS > d) {
+            return Err(Unfinished::OutOfTime);
+        }
+        self.change(change, raw).await
+    }
+
+    async fn change(
+        &self,
+        change: &LeadgenChange,
+        raw: &serde_json::Value,
+    ) -> Result<Handled, Unfinished> {
+        let leadgen_id = meaningful(&change.leadgen_id);
+        let Some(page_id) = meaningful(&change.page_id) else {
+            tracing::warn!(
+                leadgen_id,
+                "Meta leadgen change without a page id: nothing stored"
+            );
+            return Ok(Handled::Unrouted);
+        };
+        let connector = self
+            .store
+            .connector_by_route(RouteKind::MetaPage, page_id)
+            .await
+            .map_err(Unfinished::Store)?
+            .filter(|connector| connector.provider == Provider::Meta);
+        let Some(connector) = connector else {
+            // No workspace owns this page, so there is no import log to write to.
+            tracing::warn!(
+                page_id,
+                leadgen_id,
+                "Meta lead for a page no Meta connector is set up for: acknowledged, nothing stored"
+            );
+            return Ok(Handled::Unrouted);
+        };
+        self.lead(&connector, change, raw, page_id, leadgen_id)
+            .await
+            .map(Handled::Logged)
+    }
+
+    async fn lead(
+        &self,
+        connector: &Connector,
+        change: &LeadgenChange,
+        raw: &serde_json::Value,
+        page_id: &str,
+        leadgen_id: Option<&str>,
+    ) -> Result<Outcome, Unfinished> {
+        let logged = json!({ "change": raw }).to_string();
+        let delivery = Delivery {
+            raw: &logged,
+            origin: self.origin.clone(),
+        };
+        let mut entry = pipeline::record(self.store.clock(), connector, &delivery);
+        entry.external_id = leadgen_id.map(str::to_owned);
+
+        if let Some(reason) = other_form(connector, change.form_id.as_ref()) {
+            return self.ignore(entry, reason).await;
+        }
+        let Some(leadgen_id) = leadgen_id else {
+            let reason = "the leadgen change carries no leadgen_id";
+            return self.fail(entry, reason).await;
+        };
+        if !connector.is_active() {
+            let candidate = LeadCandidate {
+                external_id: Some(leadgen_id.to_owned()),
+                ..Default::default()
+            };
+            return self.import(connector, candidate, &delivery).await;
+        }
+        let fetched = match self.fetch(page_id, leadgen_id).await {
+            Ok(fetched) => fetched,
+            Err(Fetch::NoToken) => {
+                let reason = format!(
+                    "no page access token for page {page_id}: add it under page_tokens in the \
+                     Meta webhook secret (reconnect the page); Meta delivers the lead again \
+                     meanwhile"
+                );
+                self.fail(entry, reason).await?;
+                return Err(Unfinished::Token);
+            }
+            Err(Fetch::Graph(err)) if err.is_expired_token() => {
+                let reason = format!("{}; Meta delivers the lead again meanwhile", err.reason());
+                self.fail(entry, reason).await?;
+                return Err(Unfinished::Token);
+            }
+            Err(Fetch::Graph(err)) if err.is_retryable() => {
+                tracing::warn!(
+                    page_id,
+                    leadgen_id,
+                    error = %chain(&err),
+                    "Graph API unavailable: nothing stored, Meta will redeliver"
+                );
+                return Err(Unfinished::Graph(err));
+            }
+            Err(Fetch::Graph(err)) => {
+                let reason = format!("could not fetch the lead from Meta: {}", err.reason());
+                return self.fail(entry, reason).await;
+            }
+        };
+
+        let logged = json!({ "change": raw, "lead": fetched.raw }).to_string();
+        let delivery = Delivery {
+            raw: &logged,
+            origin: self.origin.clone(),
+        };
+        let mut entry = pipeline::record(self.store.clock(), connector, &delivery);
+        entry.external_id = Some(leadgen_id.to_owned());
+        if change.form_id.is_none() {
+            if let Some(reason) = other_form(connector, fetched.lead.form_id.as_ref()) {
+                return self.ignore(entry, reason).await;
+            }
+        }
+        let aliases = &connector.field_aliases;
+        let candidate = match preset::candidate(&fetched.lead, change, leadgen_id, aliases) {
+            Ok(candidate) => candidate,
+            Err(err) => return self.fail(entry, err.to_string()).await,
+        };
+        self.import(connector, candidate, &delivery).await
+    }
+
+    /// The lead from the Graph API with the page's token. A token missing, or one Meta
+    /// calls expired, has the secret read again (once per delivery) and, if that gives
+    /// another token, the lead asked for again.
+    async fn fetch(&self, page_id: &str, leadgen_id: &str) -> Result<Fetched, Fetch> {
+        let token = match self.secrets.page_token(page_id) {
+            Some(token) => token.to_owned(),
+            None => {
+                let reread = self.reread().await.ok_or(Fetch::NoToken)?;
+                reread.page_token(page_id).ok_or(Fetch::NoToken)?.to_owned()
+            }
+        };
+        match self.ask(leadgen_id, &token).await {
+            Err(err) if err.is_expired_token() => {
+                let newer = self
+                    .reread()
+                    .await
+                    .and_then(|s| s.page_token(page_id).map(str::to_owned))
+                    .filter(|newer| *newer != token);
+                match newer {
+                    Some(newer) => self.ask(leadgen_id, &newer).await.map_err(Fetch::Graph),
+                    None => Err(Fetch::Graph(err)),
+                }
+            }
+            fetched => fetched.map_err(Fetch::Graph),
+        }
+    }
+
+    async fn ask(&self, leadgen_id: &str, token: &str) -> Result<Fetched, GraphError> {
+        let access = PageAccess {
+            access_token: token,
+            app_secret: &self.secrets.app_secret,
+        };
+        self.graph.lead(leadgen_id, access).await
+    }
+
+    /// The secret read again, once for the whole delivery; `None` when it cannot be.
+    async fn reread(&self) -> Option<&Arc<MetaSecrets>> {
+        let reread = self.reread.get_or_init(|| async {
+            tracing::info!("page token missing or expired: the Meta secret is read again");
+            match self.secret.refresh(&self.secrets).await {
+                Ok(secrets) => Some(secrets),
+                Err(err) => {
+                    tracing::warn!(error = %err, "the Meta secret could not be read again");
+                    None
+                }
+            }
+        });
+        reread.await.as_ref()
+    }
+
+    async fn import(
+        &self,
+        connector: &Connector,
+        candidate: LeadCandidate,
+        delivery: &Delivery<'_>,
+    ) -> Result<Outcome, Unfinished> {
+        pipeline::import(self.store, connector, candidate, delivery)
+            .await
+            .map_err(Unfinished::Store)
+    }
+
+    async fn fail(
+        &self,
+        entry: ImportRecord,
+        reason: impl Into<String>,
+    ) -> Result<Outcome, Unfinished> {
+        pipeline::fail(self.store, entry, reason, Vec::new())
+            .await
+            .map_err(Unfinished::Store)
+    }
+
+    async fn ignore(&self, entry: ImportRecord, reason: String) -> Result<Outcome, Unfinished> {
+        pipeline::ignore(self.store, entry, reason)
+            .await
+            .map_err(Unfinished::Store)
+    }
+}
+
+/// Why a lead could not be fetched.
+enum Fetch {
+    NoToken,
+    Graph(GraphError),
+}
