@@ -70,6 +70,36 @@ async fn drive_every_function() {
         .unwrap();
     assert_eq!(meta.status(), 200);
 
+    // A vendor webhook: the WPForms sample, signed for the demo's WPForms connector.
+    let vendor = shared::domain::Vendor::Wpforms;
+    let url = format!(
+        "{base}/webhooks/{}/{}",
+        vendor.key(),
+        seed::sample_vendor_connector_id(vendor)
+    );
+    let sample = e2e::vendors::sample(vendor);
+    let request = shared::providers::vendors::Request {
+        method: "POST",
+        url: &url,
+        headers: &[],
+        body: &sample.bytes,
+    };
+    let secret = seed::sample_signing_secret(vendor);
+    let now = app.store.clock().epoch();
+    let mut post = http
+        .post(&url)
+        .header("content-type", sample.content_type)
+        .body(sample.bytes.clone());
+    for (name, value) in shared::providers::vendors::sign(vendor, &secret, &request, now) {
+        post = post.header(name, value);
+    }
+    let vendor_answer = post.send().await.unwrap();
+    assert!(
+        vendor_answer.status().is_success(),
+        "{}",
+        vendor_answer.text().await.unwrap()
+    );
+
     // Email: a body that arrives late (NoSuchKey, then the retry queue), and a doubtful
     // one held for review, then approved.
     let deps = app.email_deps(3).await;
