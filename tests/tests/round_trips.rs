@@ -2,34 +2,100 @@
 //! SDK sends, by its `X-Amz-Target`), cold (a new container) and warm (the next lead in
 //! the same container, its configuration cached). The warm counts are the design's
 //! budget (BENCHMARKS.md): a warm API lead is its transaction, plus the key's claim with
-//! an `Idempotency-Key`.
+//! an `Idempotency-Key`. Each door also prints the write units its warm lead costs,
+//! computed from the requests by DynamoDB's rules (moto's `ConsumedCapacity` is a
+//! constant): BENCHMARKS.md's capacity per lead.
 
-use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
+use aws_sdk_dynamodb::config::interceptors::{
+    BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
+};
 use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_sdk_dynamodb::operation::put_item::PutItemInput;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemInput;
 use e2e::email::LABELLED_LEAD;
 use e2e::forms::FormRequest;
 use e2e::webhooks::GoogleApp;
 use e2e::webhooks::{graph_lead, graph_stand_in, MetaApp};
 use e2e::TestApp;
+use shared::store::limits::item_size;
 use shared::store::Store;
 use std::sync::{Arc, Mutex};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// The operations a store sent, in order.
+/// The operations a store sent, in order, and the write units they cost.
 #[derive(Debug, Clone, Default)]
-struct Requests(Arc<Mutex<Vec<String>>>);
+struct Requests(Arc<Mutex<Vec<String>>>, Arc<Mutex<f64>>);
 
 impl Requests {
     /// What was sent since the last call.
     fn take(&self) -> Vec<String> {
         std::mem::take(&mut *self.0.lock().unwrap())
     }
+
+    /// The write units spent since the last call.
+    fn take_units(&self) -> f64 {
+        std::mem::take(&mut *self.1.lock().unwrap())
+    }
+}
+
+/// Write units of an item of `bytes`: one per KB begun.
+fn units(bytes: usize) -> f64 {
+    bytes.max(1).div_ceil(1024) as f64
+}
+
+/// What a write costs by DynamoDB's rules: a KB begun is one unit, two inside a
+/// transaction; an item with index keys is written to the index as well (a standard
+/// write, all attributes projected). An update is counted by its values: a lower bound
+/// for items over 1 KB.
+fn write_units(input: &aws_smithy_runtime_api::client::interceptors::context::Input) -> f64 {
+    let indexed = |item: &shared::store::Item| item.contains_key("gsi1pk");
+    if let Some(put) = input.downcast_ref::<PutItemInput>() {
+        let item = put.item().cloned().unwrap_or_default();
+        return units(item_size(&item)) * if indexed(&item) { 2.0 } else { 1.0 };
+    }
+    if let Some(update) = input.downcast_ref::<UpdateItemInput>() {
+        let values = update
+            .expression_attribute_values()
+            .cloned()
+            .unwrap_or_default();
+        return units(item_size(&values));
+    }
+    let Some(transaction) = input.downcast_ref::<TransactWriteItemsInput>() else {
+        return 0.0;
+    };
+    let mut total = 0.0;
+    for item in transaction.transact_items() {
+        if let Some(put) = item.put() {
+            let size = units(item_size(put.item()));
+            total += 2.0 * size + if indexed(put.item()) { size } else { 0.0 };
+        } else if let Some(update) = item.update() {
+            let values = update
+                .expression_attribute_values()
+                .cloned()
+                .unwrap_or_default();
+            total += 2.0 * units(item_size(&values));
+        } else {
+            total += 2.0;
+        }
+    }
+    total
 }
 
 impl Intercept for Requests {
     fn name(&self) -> &'static str {
         "CountRequests"
+    }
+
+    fn read_before_serialization(
+        &self,
+        context: &BeforeSerializationInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        *self.1.lock().map_err(|e| e.to_string())? += write_units(context.input());
+        Ok(())
     }
 
     fn read_before_transmit(
@@ -76,11 +142,12 @@ fn another_person(lead: &serde_json::Value, n: u32) -> serde_json::Value {
     serde_json::from_str(&text).unwrap()
 }
 
-fn report(door: &str, cold: &[String], warm: &[String]) {
+fn report(door: &str, cold: &[String], warm: &[String], requests: &Requests) {
     println!(
-        "{door}: cold {} {cold:?}, warm {} {warm:?}",
+        "{door}: cold {} {cold:?}, warm {} {warm:?}, warm write units {}",
         cold.len(),
-        warm.len()
+        warm.len(),
+        requests.take_units()
     );
 }
 
@@ -97,10 +164,11 @@ async fn a_warm_api_lead_is_one_transaction() {
 
     let cold = shared::http::answer(&door, lead(1)).await;
     let cold_sent = requests.take();
+    requests.take_units();
     let warm = shared::http::answer(&door, lead(2)).await;
     let warm_sent = requests.take();
 
-    report("API", &cold_sent, &warm_sent);
+    report("API", &cold_sent, &warm_sent, &requests);
     assert_eq!((cold.status().as_u16(), warm.status().as_u16()), (201, 201));
     assert_eq!(warm_sent, ["TransactWriteItems"]);
     assert!(cold_sent.len() <= 5, "{cold_sent:?}");
@@ -121,10 +189,16 @@ async fn a_warm_api_lead_with_an_idempotency_key_is_its_claim_and_one_transactio
 
     let cold = shared::http::answer(&door, with_key(1)).await;
     let cold_sent = requests.take();
+    requests.take_units();
     let warm = shared::http::answer(&door, with_key(2)).await;
     let warm_sent = requests.take();
 
-    report("API with an Idempotency-Key", &cold_sent, &warm_sent);
+    report(
+        "API with an Idempotency-Key",
+        &cold_sent,
+        &warm_sent,
+        &requests,
+    );
     assert_eq!((cold.status().as_u16(), warm.status().as_u16()), (201, 201));
     assert_eq!(warm_sent, ["PutItem", "TransactWriteItems"]);
 }
@@ -144,10 +218,11 @@ async fn a_warm_form_lead_is_its_throttle_windows_and_one_transaction() {
 
     let cold = app.send_form_to(&door, post(1)).await;
     let cold_sent = requests.take();
+    requests.take_units();
     let warm = app.send_form_to(&door, post(2)).await;
     let warm_sent = requests.take();
 
-    report("form", &cold_sent, &warm_sent);
+    report("form", &cold_sent, &warm_sent, &requests);
     assert!(cold.status < 300, "{}", cold.text);
     assert!(warm.status < 300, "{}", warm.text);
     let writes = warm_sent.iter().filter(|op| *op != "TransactWriteItems");
@@ -167,12 +242,13 @@ async fn a_warm_google_lead_is_one_transaction() {
 
     let cold = google.post(&google.lead("g-trip-1")).await;
     let cold_sent = requests.take();
+    requests.take_units();
     let warm = google
         .post(&another_person(&google.lead("g-trip-2"), 2))
         .await;
     let warm_sent = requests.take();
 
-    report("Google", &cold_sent, &warm_sent);
+    report("Google", &cold_sent, &warm_sent, &requests);
     assert!(cold.status < 300 && warm.status < 300, "{}", warm.text);
     assert_eq!(warm_sent, ["TransactWriteItems"]);
 }
@@ -187,10 +263,11 @@ async fn a_warm_meta_lead_is_one_transaction() {
 
     let cold = meta.deliver_leads(&["m-trip-1"]).await;
     let cold_sent = requests.take();
+    requests.take_units();
     let warm = meta.deliver_leads(&["m-trip-2"]).await;
     let warm_sent = requests.take();
 
-    report("Meta", &cold_sent, &warm_sent);
+    report("Meta", &cold_sent, &warm_sent, &requests);
     assert_eq!((cold.status, warm.status), (200, 200), "{}", warm.text);
     assert_eq!(warm_sent, ["TransactWriteItems"]);
 }
@@ -211,10 +288,11 @@ async fn a_warm_email_lead_is_its_claim_and_one_transaction() {
 
     let cold = app.receive_email(&deps, &email(1)).await;
     let cold_sent = requests.take();
+    requests.take_units();
     let warm = app.receive_email(&deps, &email(2)).await;
     let warm_sent = requests.take();
 
-    report("email", &cold_sent, &warm_sent);
+    report("email", &cold_sent, &warm_sent, &requests);
     assert!(cold.lead_id.is_some() && warm.lead_id.is_some(), "{warm:?}");
     assert_eq!(warm_sent, ["PutItem", "TransactWriteItems"]);
 }
