@@ -118,7 +118,8 @@ fn touched(request: &HttpRequest) -> Option<(String, Vec<ItemKey>)> {
     Some((operation, keys))
 }
 
-fn refusal(body: Value) -> HttpResponse {
+/// DynamoDB's answer to a request it refuses: status 400 with a JSON error body.
+pub(crate) fn refusal(body: Value) -> HttpResponse {
     let mut response = HttpResponse::new(
         400.try_into().expect("a status"),
         SdkBody::from(body.to_string()),

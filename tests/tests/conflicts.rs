@@ -81,15 +81,20 @@ async fn a_burst_of_distinct_leads_on_one_connector_stores_every_one_with_hardly
     assert_eq!(stats["leads_received"], LEADS);
 }
 
+/// The key of the item at `sk` in this app's partition.
+fn key(app: &TestApp, sk: &str) -> std::collections::HashMap<String, AttributeValue> {
+    let pk = shared::store::keys::workspace_partition(app.workspace_id());
+    std::collections::HashMap::from([
+        ("pk".to_owned(), AttributeValue::S(pk)),
+        ("sk".to_owned(), AttributeValue::S(sk.into())),
+    ])
+}
+
 /// A transaction item that adds one to `n` on the item at `sk` of this app's partition.
 fn add_one(app: &TestApp, sk: &str) -> TransactWriteItem {
     let update = Update::builder()
         .table_name(app.store.table())
-        .key(
-            "pk",
-            AttributeValue::S(format!("WS#{}", app.workspace_id())),
-        )
-        .key("sk", AttributeValue::S(sk.into()))
+        .set_key(Some(key(app, sk)))
         .update_expression("ADD n :one")
         .expression_attribute_values(":one", AttributeValue::N("1".into()))
         .build()
@@ -114,11 +119,7 @@ async fn writes_that_meet_a_running_transaction_are_cancelled_and_retried_until_
     let single = client
         .update_item()
         .table_name(app.store.table())
-        .key(
-            "pk",
-            AttributeValue::S(format!("WS#{}", app.workspace_id())),
-        )
-        .key("sk", AttributeValue::S("CONFLICT#a".into()))
+        .set_key(Some(key(&app, "CONFLICT#a")))
         .update_expression("ADD n :one")
         .expression_attribute_values(":one", AttributeValue::N("1".into()))
         .send();
@@ -136,11 +137,7 @@ async fn writes_that_meet_a_running_transaction_are_cancelled_and_retried_until_
     let item = client
         .get_item()
         .table_name(app.store.table())
-        .key(
-            "pk",
-            AttributeValue::S(format!("WS#{}", app.workspace_id())),
-        )
-        .key("sk", AttributeValue::S("CONFLICT#a".into()))
+        .set_key(Some(key(&app, "CONFLICT#a")))
         .consistent_read(true)
         .send()
         .await
