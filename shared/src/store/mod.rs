@@ -149,11 +149,13 @@ impl Store {
     }
 
     /// Reads the items at `keys` (strongly consistent, a `BatchGetItem` per hundred),
-    /// asking again for the keys DynamoDB left unprocessed; answers the items found.
+    /// asking again for the keys DynamoDB left unprocessed; answers the items found. A
+    /// key DynamoDB would refuse names nothing that can be stored: not found.
     async fn get_many(&self, keys: &[Key]) -> Result<HashMap<Key, Item>, StoreError> {
         let mut found = HashMap::new();
+        let keys: Vec<&Key> = keys.iter().filter(|key| key.fits()).collect();
         for chunk in keys.chunks(BATCH_GET_LIMIT) {
-            let mut pending = Some(chunk.iter().map(Key::to_item).collect::<Vec<_>>());
+            let mut pending = Some(chunk.iter().map(|key| key.to_item()).collect::<Vec<_>>());
             for attempt in 0..BATCH_GET_ROUNDS {
                 let Some(wanted) = pending.take().filter(|keys| !keys.is_empty()) else {
                     break;
