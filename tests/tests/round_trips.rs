@@ -46,14 +46,20 @@ fn units(bytes: usize) -> f64 {
 }
 
 /// What a write costs by DynamoDB's rules: a KB begun is one unit, two inside a
-/// transaction; an item with index keys is written to the index as well (a standard
-/// write, all attributes projected). An update is counted by its values: a lower bound
+/// transaction; an item with index keys is written to each of those indexes as well (a
+/// standard write, all attributes projected). An update is counted by its values: a lower bound
 /// for items over 1 KB.
 fn write_units(input: &aws_smithy_runtime_api::client::interceptors::context::Input) -> f64 {
-    let indexed = |item: &shared::store::Item| item.contains_key("gsi1pk");
+    // The indexes an item is written to: one per index partition key it has.
+    let indexed = |item: &shared::store::Item| {
+        let indexes = item
+            .keys()
+            .filter(|name| name.starts_with("gsi") && name.ends_with("pk"));
+        indexes.count() as f64
+    };
     if let Some(put) = input.downcast_ref::<PutItemInput>() {
         let item = put.item().cloned().unwrap_or_default();
-        return units(item_size(&item)) * if indexed(&item) { 2.0 } else { 1.0 };
+        return units(item_size(&item)) * (1.0 + indexed(&item));
     }
     if let Some(update) = input.downcast_ref::<UpdateItemInput>() {
         let values = update
@@ -69,7 +75,7 @@ fn write_units(input: &aws_smithy_runtime_api::client::interceptors::context::In
     for item in transaction.transact_items() {
         if let Some(put) = item.put() {
             let size = units(item_size(put.item()));
-            total += 2.0 * size + if indexed(put.item()) { size } else { 0.0 };
+            total += size * (2.0 + indexed(put.item()));
         } else if let Some(update) = item.update() {
             let values = update
                 .expression_attribute_values()
