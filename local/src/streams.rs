@@ -51,6 +51,14 @@ impl StreamReader {
     /// Opens the stream of `table` at its end (`StartingPosition: LATEST`): only records
     /// written from now on are read.
     pub async fn latest(config: &SdkConfig, table: &str) -> Result<Self, StreamError> {
+        let mut reader = Self::from_start(config, table).await?;
+        // Skip what is already there: the reader starts at the end.
+        reader.read_all().await?;
+        Ok(reader)
+    }
+
+    /// Opens the stream of `table` at its oldest record (`TRIM_HORIZON`).
+    pub async fn from_start(config: &SdkConfig, table: &str) -> Result<Self, StreamError> {
         let dynamodb = aws_sdk_dynamodb::Client::new(config);
         let described = dynamodb
             .describe_table()
@@ -80,14 +88,11 @@ impl StreamReader {
                 after: None,
             })
             .collect();
-        let mut reader = Self {
+        Ok(Self {
             client,
             stream_arn,
             shards,
-        };
-        // Skip what is already there: the reader starts at the end.
-        reader.read_all().await?;
-        Ok(reader)
+        })
     }
 
     /// The records written since the last read, oldest first, shaped as Lambda

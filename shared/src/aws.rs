@@ -35,6 +35,19 @@ pub fn s3_config(config: &SdkConfig) -> aws_sdk_s3::config::Builder {
     aws_sdk_s3::config::Builder::from(config).force_path_style(config.endpoint_url().is_some())
 }
 
+/// How long a warm function keeps API keys, routes, connectors and territories it read.
+pub const CONFIG_CACHE_SECONDS: u64 = 60;
+
+/// `CONFIG_CACHE_SECONDS` from the environment, or its default.
+pub fn config_cache_seconds() -> Result<u64, String> {
+    match std::env::var("CONFIG_CACHE_SECONDS") {
+        Err(_) => Ok(CONFIG_CACHE_SECONDS),
+        Ok(value) => value.trim().parse().map_err(|_| {
+            format!("CONFIG_CACHE_SECONDS must be a whole number of seconds, not {value:?}")
+        }),
+    }
+}
+
 /// A required setting from the environment, with a message that names it.
 pub fn env(name: &str) -> Result<String, String> {
     std::env::var(name).map_err(|_| format!("environment variable {name} is not set"))
@@ -58,11 +71,10 @@ impl Aws {
         secrets(&self.config)
     }
 
-    /// The lead table named by `LEADS_TABLE`.
+    /// The lead table named by `LEADS_TABLE`, keeping configuration it reads for
+    /// `CONFIG_CACHE_SECONDS` (default [`CONFIG_CACHE_SECONDS`]; 0 keeps nothing).
     pub fn store(&self) -> Result<crate::store::Store, String> {
-        Ok(crate::store::Store::new(
-            dynamodb(&self.config),
-            env("LEADS_TABLE")?,
-        ))
+        let store = crate::store::Store::new(dynamodb(&self.config), env("LEADS_TABLE")?);
+        Ok(store.with_config_cache(config_cache_seconds()?))
     }
 }

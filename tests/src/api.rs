@@ -61,7 +61,12 @@ impl TestApp {
 
     /// The request of an authorised JSON post of [`Self::lead_with_connector_key`].
     pub fn authorised_lead_request(&self, external_id: &str) -> lambda_http::Request {
-        let body = self.lead_with_connector_key(external_id).to_string();
+        self.authorised_request(&self.lead_with_connector_key(external_id))
+    }
+
+    /// The request of an authorised JSON post of `body`.
+    pub fn authorised_request(&self, body: &Value) -> lambda_http::Request {
+        let body = body.to_string();
         let authorization = self.api_authorization();
         let headers = [
             ("authorization", authorization.as_str()),

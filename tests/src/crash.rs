@@ -15,7 +15,6 @@ use aws_smithy_runtime_api::client::http::{
     SharedHttpConnector,
 };
 use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
-use aws_smithy_types::body::SdkBody;
 use serde_json::Value;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -191,14 +190,9 @@ fn dynamodb_refusal(request: &HttpRequest) -> Option<HttpResponse> {
             || ["sk", "gsi1sk"].iter().any(|name| text(key, name) > 1024)
     }) || text(&body["ExpressionAttributeValues"], ":pk") > 2048;
     too_long.then(|| {
-        let body = r#"{"__type":"com.amazon.coral.validate#ValidationException","message":"One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of 2048 bytes"}"#;
-        let mut response = HttpResponse::new(
-            400.try_into().expect("a status"),
-            SdkBody::from(body.to_owned()),
-        );
-        response
-            .headers_mut()
-            .insert("content-type", "application/x-amz-json-1.0");
-        response
+        crate::conflicts::refusal(serde_json::json!({
+            "__type": "com.amazon.coral.validate#ValidationException",
+            "message": "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of 2048 bytes",
+        }))
     })
 }

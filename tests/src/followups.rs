@@ -11,6 +11,9 @@ use shared::domain::{Lead, WorkspaceSettings};
 use shared::followup::{FollowUps, Mailer};
 use shared::store::keys;
 
+/// The stream's batch size in `template.yaml` (the counter's writes are per batch).
+const STREAM_BATCH: usize = 10;
+
 /// One mail SES (moto) accepted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mail {
@@ -170,6 +173,25 @@ impl TestApp {
                 .expect("the table has a stream"),
             partition: keys::workspace_partition(self.workspace_id()),
         }
+    }
+
+    /// Counts this workspace's import entries on their connectors, as the stream
+    /// function does, from the stream's first record: what was counted before is not
+    /// counted again. Answers how many records were delivered.
+    pub async fn count_deliveries(&self) -> usize {
+        let mut stream = StreamTap {
+            reader: StreamReader::from_start(&self.config, &self.store_table())
+                .await
+                .expect("the table has a stream"),
+            partition: keys::workspace_partition(self.workspace_id()),
+        };
+        let records = stream.records().await;
+        for batch in records.chunks(STREAM_BATCH) {
+            speed_to_lead::count_imports(&self.store, batch)
+                .await
+                .expect("the counts are written");
+        }
+        records.len()
     }
 
     fn store_table(&self) -> String {

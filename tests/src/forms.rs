@@ -134,6 +134,15 @@ impl TestApp {
 
     /// Sends `request` to `form-intake` (to this app's form unless it names another).
     pub async fn send_form(&self, request: FormRequest) -> TestResponse {
+        self.send_form_to(&self.form_deps(), request).await
+    }
+
+    /// [`Self::send_form`] to the door `deps` make.
+    pub async fn send_form_to(
+        &self,
+        deps: &form_intake::FormIntake,
+        request: FormRequest,
+    ) -> TestResponse {
         let form_id = request.form_id.clone().unwrap_or_else(|| self.form_id());
         let call = HttpCall {
             route_key: format!("{} /forms/{{form_id}}", request.method),
@@ -145,7 +154,7 @@ impl TestApp {
             source_ip: request.source_ip,
             ..Default::default()
         };
-        TestResponse::answered(&self.form_deps(), call).await
+        TestResponse::answered(deps, call).await
     }
 }
 

@@ -98,6 +98,7 @@ async fn editing_a_connector_keeps_its_counters_and_shows_its_stats() {
     app.post_lead(lead_body("stats-1")).await;
     app.post_lead(lead_body("stats-1")).await;
     app.post_lead(json!({"customer_name": "No Contact"})).await;
+    app.count_deliveries().await;
 
     let edited = app
         .admin(
@@ -125,6 +126,7 @@ async fn editing_a_connector_keeps_its_counters_and_shows_its_stats() {
     let lead = app
         .post_lead(json!({"Full Name": "Pat Alias", "customer_phone": "7175550199"}))
         .await;
+    app.count_deliveries().await;
     assert_eq!(lead.json()["source"], "zapier");
     assert_eq!(lead.json()["assigned_rep"], "rep@example.com");
     let cleared = app

@@ -232,7 +232,7 @@ impl Throttling {
 #[tokio::test]
 async fn throttled_dynamodb_calls_are_retried_by_the_sdk_and_the_lead_is_stored_once() {
     let app = TestApp::spawn().await;
-    // Two throttled answers per operation: the SDK's standard mode makes three attempts.
+    // Two throttled answers per operation: the store's retry policy makes up to eight.
     let throttling = Throttling::start(app.endpoint(), |_, nth| nth <= 2).await;
     let response = throttling.post_lead(&app, "throttled").await;
 
@@ -262,8 +262,8 @@ async fn throttling_past_the_retries_answers_a_retryable_503_and_writes_nothing(
     assert!(!response.text.contains("Throughput"), "{}", response.text);
     assert_eq!(
         throttling.arrived("TransactWriteItems"),
-        3,
-        "the SDK tried three times"
+        8,
+        "the store's retry policy tried eight times"
     );
     assert!(app.leads().await.is_empty());
     assert!(app.import_log().await.is_empty());

@@ -2,6 +2,7 @@
 //! a request finds it), so each key also has a pointer item in its workspace's
 //! partition that lists it and leads back to the hash for revocation.
 
+use super::cache::Missing;
 use super::keys;
 use super::page::Source;
 use super::{s, to_item, BadCursor, Item, Page, Store, StoreError};
@@ -45,8 +46,10 @@ fn ref_item(key_hash: &str, key: &ApiKey, name: Option<&str>) -> Result<Item, St
 
 impl Store {
     /// The key stored under the SHA-256 of an API key, if any.
+    /// The key stored under `key_hash`, as read within the configuration cache's time.
     pub async fn api_key(&self, key_hash: &str) -> Result<Option<ApiKey>, StoreError> {
-        self.get(&keys::api_key(key_hash)).await
+        let key = keys::api_key(key_hash);
+        self.get_config(&key, Missing::ReadAgain).await
     }
 
     pub async fn create_api_key(&self, key_hash: &str, key: &ApiKey) -> Result<bool, StoreError> {

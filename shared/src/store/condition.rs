@@ -100,14 +100,6 @@ pub(super) enum Written<O> {
 }
 
 impl<O> Written<O> {
-    /// The output; any refusal is an error (the conditions guard what should not happen).
-    pub(super) fn done(self) -> Result<O, StoreError> {
-        match self {
-            Written::Done(output) => Ok(output),
-            Written::Refused(refused) => Err(refused.into_error()),
-        }
-    }
-
     /// The output, or `None` when a condition refused the write; a refusal for any other
     /// reason (a conflicting transaction) is an error.
     pub(super) fn passed(self) -> Result<Option<O>, StoreError> {

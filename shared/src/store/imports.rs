@@ -63,8 +63,7 @@ pub struct RetrySelection {
 const RETRIED_BY: &str = "retried_by";
 
 impl Store {
-    /// Records an attempt that created no lead (replayed, failed, ignored), counting it
-    /// on its connector when the connector still exists.
+    /// Records an attempt that created no lead (replayed, failed, ignored).
     pub async fn log_import(&self, record: &ImportRecord) -> Result<(), StoreError> {
         self.log_settling(record, &Settles::Nothing, None).await
     }
@@ -78,20 +77,14 @@ impl Store {
         settles: &Settles,
         receipt: Option<&Receipt>,
     ) -> Result<(), StoreError> {
-        let outcome = self.outcome_items(record, settles, receipt, true)?;
-        let refused = match self.transact(outcome.items).await? {
-            Written::Done(()) => return Ok(()),
-            Written::Refused(refused) => refused,
-        };
-        if outcome.settles.is_some_and(|at| refused.failed(at)) {
-            return Err(StoreError::Superseded);
+        let outcome = self.outcome_items(record, settles, receipt)?;
+        match self.transact(outcome.items).await? {
+            Written::Done(()) => Ok(()),
+            Written::Refused(refused) if outcome.settles.is_some_and(|at| refused.failed(at)) => {
+                Err(StoreError::Superseded)
+            }
+            Written::Refused(refused) => Err(refused.into_error()),
         }
-        if !outcome.count.is_some_and(|at| refused.failed(at)) {
-            return Err(refused.into_error());
-        }
-        // The connector is gone (deleted): the attempt is logged uncounted.
-        let uncounted = self.outcome_items(record, settles, receipt, false)?;
-        self.transact(uncounted.items).await?.done()
     }
 
     pub async fn import(

@@ -60,6 +60,15 @@ impl Key {
         }
     }
 
+    /// The key of a stored item.
+    pub fn of(item: &HashMap<String, AttributeValue>) -> Self {
+        let text = |name: &str| {
+            let value = item.get(name).and_then(|value| value.as_s().ok());
+            value.cloned().unwrap_or_default()
+        };
+        Self::new(text(PK), text(SK))
+    }
+
     pub fn to_item(&self) -> HashMap<String, AttributeValue> {
         HashMap::from([
             (PK.to_owned(), AttributeValue::S(self.pk.clone())),
@@ -112,6 +121,12 @@ pub fn connector(workspace_id: &WorkspaceId, connector_id: &ConnectorId) -> Key 
         ws(workspace_id),
         format!("{CONNECTOR_PREFIX}{connector_id}"),
     )
+}
+
+/// A connector's delivery counts: one item beside the connector's, written by the
+/// stream's counter (never by an intake), read with the connector.
+pub fn connector_counts(workspace_id: &WorkspaceId, connector_id: &ConnectorId) -> Key {
+    Key::new(ws(workspace_id), format!("COUNTS#{connector_id}"))
 }
 
 /// The sort-key prefix of a workspace's connectors.

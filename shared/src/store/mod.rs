@@ -9,10 +9,11 @@
 //! entities   workspaces  api_keys  connectors/  leads/  imports  reviews  territories
 //!            throttles  caps  followups/  inbound_email  idempotency
 //!  ─────────────────────────────────────────────────────────────────────────────────
-//! base       attempt    an intake attempt's import-log entry and connector count
-//!                       (written with a lead, a review, or alone); the Counters
+//! base       attempt    an intake attempt's import-log entry (written with a lead,
+//!                       a review, or alone)
 //!            settle     what an attempt settles in its transaction: an
 //!                       Idempotency-Key's record, an inbound email, a review
+//!            cache      configuration kept per warm container for a short time
 //!            claim      take / settle / release a claim whose hold may lapse
 //!            page       `Query` paging and cursors, whole-partition reads
 //!            filter     the conditions a `Query` keeps items by
@@ -28,6 +29,7 @@
 
 mod api_keys;
 mod attempt;
+mod cache;
 mod caps;
 mod claim;
 mod condition;
@@ -50,9 +52,8 @@ mod workspaces;
 mod write;
 
 pub use api_keys::{ApiKeyEntry, Revoked};
-pub use attempt::Counters;
 pub use caps::CapDay;
-pub use connectors::{ConnectorRecord, RouteTarget, Saved};
+pub use connectors::{ConnectorRecord, Counters, ImportChange, RouteTarget, Saved};
 pub use error::StoreError;
 pub use followups::{change, Change, Claim, DigestRecord, PendingReview};
 pub use idempotency::{IdempotencyBegin, Replay, StoredResponse};
@@ -66,7 +67,7 @@ pub use territories::Territory;
 pub use workspaces::WorkspaceSaved;
 
 use crate::clock::Clock;
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
 use aws_sdk_dynamodb::Client;
 use keys::Key;
 use serde::de::DeserializeOwned;
@@ -75,6 +76,10 @@ use std::collections::HashMap;
 
 pub type Item = HashMap<String, AttributeValue>;
 
+/// The most keys one `BatchGetItem` takes, and how often unprocessed keys are asked for.
+const BATCH_GET_LIMIT: usize = 100;
+const BATCH_GET_ROUNDS: u32 = 8;
+
 /// The table, the client that reaches it, and the clock its records are stamped by.
 /// Cheap to clone.
 #[derive(Debug, Clone)]
@@ -82,14 +87,25 @@ pub struct Store {
     client: Client,
     table: String,
     clock: Clock,
+    /// Configuration kept per warm container (`cache.rs`), when on.
+    cache: Option<std::sync::Arc<cache::ConfigCache>>,
 }
 
 impl Store {
+    /// The store of `table` through `client`, whose calls then follow the store's one
+    /// retry policy (`write.rs`): conflicts, throttling and faults retried with jitter.
     pub fn new(client: Client, table: impl Into<String>) -> Self {
+        let config = client
+            .config()
+            .to_builder()
+            .retry_config(write::retry_config())
+            .retry_classifier(write::Conflicts)
+            .build();
         Self {
-            client,
+            client: Client::from_conf(config),
             table: table.into(),
             clock: Clock::system(),
+            cache: None,
         }
     }
 
@@ -114,6 +130,11 @@ impl Store {
     /// Reads one item with a strongly consistent read. A key DynamoDB would refuse names
     /// nothing that can be stored: not found.
     async fn get<T: DeserializeOwned>(&self, key: &Key) -> Result<Option<T>, StoreError> {
+        self.get_item(key).await?.map(from_item).transpose()
+    }
+
+    /// [`Store::get`] of the item as stored.
+    async fn get_item(&self, key: &Key) -> Result<Option<Item>, StoreError> {
         if !key.fits() {
             return Ok(None);
         }
@@ -126,7 +147,52 @@ impl Store {
             .send()
             .await
             .map_err(|e| self.error(e))?;
-        output.item.map(from_item).transpose()
+        Ok(output.item)
+    }
+
+    /// Reads the items at `keys` (strongly consistent, a `BatchGetItem` per hundred),
+    /// asking again for the keys DynamoDB left unprocessed; answers the items found. A
+    /// key DynamoDB would refuse names nothing that can be stored: not found.
+    async fn get_many(&self, keys: &[Key]) -> Result<HashMap<Key, Item>, StoreError> {
+        let mut found = HashMap::new();
+        let keys: Vec<&Key> = keys.iter().filter(|key| key.fits()).collect();
+        for chunk in keys.chunks(BATCH_GET_LIMIT) {
+            let mut pending = Some(chunk.iter().map(|key| key.to_item()).collect::<Vec<_>>());
+            for attempt in 0..BATCH_GET_ROUNDS {
+                let Some(wanted) = pending.take().filter(|keys| !keys.is_empty()) else {
+                    break;
+                };
+                if attempt > 0 {
+                    tokio::time::sleep(write::backoff(attempt)).await;
+                }
+                let request = KeysAndAttributes::builder()
+                    .set_keys(Some(wanted))
+                    .consistent_read(true)
+                    .build()
+                    .map_err(|e| StoreError::Unexpected(Box::new(e)))?;
+                let mut output = self
+                    .client
+                    .batch_get_item()
+                    .request_items(&self.table, request)
+                    .send()
+                    .await
+                    .map_err(|e| self.error(e))?;
+                let items = output.responses.take().unwrap_or_default();
+                for item in items.into_values().flatten() {
+                    found.insert(Key::of(&item), item);
+                }
+                pending = output
+                    .unprocessed_keys
+                    .and_then(|mut unprocessed| unprocessed.remove(&self.table))
+                    .map(|left| left.keys);
+            }
+            if pending.is_some_and(|keys| !keys.is_empty()) {
+                return Err(StoreError::Unavailable(
+                    "DynamoDB left keys of a batch read unprocessed".into(),
+                ));
+            }
+        }
+        Ok(found)
     }
 
     fn error<E, R>(&self, err: aws_sdk_dynamodb::error::SdkError<E, R>) -> StoreError
@@ -158,6 +224,14 @@ fn attribute<T: Serialize>(value: &T) -> Result<AttributeValue, StoreError> {
 
 fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, StoreError> {
     serde_dynamo::from_item(item).map_err(StoreError::Encoding)
+}
+
+/// A text attribute of an item's image on the table's stream.
+fn image_text<'a>(image: &'a serde_dynamo::Item, name: &str) -> Option<&'a str> {
+    match image.get(name) {
+        Some(serde_dynamo::AttributeValue::S(value)) => Some(value),
+        _ => None,
+    }
 }
 
 fn s(value: impl AsRef<str>) -> AttributeValue {

@@ -1,13 +1,13 @@
 //! Review items: held in the same transaction as their import-log entry, listed by
-//! status, and decided in one transaction with that entry and the connector's count
-//! (an approval is the lead's own transaction, see `settle.rs`; a rejection is here).
+//! status, and decided in one transaction with that entry (an approval is the lead's
+//! own transaction, see `settle.rs`; a rejection is here).
 
 use super::condition::Written;
 use super::keys;
 use super::page::{Filter, Source};
 use super::settle::Settles;
 use super::{s, to_item, BadCursor, Page, Store, StoreError};
-use crate::domain::{ImportRecord, ImportStatus, ReviewItem, ReviewStatus};
+use crate::domain::{ImportRecord, ReviewItem, ReviewStatus};
 use crate::domain::{ReviewId, WorkspaceId};
 use std::collections::HashMap;
 
@@ -16,8 +16,7 @@ use std::collections::HashMap;
 pub struct AlreadyDecided;
 
 impl Store {
-    /// Stores a review item with its `review_required` import entry, counts it, and
-    /// settles what the attempt settles (the inbound email it came from).
+    /// Stores a review item with its `review_required` import entry, and settles what the attempt settles (the inbound email it came from).
     pub async fn hold_for_review(
         &self,
         review: &ReviewItem,
@@ -29,7 +28,7 @@ impl Store {
             "review",
             review,
         )?;
-        let outcome = self.outcome_items(record, settles, None, true)?;
+        let outcome = self.outcome_items(record, settles, None)?;
         let mut items = vec![self.put_new(review_item)?];
         items.extend(outcome.items);
         match self.transact(items).await? {
@@ -52,7 +51,7 @@ impl Store {
     }
 
     /// Rejects a pending review in one transaction: the review decided, its held entry
-    /// settled as `record` says (ignored), the connector's count moved with it.
+    /// settled as `record` says (ignored).
     /// [`AlreadyDecided`] when another decision came first.
     pub async fn reject_review(
         &self,
@@ -72,10 +71,7 @@ impl Store {
                     (":at".to_owned(), s(decided_at)),
                 ])))
         })?;
-        let mut items = vec![decide, self.settle_entry(record)?];
-        if record.connector_id.is_some() {
-            items.push(self.recount(record, ImportStatus::ReviewRequired)?);
-        }
+        let items = vec![decide, self.settle_entry(record)?];
         match self.transact(items).await? {
             Written::Done(()) => Ok(Ok(())),
             Written::Refused(refused) if refused.failed(0) => Ok(Err(AlreadyDecided)),

@@ -167,6 +167,3 @@ impl Store {
         })
     }
 }
-
-/// The status a held entry had before it settles.
-pub(super) const HELD_STATUS: ImportStatus = ImportStatus::ReviewRequired;

@@ -1,5 +1,6 @@
 //! Territories: a ZIP's rep, listed with one `Query` on the workspace partition.
 
+use super::cache::Missing;
 use super::keys;
 use super::page::Source;
 use super::{to_item, BadCursor, Page, Store, StoreError};
@@ -21,9 +22,8 @@ impl Store {
         workspace_id: &WorkspaceId,
         zip: &str,
     ) -> Result<Option<String>, StoreError> {
-        let territory = self
-            .get::<Territory>(&keys::territory(workspace_id, zip))
-            .await?;
+        let key = keys::territory(workspace_id, zip);
+        let territory = self.get_config::<Territory>(&key, Missing::Kept).await?;
         Ok(territory.map(|t| t.rep))
     }
 

@@ -1,5 +1,6 @@
 //! Workspaces: the workspace item, its unique email slug and its settings.
 
+use super::cache::Missing;
 use super::condition::Written;
 use super::keys;
 use super::page::Source;
@@ -32,11 +33,18 @@ impl Store {
         self.get(&keys::workspace(workspace_id)).await
     }
 
+    /// The workspace of an email slug, both as read within the configuration cache's
+    /// time (the email door's configuration).
     pub async fn workspace_by_slug(&self, slug: &str) -> Result<Option<Workspace>, StoreError> {
-        let Some(target) = self.get::<SlugTarget>(&keys::email_slug(slug)).await? else {
+        let slug = keys::email_slug(slug);
+        let Some(target) = self
+            .get_config::<SlugTarget>(&slug, Missing::ReadAgain)
+            .await?
+        else {
             return Ok(None);
         };
-        self.workspace(&target.workspace_id).await
+        let workspace = keys::workspace(&target.workspace_id);
+        self.get_config(&workspace, Missing::ReadAgain).await
     }
 
     /// Creates a workspace and claims its email slug; `false` when the slug is taken.

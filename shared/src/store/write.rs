@@ -1,21 +1,90 @@
 //! Writing items: single writes and transaction items against this table, "put if
-//! absent", and the one runner of transactions.
+//! absent", the one runner of transactions, and the one retry policy of every call.
 
-use super::condition::Written;
+use super::condition::{ConditionalWrite, Reason, Written};
 use super::keys::Key;
 use super::limits;
 use super::{Item, Store, StoreError};
+use aws_sdk_dynamodb::config::interceptors::InterceptorContext;
+use aws_sdk_dynamodb::config::retry::{ClassifyRetry, RetryAction, RetryConfig};
 use aws_sdk_dynamodb::error::BuildError;
+use aws_sdk_dynamodb::error::ProvideErrorMetadata;
 use aws_sdk_dynamodb::operation::delete_item::builders::DeleteItemFluentBuilder;
+use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder;
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::builders::{DeleteBuilder, PutBuilder, UpdateBuilder};
 use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem, Update};
+use std::time::Duration;
 
 /// The condition of a write that never overwrites: the item's key is new.
 pub(super) const ABSENT: &str = "attribute_not_exists(pk)";
 /// The condition of a write that never creates: the item is there.
 pub(super) const PRESENT: &str = "attribute_exists(pk)";
+
+/// How often a call is made before its error is answered, and the backoff between
+/// attempts: exponential from 25 ms (DynamoDB's own SDKs' base), capped at one second,
+/// each drawn at random below its bound (full jitter), as the SDK's standard mode does.
+pub(super) const MAX_ATTEMPTS: u32 = 8;
+const FIRST_BACKOFF: Duration = Duration::from_millis(25);
+const MAX_BACKOFF: Duration = Duration::from_secs(1);
+
+/// The retry policy of every call of the store: throttling, transient faults and
+/// transaction conflicts, retried by the SDK with jittered backoff.
+pub(super) fn retry_config() -> RetryConfig {
+    RetryConfig::standard()
+        .with_max_attempts(MAX_ATTEMPTS)
+        .with_initial_backoff(FIRST_BACKOFF)
+        .with_max_backoff(MAX_BACKOFF)
+}
+
+/// The wait before attempt `attempt` (from 1) of something the store repeats itself
+/// (a batch read's unprocessed keys): the same jittered backoff.
+pub(super) fn backoff(attempt: u32) -> Duration {
+    let bound = FIRST_BACKOFF
+        .saturating_mul(1 << attempt.min(6))
+        .min(MAX_BACKOFF);
+    bound.mul_f64(rand::random::<f64>())
+}
+
+/// Marks DynamoDB's conflicts retryable: a transaction cancelled only because another
+/// one held its items (`TransactionConflict`, nothing written), and a single-item write
+/// to an item inside a running transaction (`TransactionConflictException`). The SDK
+/// leaves both to the caller; sent again, either is safe. A transaction a condition
+/// refused is an answer, never retried.
+#[derive(Debug)]
+pub(super) struct Conflicts;
+
+impl ClassifyRetry for Conflicts {
+    fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
+        let Some(Err(err)) = ctx.output_or_error() else {
+            return RetryAction::NoActionIndicated;
+        };
+        let conflicted = err.as_operation_error().is_some_and(|err| {
+            if let Some(err) = err.downcast_ref::<TransactWriteItemsError>() {
+                return ConditionalWrite::reasons(err).is_some_and(|reasons| {
+                    reasons.contains(&Reason::Conflict) && !reasons.contains(&Reason::Condition)
+                });
+            }
+            let code = (err.downcast_ref::<PutItemError>().and_then(|e| e.code()))
+                .or_else(|| err.downcast_ref::<UpdateItemError>().and_then(|e| e.code()))
+                .or_else(|| err.downcast_ref::<DeleteItemError>().and_then(|e| e.code()));
+            code == Some("TransactionConflictException")
+        });
+        if conflicted {
+            RetryAction::throttling_error()
+        } else {
+            RetryAction::NoActionIndicated
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "DynamoDB transaction conflicts"
+    }
+}
 
 fn unbuilt(err: BuildError) -> StoreError {
     StoreError::Unexpected(Box::new(err))

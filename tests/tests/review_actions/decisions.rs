@@ -193,10 +193,12 @@ async fn the_connectors_counters_follow_review_decisions() {
     app.hold_review(doubtful_candidate("count-3")).await;
     let connector = app.seeded.connector(Provider::EmailForward).unwrap();
     let stats = format!("/admin/connectors/{}/stats", connector.id);
+    app.count_deliveries().await;
     let held = app.admin_get(&stats).await.json();
 
     app.approve(&approved).await;
     app.reject(&rejected).await;
+    app.count_deliveries().await;
     let decided = app.admin_get(&stats).await.json();
 
     assert_eq!(held["by_status"]["review_required"], 3, "{held}");

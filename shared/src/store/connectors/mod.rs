@@ -1,24 +1,25 @@
-//! Connectors: the profile item (with its delivery counters), the route items and the
-//! active slot that find it (`routes.rs`), and the transactions that create, save and
-//! delete them together (`save.rs`).
+//! Connectors: the profile item, its delivery counts (`counts.rs`, kept off the intake's
+//! path), the route items and the active slot that find it (`routes.rs`), and the
+//! transactions that create, save and delete them together (`save.rs`).
 
 mod changes;
+mod counts;
 mod routes;
 mod save;
 
+pub use counts::{Counters, ImportChange};
 pub use routes::RouteTarget;
 pub use save::Saved;
 
-use super::attempt::Counters;
 use super::keys;
 use super::page::Source;
-use super::{to_item, BadCursor, Page, Store, StoreError};
+use super::{from_item, to_item, BadCursor, Page, Store, StoreError};
 use crate::domain::Connector;
 use crate::domain::{ConnectorId, WorkspaceId};
 use routes::routes;
 use serde::Deserialize;
 
-/// A connector as stored: its profile, its counters and the revision of its profile.
+/// A connector as stored: its profile, its counts and the revision of its profile.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct ConnectorRecord {
     #[serde(flatten)]
@@ -38,12 +39,23 @@ impl Store {
         self.get(&keys::connector(workspace_id, connector_id)).await
     }
 
+    /// A connector with its counts, read together.
     pub async fn connector_record(
         &self,
         workspace_id: &WorkspaceId,
         connector_id: &ConnectorId,
     ) -> Result<Option<ConnectorRecord>, StoreError> {
-        self.get(&keys::connector(workspace_id, connector_id)).await
+        let key = keys::connector(workspace_id, connector_id);
+        let counts = keys::connector_counts(workspace_id, connector_id);
+        let mut found = self.get_many(&[key.clone(), counts.clone()]).await?;
+        let Some(item) = found.remove(&key) else {
+            return Ok(None);
+        };
+        let mut record: ConnectorRecord = from_item(item)?;
+        if let Some(counted) = found.remove(&counts) {
+            record.counters = record.counters.plus(from_item(counted)?);
+        }
+        Ok(Some(record))
     }
 
     /// A workspace's connectors, newest first.
@@ -54,7 +66,18 @@ impl Store {
         cursor: Option<&str>,
     ) -> Result<Result<Page<ConnectorRecord>, BadCursor>, StoreError> {
         let source = Source::workspace(workspace_id, Some(keys::CONNECTOR_PREFIX));
-        self.page(source, limit, cursor).await
+        let mut page: Page<ConnectorRecord> = match self.page(source, limit, cursor).await? {
+            Ok(page) => page,
+            Err(bad) => return Ok(Err(bad)),
+        };
+        let ids: Vec<&ConnectorId> = page.items.iter().map(|r| &r.connector.id).collect();
+        let mut counts = self.counts_of(workspace_id, &ids).await?;
+        for record in &mut page.items {
+            if let Some(counted) = counts.remove(&record.connector.id) {
+                record.counters = std::mem::take(&mut record.counters).plus(counted);
+            }
+        }
+        Ok(Ok(page))
     }
 
     /// Creates a connector with its routes and, when active, its workspace's active slot

@@ -1,6 +1,7 @@
 //! What finds a connector: its route items (connector key, form id, Meta page id, the
 //! Google or vendor connector id) and its workspace's active slot for its provider and transport.
 
+use super::super::cache::Missing;
 use super::super::keys::{self, Key, RouteKind};
 use super::super::{Store, StoreError};
 use crate::domain::{Connector, Provider, Transport};
@@ -85,12 +86,14 @@ impl Store {
         Ok(target.map(|t| t.connector_id))
     }
 
-    /// The connector a route or slot item points at.
+    /// The connector a route or slot item points at, both as read within the
+    /// configuration cache's time.
     async fn connector_at(&self, pointer: &Key) -> Result<Option<Connector>, StoreError> {
-        let Some(target) = self.get::<RouteTarget>(pointer).await? else {
+        let target = self.get_config::<RouteTarget>(pointer, Missing::ReadAgain);
+        let Some(target) = target.await? else {
             return Ok(None);
         };
-        self.connector(&target.workspace_id, &target.connector_id)
-            .await
+        let key = keys::connector(&target.workspace_id, &target.connector_id);
+        self.get_config(&key, Missing::ReadAgain).await
     }
 }

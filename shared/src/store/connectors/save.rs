@@ -1,6 +1,5 @@
 //! Connector profiles as admins change them: every save is one transaction of an
-//! `UpdateItem` (only the changed attributes, so the delivery counters on the item
-//! survive), the active slot and the route items, guarded by a revision number so a
+//! `UpdateItem` (only the changed attributes), the active slot and the route items, guarded by a revision number so a
 //! save never builds on a stale read.
 
 use super::super::condition::Written;
@@ -35,7 +34,8 @@ pub enum Saved {
 /// The condition on a slot or route a connector writes: free, or its own already.
 const OWNED: &str = "attribute_not_exists(pk) OR connector_id = :me";
 
-/// Attributes a save never touches: identity, and the counters by omission.
+/// Attributes a save never touches: identity (and, by omission, counts that earlier
+/// versions kept on the connector item).
 const FIXED: [&str; 5] = ["id", "workspace_id", "provider", "transport", "created_at"];
 
 impl Store {
@@ -115,8 +115,8 @@ impl Store {
         Ok(Saved::Stale)
     }
 
-    /// Deletes a connector with its routes and its active slot; its leads and its
-    /// import log stay.
+    /// Deletes a connector with its counts, its routes and its active slot; its leads
+    /// and its import log stay.
     pub async fn delete_connector(&self, before: &ConnectorRecord) -> Result<Saved, StoreError> {
         let old = &before.connector;
         let (guard, values) = revision_guard("#revision", before.revision);
@@ -127,7 +127,8 @@ impl Store {
                 .expression_attribute_names("#revision", "revision")
                 .set_expression_attribute_values(Some(values).filter(|v| !v.is_empty()))
         })?;
-        let mut items = vec![delete];
+        let counts = keys::connector_counts(&old.workspace_id, &old.id);
+        let mut items = vec![delete, self.tx_delete(&counts, |delete| delete)?];
         // Only an active connector holds its slot; another connector may hold it now.
         if old.is_active() {
             items.push(self.delete_owned(slot(old), &old.id)?);

@@ -2,7 +2,7 @@
 //! for a follow-up.
 
 use super::super::keys;
-use super::super::StoreError;
+use super::super::{image_text, StoreError};
 use crate::domain::Lead;
 use crate::domain::WorkspaceId;
 use serde::Deserialize;
@@ -29,13 +29,6 @@ pub struct PendingReview {
     pub confidence: Option<f64>,
 }
 
-fn text<'a>(image: &'a serde_dynamo::Item, name: &str) -> Option<&'a str> {
-    match image.get(name) {
-        Some(serde_dynamo::AttributeValue::S(value)) => Some(value),
-        _ => None,
-    }
-}
-
 /// What a stream record (its event name and new image) asks for: the same test as the
 /// event source mapping's filter, so nothing else is acted on whatever is delivered.
 /// `Err` for a record that matches but cannot be read: it never will be.
@@ -43,8 +36,8 @@ pub fn change(event_name: &str, image: serde_dynamo::Item) -> Result<Option<Chan
     if event_name != "INSERT" {
         return Ok(None);
     }
-    let sk = text(&image, keys::SK).unwrap_or_default();
-    match text(&image, "entity") {
+    let sk = image_text(&image, keys::SK).unwrap_or_default();
+    match image_text(&image, "entity") {
         Some("lead") if sk.starts_with(keys::LEAD_PREFIX) => {
             let wanted = matches!(
                 image.get("speed_to_lead"),
@@ -57,7 +50,7 @@ pub fn change(event_name: &str, image: serde_dynamo::Item) -> Result<Option<Chan
             Ok(Some(Change::NewLead(Box::new(lead))))
         }
         Some("review") if sk.starts_with(keys::REVIEW_PREFIX) => {
-            if text(&image, "status") != Some("pending") {
+            if image_text(&image, "status") != Some("pending") {
                 return Ok(None);
             }
             let review = serde_dynamo::from_item(image).map_err(StoreError::Encoding)?;

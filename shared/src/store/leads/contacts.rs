@@ -2,10 +2,9 @@
 //! lead merges into, and reading them back after a conflict.
 
 use super::super::keys::{self, Key};
-use super::super::{from_item, Item, Store, StoreError};
+use super::super::{from_item, Store, StoreError};
 use crate::domain::ClientId;
 use crate::domain::Lead;
-use aws_sdk_dynamodb::types::KeysAndAttributes;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -52,39 +51,11 @@ impl Store {
         &self,
         contact_keys: &[Key],
     ) -> Result<HashMap<Key, ClientId>, StoreError> {
-        let request = KeysAndAttributes::builder()
-            .set_keys(Some(contact_keys.iter().map(Key::to_item).collect()))
-            .consistent_read(true)
-            .build()
-            .map_err(|e| StoreError::Unexpected(Box::new(e)))?;
-        let output = self
-            .client
-            .batch_get_item()
-            .request_items(&self.table, request)
-            .send()
-            .await
-            .map_err(|e| self.error(e))?;
         let mut known = HashMap::new();
-        for item in output
-            .responses
-            .unwrap_or_default()
-            .remove(&self.table)
-            .unwrap_or_default()
-        {
-            let key = Key {
-                pk: string_attribute(&item, keys::PK),
-                sk: string_attribute(&item, keys::SK),
-            };
+        for (key, item) in self.get_many(contact_keys).await? {
             let index: ContactIndex = from_item(item)?;
             known.insert(key, index.client_id);
         }
         Ok(known)
     }
-}
-
-fn string_attribute(item: &Item, name: &str) -> String {
-    item.get(name)
-        .and_then(|value| value.as_s().ok())
-        .cloned()
-        .unwrap_or_default()
 }

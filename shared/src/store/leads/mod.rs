@@ -16,7 +16,6 @@ use crate::domain::{ClientId, LeadId, WorkspaceId};
 use crate::domain::{ImportRecord, Lead, Provider};
 use contacts::Contacts;
 use serde::{Deserialize, Serialize};
-use std::time::Duration;
 
 /// A validated lead ready to store, with the import-log entry that records it.
 /// `lead.client_id` is a fresh id, used when no client matches the contacts.
@@ -56,18 +55,20 @@ struct ExternalIdGuard {
     created_at: String,
 }
 
+/// How often the transaction is built again after a contact turned out to exist.
 const MAX_ATTEMPTS: u32 = 8;
 
 impl Store {
     /// Stores a lead exactly once per external id, merging it into the client its email
     /// or phone already belongs to, with its import entry and what it settles
-    /// ([`StoreError::Superseded`] when another request settled that first). Optimistic: the first attempt assumes new contacts;
-    /// a contact that turns out to exist (or a concurrent writer) costs one re-read and
-    /// one more attempt.
+    /// ([`StoreError::Superseded`] when another request settled that first). Optimistic:
+    /// the first attempt assumes new contacts; a contact that turns out to exist costs
+    /// one re-read and one more attempt. A conflict with a concurrent transaction is
+    /// retried by the store's retry policy (`write.rs`).
     pub async fn create_lead(&self, mut new: NewLead) -> Result<Stored, StoreError> {
         let mut contacts = Contacts::of(&new.lead);
         let fresh_client_id = new.lead.client_id.clone();
-        for attempt in 0..MAX_ATTEMPTS {
+        for _ in 0..MAX_ATTEMPTS {
             let existing = contacts.existing_client().cloned();
             new.lead.client_id = existing.clone().unwrap_or_else(|| fresh_client_id.clone());
             new.import.client_id = Some(new.lead.client_id.clone());
@@ -92,13 +93,16 @@ impl Store {
             if layout.contacts.iter().any(|&i| failed(Some(i))) || failed(layout.client) {
                 contacts.known = self.read_contacts(&contacts.keys).await?;
             } else if refused.conflict() {
-                tokio::time::sleep(backoff(attempt)).await;
+                // Still conflicting after the SDK's retries (`write.rs`).
+                return Err(StoreError::Unavailable(
+                    "the lead's transaction kept conflicting with concurrent writes".into(),
+                ));
             } else {
                 return Err(refused.into_error());
             }
         }
         Err(StoreError::Unavailable(
-            "lead transaction kept conflicting with concurrent writes".into(),
+            "the lead's contacts kept changing under concurrent writes".into(),
         ))
     }
 
@@ -146,9 +150,4 @@ impl Store {
             .await?
             .map(|guard| guard.lead_id))
     }
-}
-
-fn backoff(attempt: u32) -> Duration {
-    let base = 10u64 << attempt.min(6);
-    Duration::from_millis(base + rand::random::<u64>() % base)
 }

@@ -1,6 +1,8 @@
 //! The one transaction that stores a lead: the external-id guard, the client (new, or
-//! merged into), the new contact index items, the lead, its import-log entry, its count
-//! on the connector, and what it settles (an `Idempotency-Key`'s record, a review).
+//! merged into), the new contact index items, the lead, its import-log entry, and what
+//! it settles (an `Idempotency-Key`'s record, a review). Nothing in it is written by
+//! every lead of a connector or a workspace: concurrent leads conflict only when they
+//! share a client or an external id.
 
 use super::super::keys;
 use super::super::write::PRESENT;
@@ -82,7 +84,7 @@ impl Store {
 
         items.push(self.put_new(lead_item(lead)?)?);
         let receipt = Receipt::of(lead, ImportStatus::Imported, &new.import.id);
-        let outcome = self.outcome_items(&new.import, &new.settles, Some(&receipt), true)?;
+        let outcome = self.outcome_items(&new.import, &new.settles, Some(&receipt))?;
         layout.settles = outcome.settles.map(|at| items.len() + at);
         items.extend(outcome.items);
         Ok((items, layout))
