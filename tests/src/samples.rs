@@ -60,6 +60,7 @@ impl TestApp {
             provider: api.provider,
             assigned_rep: None,
             speed_to_lead: false,
+            forward: true,
             connector_id: api.id.clone(),
             client_id: ClientId::new(),
             import_id: import.id.clone(),

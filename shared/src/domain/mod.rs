@@ -1,17 +1,20 @@
 //! The domain: what a lead is, where it came from, and the values that must be valid
 //! before anything is stored.
 
+mod bulk;
 mod candidate;
 mod connector;
 mod contact;
 mod followup;
 mod form;
+mod forwarding;
 mod ids;
 mod import;
 mod lead;
 mod review;
 mod workspace;
 
+pub use bulk::{BulkCounts, BulkImport, BulkStatus, FailedRow};
 pub use candidate::{FieldError, LeadCandidate, ValidLead};
 pub use connector::{
     random_token, Connector, ConnectorStatus, Provider, ProviderSettings, Transport,
@@ -19,7 +22,13 @@ pub use connector::{
 pub use contact::{Email, PhoneE164, Zip};
 pub use followup::{FollowUp, FollowUpKind, FollowUpStatus, FollowUpTemplates, WorkspaceSettings};
 pub use form::{FormThrottle, DEFAULT_HONEYPOT_FIELD};
-pub use ids::{new_id, ClientId, ConnectorId, ImportId, LeadId, ReviewId, WorkspaceId};
+pub use forwarding::{
+    Attempt, DeliveryStatus, Destination, DestinationStatus, LeadDelivery, SigningSecret,
+};
+pub use ids::{
+    new_id, BulkImportId, ClientId, ConnectorId, DeliveryId, DestinationId, ImportId, LeadId,
+    ReviewId, WorkspaceId,
+};
 pub use import::{ImportRecord, ImportStatus, Receipt, RequestOrigin};
 pub use lead::{name_key, Client, Lead};
 pub use review::{ReviewItem, ReviewStatus};

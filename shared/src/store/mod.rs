@@ -7,7 +7,7 @@
 //!
 //! ```text
 //! entities   workspaces  api_keys  connectors/  leads/  imports  reviews  territories
-//!            throttles  followups/  inbound_email  idempotency
+//!            throttles  followups/  inbound_email  idempotency  forwarding/  bulk_imports
 //!  ─────────────────────────────────────────────────────────────────────────────────
 //! base       attempt    an intake attempt's import-log entry (written with a lead,
 //!                       a review, or alone)
@@ -29,6 +29,7 @@
 
 mod api_keys;
 mod attempt;
+mod bulk_imports;
 mod cache;
 mod claim;
 mod condition;
@@ -36,6 +37,7 @@ mod connectors;
 mod error;
 mod filter;
 mod followups;
+mod forwarding;
 mod idempotency;
 mod imports;
 mod inbound_email;
@@ -51,9 +53,11 @@ mod workspaces;
 mod write;
 
 pub use api_keys::{ApiKeyEntry, Revoked};
+pub use bulk_imports::Lease;
 pub use connectors::{ConnectorRecord, Counters, ImportChange, RouteTarget, Saved};
 pub use error::StoreError;
 pub use followups::{change, Change, Claim, DigestRecord, PendingReview};
+pub use forwarding::{forwarding, Forwarding};
 pub use idempotency::{IdempotencyBegin, Replay, StoredResponse};
 pub use imports::{ImportLine, RetrySelection};
 pub use inbound_email::EmailClaim;
