@@ -33,6 +33,8 @@ pub struct BulkCounts {
     pub imported: u64,
     pub replayed: u64,
     pub failed: u64,
+    /// Rows the connector's rules sent to the review queue.
+    pub held: u64,
 }
 
 /// One uploaded CSV and how far it has been read.
@@ -61,6 +63,9 @@ pub struct BulkImport {
     /// The header row's labels and the delimiter, read once with the first chunk.
     #[serde(default)]
     pub header: Vec<String>,
+    /// The uploaded object's ETag: a file replaced mid-import is not read on.
+    #[serde(default)]
+    pub etag: Option<String>,
     #[serde(default)]
     pub delimiter: Option<String>,
     /// Failed rows kept for the failures CSV (at most [`BulkImport::MAX_FAILURES_KEPT`]).

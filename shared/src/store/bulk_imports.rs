@@ -85,13 +85,16 @@ impl Store {
         &self,
         workspace_id: &WorkspaceId,
         id: &BulkImportId,
+        etag: Option<&str>,
         now: &str,
     ) -> Result<bool, StoreError> {
         let update = self
             .update(&keys::bulk_import(workspace_id, id))
             .update_expression(
-                "SET #status = :running, #lease = :free, started_at = :now, chunk = :zero",
+                "SET #status = :running, #lease = :free, started_at = :now, chunk = :zero, \
+                 etag = :etag",
             )
+            .expression_attribute_values(":etag", attribute(&etag)?)
             .condition_expression("#status = :waiting")
             .expression_attribute_names("#status", "status")
             .expression_attribute_names("#lease", LEASE.state)
