@@ -8,6 +8,7 @@ pub mod crash;
 pub mod email;
 pub mod followups;
 pub mod forms;
+pub mod forwarding;
 pub mod reads;
 pub mod response;
 pub mod reviews;

@@ -4,7 +4,7 @@
 //! is resolved through the SSRF guard and the connection made to the address it checked.
 //! The TLS stack is reqwest's (rustls); this file is the only one that names it.
 
-use super::reach::{self, Blocked, Reach};
+use super::reach::{self, Blocked, Reach, ResolveError};
 use std::time::{Duration, Instant};
 
 /// The most of an answer that is read.
@@ -100,7 +100,11 @@ impl Courier {
 fn unsent(err: reqwest::Error) -> Reply {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&err);
     while let Some(cause) = source {
-        if let Some(blocked) = cause.downcast_ref::<Blocked>() {
+        let blocked = match cause.downcast_ref::<ResolveError>() {
+            Some(ResolveError::Blocked(blocked)) => Some(blocked),
+            _ => cause.downcast_ref::<Blocked>(),
+        };
+        if let Some(blocked) = blocked {
             return Reply::Refused(format!("the destination's host resolves to {blocked}"));
         }
         source = cause.source();
