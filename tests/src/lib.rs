@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod bulk;
 pub mod conflicts;
 pub mod crash;
 pub mod email;
