@@ -141,9 +141,12 @@ impl TestApp {
     /// retrying after `retry_delays`, reaching loopback (the test's receivers) when
     /// `reach` allows, and driving the stream from now on.
     pub async fn forwarding(&self, retry_delays: &[i64], reach: Reach) -> Forwarding {
+        // Queues of this test's own, standing for the template's, used through the
+        // forwarder's clients: every call is checked against its policy.
+        let aws = self.function("forwarder");
         let sqs = shared::aws::sqs(&self.config);
-        let queue = |name: &'static str| {
-            let sqs = sqs.clone();
+        let queue = |name: &'static str, logical_id: &'static str| {
+            let (sqs, own) = (sqs.clone(), aws.sqs());
             async move {
                 let created = sqs
                     .create_queue()
@@ -154,14 +157,16 @@ impl TestApp {
                     .send()
                     .await
                     .expect("a queue");
-                Queue::new(sqs, created.queue_url.unwrap_or_default())
+                let url = created.queue_url.unwrap_or_default();
+                local::calls::stands_for(&url, logical_id);
+                Queue::new(own, url)
             }
         };
         let clock = Clock::at(chrono::Utc::now());
         let deps = Forwarder {
-            store: self.store.clone().with_clock(clock.clone()),
-            attempts: queue("forward").await,
-            failures: queue("forward-failures").await,
+            store: aws.store(&self.store).with_clock(clock.clone()),
+            attempts: queue("forward", "ForwardQueue").await,
+            failures: queue("forward-failures", "ForwardFailures").await,
             courier: Courier::new(reach, Duration::from_secs(5)).expect("an HTTP client"),
             retry_delays: retry_delays.to_vec(),
             max_hop: 0,

@@ -325,6 +325,8 @@ impl Reading<'_> {
             origin: RequestOrigin {
                 source_ip: None,
                 user_agent: Some(marker.clone()),
+                // The row as JSON under its labels.
+                content_type: Some("application/json".to_owned()),
             },
         };
         let aftercare = Aftercare {

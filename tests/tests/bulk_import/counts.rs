@@ -33,8 +33,9 @@ async fn a_csv_imports_with_the_right_counts_and_the_same_file_again_replays() {
         .find(|l| l.customer_name == "Pat Row3")
         .unwrap();
     assert_eq!(
-        lead.custom_fields.get("Notes").map(String::as_str),
-        Some("called, café meeting")
+        lead.notes.as_deref(),
+        Some("called, café meeting"),
+        "a quoted cell with a comma, in Windows-1252, under a synonym of notes"
     );
     assert_eq!(lead.service_interest.as_deref(), Some("Gutters"));
     assert!(

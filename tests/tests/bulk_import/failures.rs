@@ -18,7 +18,7 @@ async fn bad_rows_come_back_in_the_failures_csv_and_import_once_fixed() {
     assert_eq!(failures.status, 200);
     assert_eq!(
         failures.header("content-type"),
-        Some("text/csv; charset=utf-8")
+        Some("text/csv; charset=utf-8; header=present")
     );
     let csv = failures.text.trim_start_matches('\u{feff}');
     let lines: Vec<&str> = csv.lines().collect();
