@@ -122,6 +122,8 @@ pub struct Forwarding {
     pub clock: Clock,
     tap: StreamTap,
     workspace_id: WorkspaceId,
+    /// An SQS client with every right, for what the test itself reads.
+    operator: aws_sdk_sqs::Client,
 }
 
 impl TestApp {
@@ -176,6 +178,7 @@ impl TestApp {
             clock,
             tap: self.stream().await,
             workspace_id: self.workspace_id().clone(),
+            operator: sqs,
         }
     }
 }
@@ -223,10 +226,9 @@ impl Forwarding {
 
     /// The notices of failed deliveries.
     pub async fn failure_notices(&self) -> Vec<Value> {
+        // Read as an operator would, not as the forwarder (which only sends there).
         let received = self
-            .deps
-            .failures
-            .sqs
+            .operator
             .receive_message()
             .queue_url(&self.deps.failures.url)
             .max_number_of_messages(10)
