@@ -7,9 +7,9 @@
 mod api_keys;
 mod bulk_imports;
 mod connectors;
-mod export;
 mod deliveries;
 mod destinations;
+mod export;
 mod input;
 mod leads;
 mod presets;
@@ -32,13 +32,15 @@ pub use connectors::{
     connector, create_connector, delete_connector, list_connectors, regenerate_key,
     update_connector, AdminContext,
 };
-pub use export::{leads_csv, neutral, rows as csv_rows, CsvExport, MAX_ROWS as CSV_MAX_ROWS};
-pub use leads::{leads, LeadSearch};
 pub use deliveries::{deliveries, redeliver, DeliveryView};
 pub use destinations::{
     create_destination, delete_destination, destination, list_destinations, rotate_secret,
     update_destination, DestinationView, DestinationWithSecret,
 };
+pub use export::{
+    leads_csv, neutral, restored, rows as csv_rows, CsvExport, MAX_ROWS as CSV_MAX_ROWS,
+};
+pub use leads::{leads, LeadSearch};
 pub use records::{import, imports, lead, ImportDetail, ImportSummary, LeadView};
 pub use retry::{retry_import, retry_imports, BulkRetry, Retried, Skipped};
 pub use reviews::{approve_review, list_reviews, reject_review, Decision, ReviewView};

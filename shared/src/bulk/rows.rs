@@ -1,6 +1,7 @@
 //! A data row as the pipeline takes it (a payload under the header's labels, and an
 //! external id), and failed rows back as a CSV to fix and upload again.
 
+use crate::admin::{neutral, restored};
 use crate::domain::FailedRow;
 use crate::mapping::{Payload, PayloadError};
 use sha2::{Digest, Sha256};
@@ -27,7 +28,7 @@ pub fn pairs(header: &[String], cells: &[String]) -> Vec<(String, String)> {
     cells
         .iter()
         .enumerate()
-        .map(|(i, cell)| (label(header, i), cell.trim()))
+        .map(|(i, cell)| (label(header, i), restored(cell).trim()))
         .filter(|(label, cell)| !cell.is_empty() && label != ROW_COLUMN && label != ERROR_COLUMN)
         .map(|(label, cell)| (label, cell.to_owned()))
         .collect()
@@ -62,20 +63,23 @@ pub fn failed_row(row: u64, cells: &[String], reason: String) -> FailedRow {
 }
 
 /// The failed rows as a CSV (UTF-8 with a byte-order mark, for spreadsheets): the
-/// file's header and each failed row's cells, then its row number and the reason.
+/// file's header and each failed row's cells, then its row number and the reason, no
+/// cell a spreadsheet would run as a formula ([`neutral`]; read back, [`pairs`] drops
+/// the mark).
 pub fn failures_csv(header: &[String], rows: &[FailedRow]) -> String {
     let mut writer = csv::WriterBuilder::new()
         .flexible(true)
         .from_writer(Vec::new());
-    let columns = header.iter().map(String::as_str);
+    let columns = header.iter().map(|label| neutral(label).into_owned());
     let written = writer
-        .write_record(columns.chain([ROW_COLUMN, ERROR_COLUMN]))
+        .write_record(columns.chain([ROW_COLUMN, ERROR_COLUMN].map(String::from)))
         .and_then(|()| {
             rows.iter().try_for_each(|row| {
                 let mut cells: Vec<String> = row.cells.clone();
                 cells.resize(cells.len().max(header.len()), String::new());
                 cells.extend([row.row.to_string(), row.reason.clone()]);
-                writer.write_record(&cells)
+                let cells = cells.iter().map(|cell| neutral(cell));
+                writer.write_record(cells.map(|cell| cell.into_owned()))
             })
         });
     let bytes = match written.and_then(|()| writer.into_inner().map_err(|e| e.into_error().into()))
@@ -117,18 +121,27 @@ mod tests {
         let header = strings(&["name", "email"]);
         let failed = [failed_row(
             3,
-            &strings(&["", "nope"]),
-            "customer_name: required".into(),
+            &strings(&["=HYPERLINK(\"x\")", "nope"]),
+            "customer_email: not an email".into(),
         )];
         let csv = failures_csv(&header, &failed);
         assert_eq!(
             csv,
-            "\u{feff}name,email,import_row,import_error\n,nope,3,customer_name: required\n"
+            "\u{feff}name,email,import_row,import_error\n\"'=HYPERLINK(\"\"x\"\")\",nope,3,customer_email: not an email\n"
         );
         let read_back = pairs(
             &strings(&["name", "email", ROW_COLUMN, ERROR_COLUMN]),
-            &strings(&["Ada", "ada@example.com", "3", "customer_name: required"]),
+            &strings(&[
+                "'=HYPERLINK(\"x\")",
+                "ada@example.com",
+                "3",
+                "customer_email: not an email",
+            ]),
         );
         assert_eq!(read_back.len(), 2);
+        assert_eq!(
+            read_back[0].1, "=HYPERLINK(\"x\")",
+            "the failures CSV's mark is dropped"
+        );
     }
 }

@@ -33,7 +33,11 @@ async fn bad_rows_come_back_in_the_failures_csv_and_import_once_fixed() {
         "row 4 is the file's row 5: {}",
         lines[1]
     );
-    assert!(lines[1].contains("an email or a phone number"), "{}", lines[1]);
+    assert!(
+        lines[1].contains("an email or a phone number"),
+        "{}",
+        lines[1]
+    );
     let json = app
         .admin_get(&format!("/admin/bulk-imports/{id}/failures?format=json"))
         .await
