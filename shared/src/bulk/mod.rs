@@ -295,7 +295,7 @@ impl Reading<'_> {
             self.row(cells).await?;
             self.import.offset = offset;
             read += 1;
-            if self.import.counts.rows % CHECKPOINT_ROWS == 0 {
+            if self.import.counts.rows.is_multiple_of(CHECKPOINT_ROWS) {
                 importer.store.checkpoint_bulk(&self.import, false).await?;
             }
             if read >= importer.rows_per_chunk || started.elapsed() >= budget {
