@@ -8,6 +8,7 @@ pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod aws;
+pub mod batch;
 pub mod bulk;
 pub mod clock;
 pub mod domain;

@@ -3,7 +3,7 @@
 //! it decides lives in `shared::bulk`; this crate reads the messages.
 
 use aws_lambda_events::event::s3::S3Event;
-use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use shared::bulk::{BulkError, BulkImporter, ChunkMessage, Upload};
 use std::time::Duration;
 
@@ -13,23 +13,11 @@ pub type Deps = BulkImporter;
 /// is reported for redelivery; one that cannot be read never will be, and is dropped
 /// with a log line.
 pub async fn handle(deps: &Deps, event: SqsEvent, budget: Duration) -> SqsBatchResponse {
-    let mut response = SqsBatchResponse::default();
-    for message in event.records {
-        let id = message.message_id.unwrap_or_default();
-        let received = message
-            .attributes
-            .get("ApproximateReceiveCount")
-            .and_then(|count| count.parse().ok())
-            .unwrap_or(1);
-        let body = message.body.unwrap_or_default();
-        if let Err(err) = one(deps, &body, received, budget).await {
-            tracing::warn!(message_id = %id, error = %err, cause = ?err, "bulk message redelivered");
-            let mut failure = BatchItemFailure::default();
-            failure.item_identifier = id;
-            response.batch_item_failures.push(failure);
-        }
-    }
-    response
+    // Boxed: a chunk's future is deep enough to overflow the layout limit.
+    shared::batch::sqs(event, |body, received| async move {
+        Box::pin(one(deps, &body, received, budget)).await
+    })
+    .await
 }
 
 async fn one(deps: &Deps, body: &str, received: u32, budget: Duration) -> Result<(), BulkError> {

@@ -5,8 +5,8 @@
 //! back for redelivery.
 
 use aws_lambda_events::event::dynamodb::Event;
-use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
-use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
+use aws_lambda_events::event::streams::DynamoDbEventResponse;
 use serde_json::Value;
 use shared::forwarding::Forwarder;
 
@@ -51,43 +51,16 @@ pub async fn handle(deps: &Deps, event: Value) -> Result<Handled, HandlerError> 
 /// Stream records in order: new leads become deliveries, a delivery that starts a
 /// round gets its first attempt queued.
 pub async fn stream(deps: &Deps, event: Event) -> DynamoDbEventResponse {
-    let mut response = DynamoDbEventResponse::default();
-    for record in event.records {
-        let id = record
-            .change
-            .sequence_number
-            .clone()
-            .unwrap_or_else(|| record.event_id.clone());
-        if let Err(err) = deps
-            .on_record(&record.event_name, record.change.new_image)
-            .await
-        {
-            tracing::warn!(record = %id, error = %err, cause = ?err, "record reported for retry");
-            let mut failure = DynamoDbBatchItemFailure::default();
-            failure.item_identifier = Some(id);
-            response.batch_item_failures.push(failure);
-        }
-    }
-    response
+    shared::batch::stream(event, |name, image| async move {
+        deps.on_record(&name, image).await
+    })
+    .await
 }
 
 /// Attempt messages, each on its own.
 pub async fn queue(deps: &Deps, event: SqsEvent) -> SqsBatchResponse {
-    let mut response = SqsBatchResponse::default();
-    for message in event.records {
-        let id = message.message_id.unwrap_or_default();
-        let received = message
-            .attributes
-            .get("ApproximateReceiveCount")
-            .and_then(|count| count.parse().ok())
-            .unwrap_or(1);
-        let body = message.body.unwrap_or_default();
-        if let Err(err) = deps.on_message(&body, received).await {
-            tracing::warn!(message_id = %id, error = %err, cause = ?err, "attempt message redelivered");
-            let mut failure = BatchItemFailure::default();
-            failure.item_identifier = id;
-            response.batch_item_failures.push(failure);
-        }
-    }
-    response
+    shared::batch::sqs(event, |body, received| async move {
+        deps.on_message(&body, received).await
+    })
+    .await
 }

@@ -187,7 +187,15 @@ pub async fn import_with(
     aftercare: Aftercare,
 ) -> Result<Outcome, StoreError> {
     let entry = record(store.clock(), connector, delivery);
-    import_under(store, connector, candidate, entry, Settles::Nothing, aftercare).await
+    import_under(
+        store,
+        connector,
+        candidate,
+        entry,
+        Settles::Nothing,
+        aftercare,
+    )
+    .await
 }
 
 /// [`import_settling`] under an entry made beforehand (a retry's, whose id its old
@@ -235,7 +243,16 @@ async fn import_under(
         }
     };
     let created_at = entry.received_at.clone();
-    store_lead(store, connector, prepared, entry, &created_at, settles, aftercare).await
+    store_lead(
+        store,
+        connector,
+        prepared,
+        entry,
+        &created_at,
+        settles,
+        aftercare,
+    )
+    .await
 }
 
 /// Stores a prepared lead with its import entry and what it settles: imported, or

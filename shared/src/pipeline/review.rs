@@ -112,7 +112,15 @@ pub async fn approve(
         review_id: review_id.clone(),
         decided_at: decided_at.clone(),
     });
-    store_lead(store, connector, prepared, held, &decided_at, settles, Aftercare::LIVE)
-        .await
-        .map(Ok)
+    store_lead(
+        store,
+        connector,
+        prepared,
+        held,
+        &decided_at,
+        settles,
+        Aftercare::LIVE,
+    )
+    .await
+    .map(Ok)
 }
