@@ -148,9 +148,35 @@ async fn drive_every_function() {
     );
     app.revoked_key(&["admin"]).await;
 
-    // Speed-to-lead: what the stream carried since the first lead.
+    // Forwarding: a destination, and its deliveries once the forwarder has read the
+    // stream (the leads above, forwarded to it; nothing answers there).
+    let destination = app
+        .add_destination("https://crm.example.com/hooks/leads", json!({}))
+        .await;
+    let destination = destination["id"].as_str().unwrap().to_owned();
+    let forwarder = local::forwarder_deps(&app.config, &app.store, app.resources()).unwrap();
+
+    // Bulk import: a file uploaded and read.
+    let bulk = app.bulk_run(100).await;
+    let created = app.create_bulk_import(json!({})).await;
+    bulk.import(&e2e::bulk::upload(&created, &e2e::bulk::leads_csv(3, 100)).await)
+        .await;
+    let id = created["id"].as_str().unwrap();
+    assert_eq!(app.bulk_import(id).await["imported"], 3);
+    let failures = format!("/admin/bulk-imports/{id}/failures");
+    assert_eq!(app.admin("GET", &failures, None).await.status, 200);
+
+    // Speed-to-lead and the forwarder: what the stream carried since the first lead.
     let records = stream.records().await;
     assert!(!records.is_empty());
+    let response = forwarder::stream(&forwarder, batch(records.clone())).await;
+    assert!(response.batch_item_failures.is_empty());
+    let deliveries = format!("/admin/destinations/{destination}/deliveries");
+    let deliveries = app.admin("GET", &deliveries, None).await.json();
+    assert!(
+        !deliveries["items"].as_array().unwrap().is_empty(),
+        "{deliveries}"
+    );
     let response = app.speed_to_lead(batch(records)).await;
     assert!(response.batch_item_failures.is_empty());
 }
