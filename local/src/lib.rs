@@ -69,6 +69,44 @@ pub fn deployment(base_url: &str) -> shared::admin::Deployment {
     }
 }
 
+/// The forwarder wired to the local resources, its calls checked as `forwarder`'s: loopback destinations allowed (the
+/// receivers of `make dev` and the tests run on this machine), retries as the template's.
+pub fn forwarder_deps(
+    config: &aws_config::SdkConfig,
+    store: &Store,
+    resources: &provision::Resources,
+) -> Result<forwarder::Deps, BoxError> {
+    use shared::forwarding::{Courier, Reach, MAX_HOP_SECONDS, RETRY_DELAYS};
+    use shared::queue::Queue;
+    let aws = calls::FunctionAws::new(config, "forwarder");
+    let sqs = aws.sqs();
+    Ok(shared::forwarding::Forwarder {
+        store: aws.store(store),
+        attempts: Queue::new(sqs.clone(), resources.queue_url("ForwardQueue")),
+        failures: Queue::new(sqs, resources.queue_url("ForwardFailures")),
+        courier: Courier::new(Reach::PublicAndLoopback, std::time::Duration::from_secs(10))?,
+        retry_delays: RETRY_DELAYS.to_vec(),
+        max_hop: MAX_HOP_SECONDS,
+    })
+}
+
+/// The bulk importer wired to the local resources, its calls checked as `bulk-import`'s.
+pub fn bulk_deps(
+    config: &aws_config::SdkConfig,
+    store: &Store,
+    resources: &provision::Resources,
+) -> bulk_import::Deps {
+    let aws = calls::FunctionAws::new(config, "bulk-import");
+    shared::bulk::BulkImporter {
+        store: aws.store(store),
+        s3: aws.s3(),
+        bucket: resources.bucket("BulkImportBucket").to_owned(),
+        chunks: shared::queue::Queue::new(aws.sqs(), resources.queue_url("BulkImportQueue")),
+        rows_per_chunk: 1000,
+        max_file_bytes: 100 * 1024 * 1024,
+    }
+}
+
 /// Every HTTP door by its function's binary name, wired to the local resources, each
 /// with its own clients (calls checked against its policy): the Meta door reads the
 /// secret `meta_secret` and the Graph API stand-in of the gateway at `base_url`.
@@ -90,6 +128,11 @@ pub fn doors(
     let admin = admin_api::AdminApi {
         store: store("admin-api"),
         deployment: deployment(base_url),
+        reach: shared::forwarding::Reach::PublicAndLoopback,
+        uploads: shared::admin::Uploads {
+            s3: aws("admin-api").s3(),
+            bucket: provision::local_name("BulkImportBucket"),
+        },
     };
     let review = review_actions::ReviewActions {
         store: store("review-actions"),

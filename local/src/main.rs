@@ -1,7 +1,7 @@
 //! `make dev`: moto, the table, a demo workspace, and every function on
 //! http://127.0.0.1:3000 (`LOCAL_PORT` to change it).
 
-use local::{moto, provision, seed, streams};
+use local::{moto, provision, queues, seed, streams};
 use std::path::PathBuf;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -25,14 +25,35 @@ async fn main() -> Result<(), BoxError> {
     let store = shared::store::Store::new(shared::aws::dynamodb(&config), &resources.table);
     let seeded = seed::demo(&store).await?;
 
-    // The table's stream, delivered to speed-to-lead as the event source mapping would.
     let stream = streams::StreamReader::latest(&config, &resources.table).await?;
     let followups = local::speed_deps(&config, &store, &resources)?;
     tokio::spawn(local::queues::poll_due_digests(followups.clone()));
+    // The table's stream, to speed-to-lead and the forwarder; the forwarder's attempts
+    // queue and the bulk import queue (which gets the bulk bucket's upload events from
+    // moto, as S3 sends them), each delivered like its Lambda trigger.
+    let forwarder = local::forwarder_deps(&config, &store, &resources)?;
+    let handlers = vec![
+        streams::speed_to_lead(followups),
+        streams::forwarder(forwarder.clone()),
+    ];
     tokio::spawn(streams::poll(
         stream,
-        streams::speed_to_lead(followups),
+        streams::each(handlers),
         std::time::Duration::from_millis(250),
+    ));
+    let sqs = shared::aws::sqs(&config);
+    let queue = |id: &str| resources.queue_url(id).to_owned();
+    tokio::spawn(queues::poll(
+        sqs.clone(),
+        queue("ForwardQueue"),
+        queues::forwarder(forwarder),
+    ));
+    let bulk = local::bulk_deps(&config, &store, &resources);
+    let budget = std::time::Duration::from_secs(60);
+    tokio::spawn(queues::poll(
+        sqs,
+        queue("BulkImportQueue"),
+        queues::bulk_import(bulk, budget),
     ));
 
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", api_port)).await?;

@@ -176,8 +176,61 @@ pub async fn put_secret(
     }
 }
 
+/// Sets the template's S3 → SQS notifications on the local buckets: moto then sends
+/// the events as S3 would.
+async fn notify_queues(
+    config: &aws_config::SdkConfig,
+    template: &Template,
+    resources: &Resources,
+) -> Result<(), BoxError> {
+    use aws_sdk_s3::types::{
+        Event, FilterRule, FilterRuleName, NotificationConfiguration,
+        NotificationConfigurationFilter, QueueConfiguration, S3KeyFilter,
+    };
+    let sqs = aws_sdk_sqs::Client::new(config);
+    let mut by_bucket: HashMap<String, Vec<QueueConfiguration>> = HashMap::new();
+    for notification in template.queue_notifications() {
+        let arn = sqs
+            .get_queue_attributes()
+            .queue_url(resources.queue_url(&notification.queue))
+            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
+            .send()
+            .await?
+            .attributes
+            .and_then(|mut a| a.remove(&aws_sdk_sqs::types::QueueAttributeName::QueueArn))
+            .ok_or("a queue without an ARN")?;
+        let mut rules = S3KeyFilter::builder();
+        for (name, value) in &notification.rules {
+            let rule = FilterRule::builder().name(FilterRuleName::from(name.as_str()));
+            rules = rules.filter_rules(rule.value(value).build());
+        }
+        let filter = NotificationConfigurationFilter::builder()
+            .key(rules.build())
+            .build();
+        let configuration = QueueConfiguration::builder()
+            .queue_arn(arn)
+            .events(Event::from(notification.event.as_str()))
+            .filter(filter)
+            .build()?;
+        let bucket = resources.bucket(&notification.bucket).to_owned();
+        by_bucket.entry(bucket).or_default().push(configuration);
+    }
+    let s3 = shared::aws::s3(config);
+    for (bucket, configurations) in by_bucket {
+        let notification = NotificationConfiguration::builder()
+            .set_queue_configurations(Some(configurations))
+            .build();
+        s3.put_bucket_notification_configuration()
+            .bucket(bucket)
+            .notification_configuration(notification)
+            .send()
+            .await?;
+    }
+    Ok(())
+}
+
 /// `InboundEmailBucket` → `inbound-email-bucket`.
-fn local_name(logical_id: &str) -> String {
+pub fn local_name(logical_id: &str) -> String {
     let mut name = String::new();
     for c in logical_id.chars() {
         if c.is_uppercase() && !name.is_empty() {
@@ -240,6 +293,9 @@ pub async fn provision(config: &aws_config::SdkConfig) -> Result<Resources, Prov
         crate::calls::stands_for(&url, logical_id);
         resources.queue_urls.insert(logical_id.to_owned(), url);
     }
+    notify_queues(config, &template, &resources)
+        .await
+        .map_err(aws("the bucket notifications"))?;
     verify_sender(config, &sender_address()?)
         .await
         .map_err(aws("the SES sender identity"))?;

@@ -4,6 +4,8 @@
 
 use serde_json::{json, Value};
 use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The SQS event Lambda delivers for received messages (with their system attributes,
@@ -111,4 +113,45 @@ pub async fn poll_due_digests(deps: speed_to_lead::Deps) {
             tokio::time::sleep(Duration::from_millis(500)).await;
         }
     }
+}
+
+/// A queue's function, for [`poll`]: an SQS event in, the ids of the messages that
+/// failed out (`None`: all did).
+pub type QueueHandler =
+    Arc<dyn Fn(Value) -> Pin<Box<dyn Future<Output = Option<Vec<String>>> + Send>> + Send + Sync>;
+
+/// Polls the queue at `url` for as long as the process runs, like its trigger.
+pub async fn poll(sqs: aws_sdk_sqs::Client, url: String, handler: QueueHandler) {
+    loop {
+        let handler = handler.clone();
+        if deliver(&sqs, &url, 1, move |event| handler(event)).await == 0 {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+}
+
+/// The forwarder's attempts queue.
+pub fn forwarder(deps: forwarder::Deps) -> QueueHandler {
+    let deps = Arc::new(deps);
+    Arc::new(move |event| {
+        let deps = deps.clone();
+        Box::pin(async move {
+            match forwarder::handle(&deps, event).await {
+                Ok(forwarder::Handled::Queue(response)) => Some(failed_ids(response)),
+                _ => None,
+            }
+        })
+    })
+}
+
+/// The bulk import queue; each chunk may take `budget`.
+pub fn bulk_import(deps: bulk_import::Deps, budget: Duration) -> QueueHandler {
+    let deps = Arc::new(deps);
+    Arc::new(move |event| {
+        let deps = deps.clone();
+        Box::pin(async move {
+            let event = serde_json::from_value(event).ok()?;
+            Some(failed_ids(bulk_import::handle(&deps, event, budget).await))
+        })
+    })
 }

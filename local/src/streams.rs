@@ -216,6 +216,31 @@ pub fn speed_to_lead(deps: speed_to_lead::Deps) -> StreamHandler {
     })
 }
 
+/// The forwarder as a stream handler.
+pub fn forwarder(deps: forwarder::Deps) -> StreamHandler {
+    let deps = Arc::new(deps);
+    Arc::new(move |event| {
+        let deps = deps.clone();
+        Box::pin(async move { forwarder::stream(&deps, event).await })
+    })
+}
+
+/// Several functions on one stream, as each has its own event source mapping: every
+/// batch goes to each of them, with its own retries.
+pub fn each(handlers: Vec<StreamHandler>) -> StreamHandler {
+    Arc::new(move |event: Event| {
+        let handlers = handlers.clone();
+        Box::pin(async move {
+            for handler in &handlers {
+                for lost in deliver(handler, event.records.clone()).await {
+                    tracing::error!(record = %lost.event_id, "stream record given up after retries (the DLQ would keep it)");
+                }
+            }
+            DynamoDbEventResponse::default()
+        })
+    })
+}
+
 /// How often a failed record is delivered again before it is given up.
 const RETRIES: usize = 3;
 

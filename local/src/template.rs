@@ -85,6 +85,25 @@ pub struct TableDefinition {
     pub time_to_live_specification: Option<TimeToLive>,
 }
 
+/// A bucket's notification of `event` to a queue (logical ids), with its key filter
+/// rules (`prefix`, `suffix`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueNotification {
+    pub bucket: String,
+    pub queue: String,
+    pub event: String,
+    pub rules: Vec<(String, String)>,
+}
+
+/// The resource `!GetAtt Resource.Attribute` names.
+fn get_att_resource(value: &Value) -> Option<String> {
+    let Value::Tagged(tagged) = value else {
+        return None;
+    };
+    let target = tagged.value.as_str()?;
+    (tagged.tag == "GetAtt").then(|| target.split('.').next().unwrap_or(target).to_owned())
+}
+
 /// The template as a local run deploys it: with [`LOCAL_PARAMETERS`], so only the
 /// resources whose `Condition` holds for them.
 #[derive(Debug, Clone)]
@@ -191,6 +210,41 @@ impl Template {
         self.scope.parameters.get(name).cloned()
     }
 
+    /// Every S3 → SQS notification the template sets on its buckets.
+    pub fn queue_notifications(&self) -> Vec<QueueNotification> {
+        let mut notifications = Vec::new();
+        for (bucket, resource) in self.resources_of_type("AWS::S3::Bucket") {
+            let configurations = resource
+                .get("Properties")
+                .and_then(|p| p.get("NotificationConfiguration"))
+                .and_then(|n| n.get("QueueConfigurations"))
+                .and_then(Value::as_sequence);
+            for configuration in configurations.into_iter().flatten() {
+                let queue = configuration.get("Queue").and_then(get_att_resource);
+                let event = configuration.get("Event").and_then(Value::as_str);
+                let (Some(queue), Some(event)) = (queue, event) else {
+                    continue;
+                };
+                let rules = configuration
+                    .get("Filter")
+                    .and_then(|f| f.get("S3Key"))
+                    .and_then(|k| k.get("Rules"))
+                    .and_then(Value::as_sequence);
+                let rules = rules.into_iter().flatten().filter_map(|rule| {
+                    let text = |name| rule.get(name).and_then(Value::as_str).map(str::to_owned);
+                    Some((text("Name")?, text("Value")?))
+                });
+                notifications.push(QueueNotification {
+                    bucket: bucket.to_owned(),
+                    queue,
+                    event: event.to_owned(),
+                    rules: rules.collect(),
+                });
+            }
+        }
+        notifications
+    }
+
     /// Every `HttpApi` event of every function, with the function's binary name.
     pub fn http_routes(&self) -> Vec<Route> {
         let mut routes = Vec::new();
@@ -246,5 +300,11 @@ mod tests {
             path: "/api/v1/leads".into(),
             binary: "api-intake".into(),
         }));
+        let notification = &template.queue_notifications()[0];
+        assert_eq!(notification.bucket, "BulkImportBucket");
+        assert_eq!(notification.queue, "BulkImportQueue");
+        assert!(notification
+            .rules
+            .contains(&("prefix".into(), "bulk/".into())));
     }
 }

@@ -20,9 +20,20 @@ fn routes() -> &'static [Route] {
 
 impl TestApp {
     pub fn admin_deps(&self) -> admin_api::AdminApi {
+        self.admin_deps_reaching(shared::forwarding::Reach::PublicAndLoopback)
+    }
+
+    /// The admin door whose destinations may point at `reach` (a deployment's is
+    /// [`shared::forwarding::Reach::Public`]).
+    pub fn admin_deps_reaching(&self, reach: shared::forwarding::Reach) -> admin_api::AdminApi {
         admin_api::AdminApi {
             store: self.store_of("admin-api"),
             deployment: local::deployment(API_BASE),
+            reach,
+            uploads: shared::admin::Uploads {
+                s3: self.function("admin-api").s3(),
+                bucket: self.resources().bucket("BulkImportBucket").to_owned(),
+            },
         }
     }
 

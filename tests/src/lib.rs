@@ -3,11 +3,13 @@
 
 pub mod admin;
 pub mod api;
+pub mod bulk;
 pub mod conflicts;
 pub mod crash;
 pub mod email;
 pub mod followups;
 pub mod forms;
+pub mod forwarding;
 pub mod reads;
 pub mod response;
 pub mod reviews;

@@ -15,10 +15,11 @@ pub const API_KEY: &str = "01J9SAMPLEAP1KEY0000000001";
 pub const DELETED_TERRITORY: &str = "17602";
 pub const REVIEW_TO_APPROVE: &str = "01J9SAMPLEREV1EW0000000001";
 pub const REVIEW_TO_REJECT: &str = "01J9SAMPLEREV1EW0000000002";
+pub const DESTINATION: &str = "01J9SAMPLEDEST1NAT10N00001";
 
 impl TestApp {
-    /// Connectors, a lead with its import entry, a territory and an API key under the
-    /// fixed ids above.
+    /// Connectors, a lead with its import entry, a territory, an API key and a
+    /// forwarding destination under the fixed ids above.
     pub async fn seed_admin_samples(&self) {
         use shared::domain::{
             ApiKey, ClientId, Connector, ImportStatus, Lead, PhoneE164, Provider, Scope,
@@ -62,6 +63,7 @@ impl TestApp {
             provider: api.provider,
             assigned_rep: None,
             speed_to_lead: false,
+            forward: true,
             connector_id: api.id.clone(),
             client_id: ClientId::new(),
             import_id: import.id.clone(),
@@ -102,6 +104,21 @@ impl TestApp {
         };
         let hash = shared::auth::key_hash(&shared::domain::random_token("lc_live_"));
         assert!(self.store.create_api_key(&hash, &key).await.unwrap());
+
+        let destination = shared::domain::Destination {
+            id: DESTINATION.into(),
+            workspace_id: ws.clone(),
+            url: "https://crm.example.com/hooks/leads".into(),
+            connector_ids: Vec::new(),
+            status: shared::domain::DestinationStatus::Active,
+            secrets: vec![shared::domain::DestinationSecret {
+                value: shared::forwarding::sign::new_secret(),
+                valid_until: None,
+            }],
+            created_at: key.created_at.clone(),
+            updated_at: key.created_at,
+        };
+        assert!(self.store.create_destination(&destination).await.unwrap());
     }
 
     /// The two pending reviews the files in `events/review-actions/` decide.

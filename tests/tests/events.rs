@@ -317,3 +317,34 @@ async fn every_review_actions_event_gets_the_status_its_name_promises() {
     })
     .await;
 }
+
+/// The forwarder's samples (a new lead on the stream, an attempt message) and the bulk
+/// importer's (an upload's S3 event, a chunk message), for a workspace with no
+/// destination and no such import: each is taken, and none is asked for again.
+#[tokio::test]
+async fn every_forwarder_and_bulk_import_event_is_taken_without_a_retry() {
+    let app = TestApp::spawn().await;
+    let forwarder = local::forwarder_deps(&app.config, &app.store, app.resources()).unwrap();
+    let files = event_files("forwarder");
+    assert!(files.len() >= 2, "events/forwarder has its samples");
+    for path in files {
+        let event = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let retried = match forwarder::handle(&forwarder, event).await {
+            Ok(forwarder::Handled::Stream(response)) => response.batch_item_failures.len(),
+            Ok(forwarder::Handled::Queue(response)) => response.batch_item_failures.len(),
+            Err(err) => panic!("{}: {err}", name(&path)),
+        };
+        assert_eq!(retried, 0, "{}", name(&path));
+    }
+    let bulk = local::bulk_deps(&app.config, &app.store, app.resources());
+    let files = event_files("bulk-import");
+    assert!(files.len() >= 2, "events/bulk-import has its samples");
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let event = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{} is not an SQS event: {e}", name(&path)));
+        let budget = std::time::Duration::from_secs(60);
+        let response = bulk_import::handle(&bulk, event, budget).await;
+        assert!(response.batch_item_failures.is_empty(), "{}", name(&path));
+    }
+}

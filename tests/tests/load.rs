@@ -7,11 +7,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
-/// A longer burst: `LOAD_ATTEMPTS=400 LOAD_CONCURRENCY=200`. moto deep-copies the whole
-/// table for every item of a `TransactWriteItems`, so each lead costs more as the table
-/// grows: 100 attempts take ~25 s here, 400 take ~6 minutes, and the 2 000 of issue 8
-/// would take hours; that is moto's cost, not the code's (BENCHMARKS.md). The default
-/// keeps `cargo test` short and still runs 50 at once.
+/// A longer burst: `LOAD_ATTEMPTS=2000 LOAD_CONCURRENCY=200` (issue 8's 2 000, about
+/// 3 minutes here since moto rolls transactions back from their own items: BENCHMARKS.md).
+/// The default keeps `cargo test` short and still runs 50 at once.
 const DEFAULT_ATTEMPTS: usize = 100;
 const DEFAULT_CONCURRENCY: usize = 50;
 /// Every tenth attempt redelivers an external id already in the burst.

@@ -1,12 +1,13 @@
 //! The admin API of a workspace: connector profiles (create, edit, activate, pause,
 //! regenerate, delete, Run Test Import, stats), Recent Imports and their retries, leads
-//! (JSON or CSV), source performance, territories, API keys and the workspace's settings.
-//! Every route takes an API key with the `admin` scope; the key's workspace
-//! scopes every read and write.
+//! (JSON or CSV), source performance, territories, API keys, the workspace's settings,
+//! forwarding destinations and their deliveries, bulk imports. Every route takes an API
+//! key with the `admin` scope; the key's workspace scopes every read and write.
 
 use lambda_http::{Body, Request, Response};
-use shared::admin::{self, AdminContext, Deployment};
+use shared::admin::{self, AdminContext, Deployment, Uploads};
 use shared::domain::{ConnectorId, Scope};
+use shared::forwarding::Reach;
 use shared::http::{self, created, json_body, no_content, ok, page, path_param, route_key};
 use shared::http::{ApiError, Door};
 use shared::store::Store;
@@ -19,6 +20,10 @@ pub struct AdminApi {
     /// What setup answers show. An empty `base_url` is the host each request came in
     /// through (the HTTP API's own URL).
     pub deployment: Deployment,
+    /// What forwarding destinations may point at.
+    pub reach: Reach,
+    /// Where bulk imports are uploaded.
+    pub uploads: Uploads,
 }
 
 impl Door for AdminApi {
@@ -31,8 +36,99 @@ impl Door for AdminApi {
             }),
             _ => Cow::Borrowed(&self.deployment),
         };
-        route(AdminContext::of(&self.store, &key, &deployment), request).await
+        let ctx = AdminContext::of(&self.store, &key, &deployment);
+        match route_key(request).unwrap_or_default() {
+            route
+                if route.contains("/admin/destinations") || route.contains("/admin/deliveries") =>
+            {
+                forwarding(ctx, self.reach, route, request).await
+            }
+            route if route.contains("/admin/bulk-imports") => {
+                bulk_imports(ctx, &self.uploads, route, request).await
+            }
+            _ => self::route(ctx, request).await,
+        }
     }
+}
+
+/// Destinations and their deliveries.
+async fn forwarding(
+    ctx: AdminContext<'_>,
+    reach: Reach,
+    route: &str,
+    request: &Request,
+) -> Result<Response<Body>, ApiError> {
+    let id = || path_param(request, "id");
+    let body = || json_body(request, None);
+    Ok(match route {
+        "POST /admin/destinations" => {
+            created(&admin::create_destination(&ctx, reach, body()?).await?)
+        }
+        "GET /admin/destinations" => ok(&admin::list_destinations(&ctx, page(request)?).await?),
+        "GET /admin/destinations/{id}" => ok(&admin::destination(&ctx, &id()?).await?),
+        "PATCH /admin/destinations/{id}" => {
+            ok(&admin::update_destination(&ctx, reach, &id()?, body()?).await?)
+        }
+        "DELETE /admin/destinations/{id}" => {
+            admin::delete_destination(&ctx, &id()?).await?;
+            no_content()
+        }
+        "POST /admin/destinations/{id}/rotate-secret" => {
+            let body = json_body(request, Some(serde_json::json!({})))?;
+            ok(&admin::rotate_secret(&ctx, &id()?, body).await?)
+        }
+        "GET /admin/destinations/{id}/deliveries" => {
+            let status = http::query_param(request, "status");
+            let destination = id()?;
+            let listing = admin::deliveries(&ctx, &destination, status.as_deref(), page(request)?);
+            ok(&listing.await?)
+        }
+        "POST /admin/deliveries/{id}/redeliver" => shared::http::json(
+            202,
+            &admin::redeliver(&ctx, &path_param(request, "id")?).await?,
+        ),
+        other => return Err(unserved(other)),
+    })
+}
+
+/// Bulk imports: create (with the upload URL), read, and the failed rows.
+async fn bulk_imports(
+    ctx: AdminContext<'_>,
+    uploads: &Uploads,
+    route: &str,
+    request: &Request,
+) -> Result<Response<Body>, ApiError> {
+    let id = || path_param(request, "id");
+    Ok(match route {
+        "POST /admin/bulk-imports" => {
+            created(&admin::create_bulk_import(&ctx, uploads, json_body(request, None)?).await?)
+        }
+        "GET /admin/bulk-imports/{id}" => ok(&admin::bulk_import(&ctx, &id()?).await?),
+        "GET /admin/bulk-imports/{id}/failures" => {
+            match http::query_param(request, "format").as_deref() {
+                None | Some("csv") => {
+                    let id = id()?;
+                    let file = format!("bulk-import-{id}-failures.csv");
+                    http::csv(admin::bulk_failures_csv(&ctx, &id).await?, &file)
+                }
+                Some("json") => {
+                    let (_, items) = admin::bulk_failures(&ctx, &id()?).await?;
+                    ok(&serde_json::json!({ "items": items }))
+                }
+                Some(_) => {
+                    return Err(ApiError::BadRequest(
+                        "format must be csv or json".to_owned(),
+                    ))
+                }
+            }
+        }
+        other => return Err(unserved(other)),
+    })
+}
+
+fn unserved(route: &str) -> ApiError {
+    tracing::warn!(route, "a route this function does not serve");
+    ApiError::NotFound("no such admin route".to_owned())
 }
 
 async fn route(ctx: AdminContext<'_>, request: &Request) -> Result<Response<Body>, ApiError> {
@@ -106,10 +202,7 @@ async fn route(ctx: AdminContext<'_>, request: &Request) -> Result<Response<Body
             admin::revoke_api_key(&ctx, &path_param::<String>(request, "id")?).await?;
             no_content()
         }
-        other => {
-            tracing::warn!(route = other, "a route this function does not serve");
-            return Err(ApiError::NotFound("no such admin route".to_owned()));
-        }
+        other => return Err(unserved(other)),
     })
 }
 

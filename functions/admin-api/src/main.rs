@@ -12,6 +12,11 @@ async fn main() -> Result<(), lambda_http::Error> {
         Ok::<_, String>(admin_api::AdminApi {
             store: aws.store()?,
             deployment,
+            reach: shared::forwarding::Reach::from_env(),
+            uploads: shared::admin::Uploads {
+                s3: shared::aws::s3(&aws.config),
+                bucket: shared::aws::env("BULK_IMPORT_BUCKET")?,
+            },
         })
     })
     .await

@@ -8,7 +8,7 @@
 
 use aws_lambda_events::event::dynamodb::Event;
 use aws_lambda_events::event::dynamodb::EventRecord;
-use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use serde_json::Value;
 use shared::followup::{DueDigest, FollowUps};
@@ -77,24 +77,15 @@ pub async fn count_imports(store: &Store, records: &[EventRecord]) -> Result<(),
 }
 
 pub async fn handle(deps: &Deps, event: Event) -> DynamoDbEventResponse {
-    let mut response = DynamoDbEventResponse::default();
-    if let Err(id) = count_imports(&deps.followups.store, &event.records).await {
+    let counted = count_imports(&deps.followups.store, &event.records).await;
+    let mut response = shared::batch::stream(event, |name, image| async move {
+        deps.followups.process(&name, image).await
+    })
+    .await;
+    if let Err(id) = counted {
         let mut failure = DynamoDbBatchItemFailure::default();
         failure.item_identifier = Some(id);
         response.batch_item_failures.push(failure);
-    }
-    for record in event.records {
-        let id = record_id(&record);
-        let outcome = deps
-            .followups
-            .process(&record.event_name, record.change.new_image)
-            .await;
-        if let Err(err) = outcome {
-            tracing::warn!(record = %id, error = %err, cause = ?err, "record reported for retry");
-            let mut failure = DynamoDbBatchItemFailure::default();
-            failure.item_identifier = Some(id);
-            response.batch_item_failures.push(failure);
-        }
     }
     response
 }
@@ -102,20 +93,12 @@ pub async fn handle(deps: &Deps, event: Event) -> DynamoDbEventResponse {
 /// The digests scheduled for their window; one that failed is delivered again, one that
 /// cannot be read never could be and is dropped with a log line.
 pub async fn due_digests(deps: &Deps, event: SqsEvent) -> SqsBatchResponse {
-    let mut response = SqsBatchResponse::default();
-    for message in event.records {
-        let id = message.message_id.unwrap_or_default();
-        let body = message.body.unwrap_or_default();
+    shared::batch::sqs(event, |body, _| async move {
         let Ok(due) = serde_json::from_str::<DueDigest>(&body) else {
-            tracing::error!(message_id = %id, "unreadable digest message dropped");
-            continue;
+            tracing::error!("unreadable digest message dropped");
+            return Ok(());
         };
-        if let Err(err) = deps.followups.due_digest(&due).await {
-            tracing::warn!(message_id = %id, error = %err, "digest will be retried");
-            let mut failure = BatchItemFailure::default();
-            failure.item_identifier = id;
-            response.batch_item_failures.push(failure);
-        }
-    }
-    response
+        deps.followups.due_digest(&due).await
+    })
+    .await
 }

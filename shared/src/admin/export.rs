@@ -171,6 +171,15 @@ pub fn neutral(cell: &str) -> Cow<'_, str> {
     }
 }
 
+/// A cell as it was before [`neutral`]: a file written with it and read back (a bulk
+/// import's failures CSV, fixed and uploaded again) has its own values.
+pub fn restored(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if neutral(rest) != rest => rest,
+        _ => cell,
+    }
+}
+
 fn is_number(cell: &str) -> bool {
     let unsigned = cell.strip_prefix(['+', '-']).unwrap_or(cell);
     let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, "0"));
@@ -193,9 +202,11 @@ mod tests {
             "\r=1",
         ] {
             assert_eq!(neutral(risky), format!("'{risky}"), "{risky:?}");
+            assert_eq!(restored(&neutral(risky)), risky, "{risky:?}");
         }
         for plain in ["+17175550123", "-5", "12.5", "Pat", "a=b", ""] {
             assert_eq!(neutral(plain), plain, "{plain:?}");
+            assert_eq!(restored(plain), plain, "{plain:?}");
         }
     }
 }

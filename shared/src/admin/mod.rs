@@ -5,7 +5,10 @@
 //! caller's key, so another workspace's ids are simply not found.
 
 mod api_keys;
+mod bulk_imports;
 mod connectors;
+mod deliveries;
+mod destinations;
 mod export;
 mod input;
 mod leads;
@@ -22,11 +25,22 @@ mod views;
 mod workspace;
 
 pub use api_keys::{create_api_key, list_api_keys, revoke_api_key, ApiKeyView, IssuedKey};
+pub use bulk_imports::{
+    bulk_failures, bulk_failures_csv, bulk_import, create_bulk_import, BulkImportView,
+    NewBulkImport, Uploads,
+};
 pub use connectors::{
     connector, create_connector, delete_connector, list_connectors, regenerate_key,
     update_connector, AdminContext,
 };
-pub use export::{leads_csv, neutral, rows as csv_rows, CsvExport, MAX_ROWS as CSV_MAX_ROWS};
+pub use deliveries::{deliveries, redeliver, DeliveryView};
+pub use destinations::{
+    create_destination, delete_destination, destination, list_destinations, rotate_secret,
+    update_destination, DestinationView, DestinationWithSecret,
+};
+pub use export::{
+    leads_csv, neutral, restored, rows as csv_rows, CsvExport, MAX_ROWS as CSV_MAX_ROWS,
+};
 pub use leads::{leads, LeadSearch};
 pub use records::{import, imports, lead, ImportDetail, ImportSummary, LeadView};
 pub use retry::{retry_import, retry_imports, BulkRetry, Retried, Skipped};

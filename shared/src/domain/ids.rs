@@ -117,6 +117,35 @@ id!(
     /// A doubtful email held for a person.
     ReviewId
 );
+id!(
+    /// Where a workspace's new leads are forwarded (a CRM's webhook).
+    DestinationId
+);
+id!(
+    /// One lead's forward to one destination, however many attempts it takes.
+    DeliveryId
+);
+id!(
+    /// One uploaded CSV of past leads.
+    BulkImportId
+);
+
+impl DeliveryId {
+    /// The one id of `lead`'s delivery to `destination`: a ULID with the lead's time
+    /// and 80 bits of a hash of both ids, so that a stream record delivered twice finds
+    /// the delivery it made the first time instead of making another.
+    pub fn of(lead: &LeadId, destination: &DestinationId) -> Self {
+        use sha2::{Digest, Sha256};
+        let millis = ulid::Ulid::from_string(lead)
+            .map(|id| id.timestamp_ms())
+            .unwrap_or_default();
+        let digest = Sha256::digest(format!("{lead}:{destination}"));
+        let mut random = [0u8; 16];
+        random[6..].copy_from_slice(&digest[..10]);
+        let random = u128::from_be_bytes(random);
+        Self(ulid::Ulid::from_parts(millis, random).to_string())
+    }
+}
 
 impl ImportId {
     /// The smallest id made at or after `at`: with [`ImportId::last_before`], the ids of
@@ -164,5 +193,17 @@ mod tests {
         assert!(ImportId::first_at(at) <= id && id <= ImportId::last_before(at + second));
         assert!(id > ImportId::last_before(at));
         assert!(id < ImportId::first_at(at + second));
+    }
+
+    #[test]
+    fn a_delivery_id_is_one_per_lead_and_destination_and_sorts_by_the_lead() {
+        let (lead, other_lead) = (LeadId::new(), LeadId::new());
+        let destination = DestinationId::new();
+        let id = DeliveryId::of(&lead, &destination);
+        assert_eq!(id, DeliveryId::of(&lead, &destination));
+        assert_ne!(id, DeliveryId::of(&lead, &DestinationId::new()));
+        assert_ne!(id, DeliveryId::of(&other_lead, &destination));
+        assert_eq!(id.len(), 26);
+        assert_eq!(id[..10], lead[..10], "the lead's time leads the id");
     }
 }

@@ -27,6 +27,10 @@ pub struct Lead {
     pub provider: Provider,
     pub assigned_rep: Option<String>,
     pub speed_to_lead: bool,
+    /// Whether the lead is forwarded to the workspace's destinations (a bulk import's
+    /// past leads are not, unless asked for).
+    #[serde(default = "forwarded")]
+    pub forward: bool,
     pub connector_id: ConnectorId,
     pub client_id: ClientId,
     pub import_id: ImportId,
@@ -36,6 +40,10 @@ pub struct Lead {
     /// What follow-ups were sent, skipped or failed, oldest first.
     #[serde(default)]
     pub followups: Vec<FollowUp>,
+}
+
+fn forwarded() -> bool {
+    true
 }
 
 /// The person behind one or more leads, merged by email and phone.

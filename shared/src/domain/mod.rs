@@ -1,12 +1,14 @@
 //! The domain: what a lead is, where it came from, and the values that must be valid
 //! before anything is stored.
 
+mod bulk;
 mod candidate;
 mod certificate;
 mod connector;
 mod contact;
 mod followup;
 mod form;
+mod forwarding;
 mod ids;
 mod import;
 mod lead;
@@ -17,6 +19,7 @@ mod state;
 mod vendor;
 mod workspace;
 
+pub use bulk::{BulkCounts, BulkImport, BulkStatus, FailedRow};
 pub use candidate::{FieldError, LeadCandidate, ValidLead};
 pub use certificate::{JornayaLeadId, TrustedFormCert};
 pub use connector::{
@@ -25,7 +28,13 @@ pub use connector::{
 pub use contact::{Email, PhoneE164, Zip};
 pub use followup::{FollowUp, FollowUpKind, FollowUpStatus, FollowUpTemplates, WorkspaceSettings};
 pub use form::{FormThrottle, DEFAULT_HONEYPOT_FIELD};
-pub use ids::{new_id, ClientId, ConnectorId, ImportId, LeadId, ReviewId, WorkspaceId};
+pub use forwarding::{
+    Attempt, DeliveryStatus, Destination, DestinationSecret, DestinationStatus, LeadDelivery,
+};
+pub use ids::{
+    new_id, BulkImportId, ClientId, ConnectorId, DeliveryId, DestinationId, ImportId, LeadId,
+    ReviewId, WorkspaceId,
+};
 pub use import::{ImportRecord, ImportStatus, Receipt, RequestOrigin};
 pub use lead::{name_key, Client, Lead};
 pub use review::{ReviewItem, ReviewStatus};

@@ -22,6 +22,7 @@ fn lead() -> Lead {
         provider: Provider::Api,
         assigned_rep: Some("rep@example.com".into()),
         speed_to_lead: true,
+        forward: true,
         connector_id: "01CONN".into(),
         client_id: "01CLIENT".into(),
         import_id: "01IMPORT".into(),

@@ -139,6 +139,22 @@ fn settled(
     (record, reason)
 }
 
+/// What a stored lead sets going besides itself: speed-to-lead (when its connector has
+/// it on) and forwarding to the workspace's destinations. A live delivery starts both;
+/// a bulk import of past leads neither, unless asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Aftercare {
+    pub speed_to_lead: bool,
+    pub forward: bool,
+}
+
+impl Aftercare {
+    pub const LIVE: Aftercare = Aftercare {
+        speed_to_lead: true,
+        forward: true,
+    };
+}
+
 /// Takes one candidate through the whole pipeline on `connector`, its rules included.
 /// Only an active connector creates leads; on any other the attempt is logged as
 /// [`Outcome::Inactive`].
@@ -165,14 +181,45 @@ pub async fn import_settling(
     import_as(store, connector, candidate, entry, settles).await
 }
 
+/// [`import`], with what the lead sets going besides (a bulk import's row).
+pub async fn import_with(
+    store: &Store,
+    connector: &Connector,
+    candidate: LeadCandidate,
+    delivery: &Delivery<'_>,
+    aftercare: Aftercare,
+) -> Result<Outcome, StoreError> {
+    let entry = record(store.clock(), connector, delivery);
+    import_under(
+        store,
+        connector,
+        candidate,
+        entry,
+        Settles::Nothing,
+        aftercare,
+    )
+    .await
+}
+
 /// [`import_settling`] under an entry made beforehand (a retry's, whose id its old
 /// entry names).
 pub async fn import_as(
     store: &Store,
     connector: &Connector,
     candidate: LeadCandidate,
+    entry: ImportRecord,
+    settles: Settles,
+) -> Result<Outcome, StoreError> {
+    import_under(store, connector, candidate, entry, settles, Aftercare::LIVE).await
+}
+
+async fn import_under(
+    store: &Store,
+    connector: &Connector,
+    candidate: LeadCandidate,
     mut entry: ImportRecord,
     settles: Settles,
+    aftercare: Aftercare,
 ) -> Result<Outcome, StoreError> {
     match limits::external_id(candidate.external_id.as_deref()) {
         Ok(external_id) => entry.external_id = external_id,
@@ -229,7 +276,16 @@ pub async fn import_as(
         }
     }
     let created_at = entry.received_at.clone();
-    let stored = store_lead(store, connector, prepared, entry, &created_at, settles).await;
+    let stored = store_lead(
+        store,
+        connector,
+        prepared,
+        entry,
+        &created_at,
+        settles,
+        aftercare,
+    )
+    .await;
     if counted && !matches!(stored, Ok(Outcome::Imported(_))) {
         // No lead was made: the day's count is given back (a crash here keeps it taken,
         // which errs toward fewer leads, never more than the cap).
@@ -249,9 +305,10 @@ async fn store_lead(
     mut entry: ImportRecord,
     created_at: &str,
     settles: Settles,
+    aftercare: Aftercare,
 ) -> Result<Outcome, StoreError> {
     entry.warnings = prepared.lead.warnings.clone();
-    let lead = prepared.into_lead(connector, &entry, created_at);
+    let lead = prepared.into_lead(connector, &entry, created_at, aftercare);
     let mut settled = entry.clone();
     settled.status = ImportStatus::Imported;
     settled.lead_id = Some(lead.id.clone());
@@ -328,7 +385,13 @@ pub fn summary(errors: &[FieldError]) -> String {
 }
 
 impl Prepared {
-    fn into_lead(self, connector: &Connector, entry: &ImportRecord, created_at: &str) -> Lead {
+    fn into_lead(
+        self,
+        connector: &Connector,
+        entry: &ImportRecord,
+        created_at: &str,
+        aftercare: Aftercare,
+    ) -> Lead {
         let lead = self.lead;
         Lead {
             id: LeadId::new(),
@@ -348,7 +411,8 @@ impl Prepared {
             source: self.source,
             provider: connector.provider,
             assigned_rep: self.assigned_rep,
-            speed_to_lead: connector.speed_to_lead,
+            speed_to_lead: connector.speed_to_lead && aftercare.speed_to_lead,
+            forward: aftercare.forward,
             connector_id: connector.id.clone(),
             client_id: ClientId::new(),
             import_id: entry.id.clone(),

@@ -1,6 +1,6 @@
 //! Holding a doubtful candidate for a person instead of making a bad record.
 
-use super::{limits, prepare, record, store_lead, Delivery, Outcome};
+use super::{limits, prepare, record, store_lead, Aftercare, Delivery, Outcome};
 use crate::domain::{Connector, FieldError, ImportRecord, ImportStatus, LeadCandidate};
 use crate::domain::{ReviewId, ReviewItem, ReviewStatus};
 use crate::store::{ReviewApproval, Settles, Store, StoreError};
@@ -141,7 +141,15 @@ pub async fn approve(
         review_id: review_id.clone(),
         decided_at: decided_at.clone(),
     });
-    store_lead(store, connector, prepared, held, &decided_at, settles)
-        .await
-        .map(Ok)
+    store_lead(
+        store,
+        connector,
+        prepared,
+        held,
+        &decided_at,
+        settles,
+        Aftercare::LIVE,
+    )
+    .await
+    .map(Ok)
 }

@@ -1,5 +1,6 @@
 //! Every key of the one table, and nowhere else: no other code spells a key.
 
+use crate::domain::{BulkImportId, DeliveryId, DestinationId};
 use crate::domain::{ClientId, ConnectorId, ImportId, LeadId, ReviewId, WorkspaceId};
 use crate::domain::{Email, FollowUpKind, PhoneE164, Provider, Transport};
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -272,6 +273,48 @@ pub fn followup_lock(workspace_id: &WorkspaceId, contact_kind: &str, value: &str
 /// The claim of the one review digest a workspace sends in a time window.
 pub fn review_digest(workspace_id: &WorkspaceId, window: i64) -> Key {
     Key::new(ws(workspace_id), format!("FOLLOWUP_DIGEST#{window}"))
+}
+
+pub fn destination(workspace_id: &WorkspaceId, destination_id: &DestinationId) -> Key {
+    Key::new(
+        ws(workspace_id),
+        format!("{DESTINATION_PREFIX}{destination_id}"),
+    )
+}
+
+/// The sort-key prefix of a workspace's destinations.
+pub const DESTINATION_PREFIX: &str = "DEST#";
+
+pub fn delivery(workspace_id: &WorkspaceId, delivery_id: &DeliveryId) -> Key {
+    Key::new(ws(workspace_id), format!("{DELIVERY_PREFIX}{delivery_id}"))
+}
+
+/// The sort-key prefix of deliveries, as stream filters see it.
+pub const DELIVERY_PREFIX: &str = "DELIVERY#";
+
+/// The index partition listing one destination's deliveries, newest lead first.
+pub fn destination_deliveries_index(
+    workspace_id: &WorkspaceId,
+    destination_id: &DestinationId,
+) -> String {
+    format!("{}#DEST#{destination_id}", ws(workspace_id))
+}
+
+pub fn bulk_import(workspace_id: &WorkspaceId, bulk_import_id: &BulkImportId) -> Key {
+    Key::new(ws(workspace_id), format!("BULK#{bulk_import_id}"))
+}
+
+/// One failed row of a bulk import, in file order.
+pub fn bulk_failure(workspace_id: &WorkspaceId, bulk_import_id: &BulkImportId, row: u64) -> Key {
+    Key::new(
+        ws(workspace_id),
+        format!("{}{row:012}", bulk_failures_prefix(bulk_import_id)),
+    )
+}
+
+/// The sort-key prefix of a bulk import's failed rows.
+pub fn bulk_failures_prefix(bulk_import_id: &BulkImportId) -> String {
+    format!("BULKFAIL#{bulk_import_id}#")
 }
 
 #[cfg(test)]

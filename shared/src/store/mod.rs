@@ -7,7 +7,8 @@
 //!
 //! ```text
 //! entities   workspaces  api_keys  connectors/  leads/  imports  reviews  territories
-//!            throttles  caps  followups/  inbound_email  idempotency
+//!            throttles  caps  followups/  inbound_email  idempotency  forwarding/
+//!            bulk_imports
 //!  ─────────────────────────────────────────────────────────────────────────────────
 //! base       attempt    an intake attempt's import-log entry (written with a lead,
 //!                       a review, or alone)
@@ -29,6 +30,7 @@
 
 mod api_keys;
 mod attempt;
+mod bulk_imports;
 mod cache;
 mod caps;
 mod claim;
@@ -37,6 +39,7 @@ mod connectors;
 mod error;
 mod filter;
 mod followups;
+mod forwarding;
 mod idempotency;
 mod imports;
 mod inbound_email;
@@ -52,10 +55,12 @@ mod workspaces;
 mod write;
 
 pub use api_keys::{ApiKeyEntry, Revoked};
+pub use bulk_imports::Lease;
 pub use caps::CapDay;
 pub use connectors::{ConnectorRecord, Counters, ImportChange, RouteTarget, Saved};
 pub use error::StoreError;
 pub use followups::{change, Change, Claim, DigestRecord, PendingReview};
+pub use forwarding::{forwarding, Forwarding};
 pub use idempotency::{IdempotencyBegin, Replay, StoredResponse};
 pub use imports::{ImportLine, RetrySelection};
 pub use inbound_email::EmailClaim;

@@ -40,6 +40,8 @@ fn expected(route: &Route, credential: Credential) -> Option<u16> {
             Credential::Unscoped => Some(403),
             Credential::Foreign if route.path.contains("{id}") => Some(404),
             Credential::Foreign if route.binary == "api-intake" => Some(422), // connector_key
+            // Into the victim's connector: not one of the caller's.
+            Credential::Foreign if route.path == "/admin/bulk-imports" => Some(422),
             Credential::Foreign => None,
         },
         (binary, ..) => panic!("{binary} is new here: what does it answer without credentials?"),
@@ -76,6 +78,9 @@ fn body_of(route: &Route, victim: &TestApp) -> Option<Value> {
         ("POST", "/admin/connectors") => api_connector("Sweep", "draft"),
         ("POST", "/admin/api-keys") => json!({"scopes": ["admin", "leads:write"]}),
         ("PATCH", "/admin/workspace") => json!({"name": "Taken over"}),
+        ("POST", "/admin/destinations") => json!({"url": "https://crm.example.com/hooks/leads"}),
+        ("PATCH", "/admin/destinations/{id}") => json!({"url": "https://intruder.example.com/"}),
+        ("POST", "/admin/bulk-imports") => json!({"connector_id": victim.api_connector().id}),
         ("PATCH", _) => json!({"display_name": "Taken over", "status": "paused"}),
         ("PUT", _) => json!({"rep": "intruder@example.com"}),
         ("POST", "/webhooks/google/{connector_id}") => {
@@ -105,7 +110,13 @@ async fn every_route_refuses_every_wrong_credential_and_leaves_the_victim_as_it_
     let mut keys = keys["items"].as_array().unwrap().iter();
     let live_key = keys.find(|key| key["revoked_at"].is_null()).unwrap();
     let id = |value: &Value| value.as_str().unwrap().to_owned();
+    let destination = victim
+        .add_destination("https://crm.example.com/hooks/leads", json!({}))
+        .await;
+    let bulk_import = victim.create_bulk_import(json!({})).await;
     let ids = BTreeMap::from([
+        ("destinations", id(&destination["id"])),
+        ("bulk-imports", id(&bulk_import["id"])),
         ("connectors", victim.api_connector().id.to_string()),
         ("leads", id(&receipt["lead_id"])),
         ("imports", id(&receipt["import_id"])),
@@ -116,7 +127,11 @@ async fn every_route_refuses_every_wrong_credential_and_leaves_the_victim_as_it_
     ]);
     let made_up = random_token(shared::auth::KEY_PREFIX);
     let mut secrets = [victim.secrets(), other.secrets()].concat();
-    secrets.extend([revoked.clone(), made_up.clone()]);
+    secrets.extend([
+        revoked.clone(),
+        made_up.clone(),
+        id(&destination["signing_secret"]),
+    ]);
     secrets.extend(
         [
             local::seed::SAMPLE_META_APP_SECRET,
@@ -166,7 +181,7 @@ async fn every_route_refuses_every_wrong_credential_and_leaves_the_victim_as_it_
                 assert_undisclosed([&answer], &victim.secrets());
                 // A key just issued to the caller is shown once, and never logged.
                 let shown: Value = serde_json::from_str(&answer.text).unwrap_or_default();
-                for name in ["key", "connector_key", "google_key"] {
+                for name in ["key", "connector_key", "google_key", "signing_secret"] {
                     issued.extend(shown[name].as_str().map(str::to_owned));
                 }
                 continue;
