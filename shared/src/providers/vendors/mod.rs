@@ -293,5 +293,14 @@ pub fn sign(
     signature::sign(scheme(vendor), secret, request, now)
 }
 
+/// A UUID in its hyphenated form (`8-4-4-4-12` hex digits), as vendors write ids.
+pub(super) fn is_uuid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups
+            .iter()
+            .all(|g| g.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
 #[cfg(test)]
 mod tests;

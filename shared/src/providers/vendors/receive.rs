@@ -3,7 +3,7 @@
 //! of the body, then the pipeline. A refused delivery stores nothing; a settled one is
 //! in the import log, whatever became of it.
 
-use super::{read, Delivery, Request, SignatureError, Vendor, VendorError};
+use super::{is_uuid, read, Delivery, Request, SignatureError, Vendor, VendorError};
 use crate::domain::{Connector, ConnectorId, Provider, RequestOrigin};
 use crate::pipeline::{self, Outcome};
 use crate::store::keys::RouteKind;
@@ -96,14 +96,6 @@ pub async fn challenge(
         challenge_code: code.to_owned(),
         challenge_response: super::linkedin_challenge_response(secret.expose(), code),
     })
-}
-
-fn is_uuid(text: &str) -> bool {
-    let groups: Vec<&str> = text.split('-').collect();
-    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
-        && groups
-            .iter()
-            .all(|g| g.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 /// The connector `connector_id` of `vendor`; another vendor's is as unknown as none.

@@ -12,7 +12,7 @@
 
 use super::body::{self, Pairs};
 use super::signature::Scheme;
-use super::{Delivery, Request, Vendor, VendorError};
+use super::{is_uuid, Delivery, Request, Vendor, VendorError};
 use crate::mapping::Field;
 use serde_json::{Map, Value};
 
@@ -88,14 +88,6 @@ fn fields(response: &Map<String, Value>) -> Vec<&Map<String, Value>> {
         .flat_map(|definition| list(definition, "fields"))
         .filter_map(Value::as_object)
         .collect()
-}
-
-fn is_uuid(text: &str) -> bool {
-    let groups: Vec<&str> = text.split('-').collect();
-    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
-        && groups
-            .iter()
-            .all(|g| g.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 fn get<'a>(field: Option<&'a Map<String, Value>>, key: &str) -> Option<&'a str> {
