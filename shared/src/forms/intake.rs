@@ -3,11 +3,11 @@
 
 use super::decode::{self, DecodeError, Encoding};
 use super::{cors, redirect, rules, BODY_LIMIT};
-use crate::domain::{ClientId, ImportId, LeadId};
-use crate::domain::{Connector, ConnectorStatus, FieldError, ImportRecord, ImportStatus};
+use crate::domain::ImportId;
+use crate::domain::{Connector, ConnectorStatus, FieldError, ImportRecord};
 use crate::domain::{Provider, RequestOrigin};
 use crate::mapping::{self, Payload};
-use crate::pipeline::{self, inactive_reason, Delivery, Outcome, Receipt};
+use crate::pipeline::{self, inactive_reason, Delivery, Outcome};
 use crate::store::keys::RouteKind;
 use crate::store::{Store, StoreError};
 use crate::throttle::{self, Rule, Verdict};
@@ -23,8 +23,8 @@ pub struct Submission<'a> {
     pub client: RequestOrigin,
 }
 
-/// A submission the pipeline settled (a honeypot hit is settled as a decoy that looks
-/// exactly like a new lead), and where a browser is sent next.
+/// A submission the pipeline settled (a honeypot hit is settled `ignored`, answered like a
+/// new lead), and where a browser is sent next.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Submitted {
     pub outcome: Outcome,
@@ -98,6 +98,8 @@ struct Attempt<'a> {
     store: &'a Store,
     connector: &'a Connector,
     delivery: Delivery<'a>,
+    /// Who is counted: the source IP, or one shared bucket when there is none.
+    ip: &'a str,
     redirect: Option<Url>,
 }
 
@@ -106,8 +108,19 @@ impl Attempt<'_> {
         pipeline::record(self.store.clock(), self.connector, &self.delivery)
     }
 
-    /// Logs the refusal as `failed` with its reason (and field errors), then answers it.
+    fn now(&self) -> u64 {
+        u64::try_from(self.store.clock().epoch()).unwrap_or_default()
+    }
+
+    /// Logs the refusal as `failed` with its reason (and field errors), then answers it;
+    /// past the few refusals per IP and window that are logged, only counts it.
     async fn refuse(&self, refusal: FormRefusal) -> Refused {
+        let counter = rules::refusals(self.connector, self.ip);
+        match throttle::hit(self.store, &counter, self.now()).await {
+            Ok(Verdict::Allowed) => {}
+            Ok(Verdict::Limited { .. }) => return self.answer(refusal),
+            Err(err) => return self.answer(err.into()),
+        }
         let errors = match &refusal {
             FormRefusal::Undecodable(DecodeError::TooLong(field)) => {
                 vec![FieldError::new(field, refusal.to_string())]
@@ -136,26 +149,32 @@ impl Attempt<'_> {
         }
     }
 
-    /// Counts one hit on each rule; the longest wait when any is over its limit.
-    async fn throttled(&self, rules: &[Rule]) -> Result<Option<FormRefusal>, StoreError> {
-        let now = u64::try_from(self.store.clock().epoch()).unwrap_or_default();
+    /// The refusal when any of `rules` is over its limit (the longest wait), counting
+    /// this post on each when `count`, else only looking.
+    async fn throttled(&self, rules: &[Rule], count: bool) -> Result<(), Refused> {
+        let now = self.now();
         let mut limited: Option<(u64, &'static str)> = None;
         for rule in rules {
-            if let Verdict::Limited { retry_after } = throttle::hit(self.store, rule, now).await? {
-                if limited.is_none_or(|(wait, _)| retry_after > wait) {
-                    limited = Some((retry_after, rule.scope));
+            let verdict = if count {
+                throttle::hit(self.store, rule, now).await
+            } else {
+                throttle::peek(self.store, rule, now).await
+            };
+            match verdict {
+                Ok(Verdict::Allowed) => {}
+                Ok(Verdict::Limited { retry_after }) => {
+                    if limited.is_none_or(|(wait, _)| retry_after > wait) {
+                        limited = Some((retry_after, rule.scope));
+                    }
                 }
+                Err(err) => return Err(self.answer(err.into())),
             }
         }
-        Ok(limited.map(|(retry_after, scope)| FormRefusal::Throttled { retry_after, scope }))
-    }
-
-    /// Refuses (and logs) a submission over one of `rules`.
-    async fn check(&self, rules: &[Rule]) -> Result<(), Refused> {
-        match self.throttled(rules).await {
-            Ok(None) => Ok(()),
-            Ok(Some(refusal)) => Err(self.refuse(refusal).await),
-            Err(err) => Err(self.answer(err.into())),
+        match limited {
+            None => Ok(()),
+            Some((retry_after, scope)) => Err(self
+                .refuse(FormRefusal::Throttled { retry_after, scope })
+                .await),
         }
     }
 }
@@ -189,8 +208,9 @@ pub fn fields(
     })
 }
 
-/// Takes one submission on `connector` through the form's checks (size, origin,
-/// status, encoding, IP throttle, honeypot, contact throttle) and the pipeline.
+/// Takes one submission on `connector` through the form's checks and the pipeline. The
+/// IP throttle comes before anything is written; then size, origin, status, encoding,
+/// the honeypot and the contact throttle, which counts only the leads it lets in.
 pub async fn submit(
     store: &Store,
     connector: &Connector,
@@ -203,6 +223,7 @@ pub async fn submit(
     let mut attempt = Attempt {
         store,
         connector,
+        ip: submission.client.source_ip.as_deref().unwrap_or("unknown"),
         delivery: Delivery {
             raw: &raw,
             origin: submission.client.clone(),
@@ -214,6 +235,9 @@ pub async fn submit(
         ),
     };
 
+    attempt
+        .throttled(&[rules::ip(connector, attempt.ip)], true)
+        .await?;
     if submission.body.len() > BODY_LIMIT {
         let refusal = FormRefusal::TooLarge { limit: BODY_LIMIT };
         return Err(attempt.refuse(refusal).await);
@@ -240,54 +264,44 @@ pub async fn submit(
         &settings.allowed_origins,
     );
 
-    let ip_rules: Vec<Rule> = submission
-        .client
-        .source_ip
-        .iter()
-        .map(|ip| rules::ip(connector, ip))
-        .collect();
-    attempt.check(&ip_rules).await?;
-
     let candidate = mapping::map(&payload, &connector.field_aliases);
     if honeypot.is_some() {
         return ignore_honeypot(&attempt, candidate.external_id).await;
     }
-    attempt
-        .check(&rules::contacts(connector, &candidate))
-        .await?;
+    let contacts = rules::contacts(connector, &candidate);
+    attempt.throttled(&contacts, false).await?;
 
-    match pipeline::import(store, connector, candidate, &attempt.delivery).await {
-        Ok(outcome) => Ok(Submitted {
-            outcome,
-            redirect: attempt.redirect,
-        }),
-        Err(err) => Err(attempt.answer(err.into())),
+    let outcome = match pipeline::import(store, connector, candidate, &attempt.delivery).await {
+        Ok(outcome) => outcome,
+        Err(err) => return Err(attempt.answer(err.into())),
+    };
+    if let Outcome::Imported(_) = outcome {
+        // The lead is in: a failure to count it only loosens the limit.
+        for rule in &contacts {
+            if let Err(err) = throttle::hit(store, rule, attempt.now()).await {
+                tracing::warn!(scope = rule.scope, error = %crate::http::chain(&err), "contact not counted");
+            }
+        }
     }
+    Ok(Submitted {
+        outcome,
+        redirect: attempt.redirect,
+    })
 }
 
-/// A filled honeypot: logged `ignored`, no lead, and an answer a bot cannot tell from
-/// a real one.
+/// A filled honeypot: logged `ignored`, no lead; the door answers it as it answers a
+/// new lead, so a bot cannot tell.
 async fn ignore_honeypot(
     attempt: &Attempt<'_>,
     external_id: Option<String>,
 ) -> Result<Submitted, Refused> {
-    let connector = attempt.connector;
     let mut record = attempt.record();
     record.external_id = external_id;
-    let outcome = match pipeline::ignore(attempt.store, record, HONEYPOT).await {
-        Ok(outcome) => outcome,
-        Err(err) => return Err(attempt.answer(err.into())),
-    };
-    let decoy = Receipt {
-        status: ImportStatus::Imported,
-        lead_id: LeadId::new(),
-        client_id: ClientId::new(),
-        import_id: outcome.import_id().clone(),
-        assigned_rep: connector.assigned_rep.clone(),
-        source: connector.source(),
-    };
-    Ok(Submitted {
-        outcome: Outcome::Imported(decoy),
-        redirect: attempt.redirect.clone(),
-    })
+    match pipeline::ignore(attempt.store, record, HONEYPOT).await {
+        Ok(outcome) => Ok(Submitted {
+            outcome,
+            redirect: attempt.redirect.clone(),
+        }),
+        Err(err) => Err(attempt.answer(err.into())),
+    }
 }

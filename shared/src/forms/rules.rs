@@ -1,5 +1,6 @@
 //! The throttle rules of a website form: per IP, and per email or phone, each scoped
-//! to the connector. Contacts are counted by fingerprint, never by value.
+//! to the connector. Contacts are counted by fingerprint, never by value. Refusals from
+//! one IP are logged a few times per window; the rest only add to their counter.
 
 use crate::domain::{Connector, Email, LeadCandidate, PhoneE164};
 use crate::throttle::{fingerprint, Rule};
@@ -7,6 +8,10 @@ use crate::throttle::{fingerprint, Rule};
 pub const IP_SCOPE: &str = "form-ip";
 pub const EMAIL_SCOPE: &str = "form-email";
 pub const PHONE_SCOPE: &str = "form-phone";
+pub const REFUSALS_SCOPE: &str = "form-refusals";
+
+/// How many refusals from one IP address each IP window puts in the import log.
+pub const LOGGED_REFUSALS: u32 = 3;
 
 /// Submissions from one IP address to this connector.
 pub fn ip(connector: &Connector, ip: &str) -> Rule {
@@ -16,6 +21,16 @@ pub fn ip(connector: &Connector, ip: &str) -> Rule {
         value: format!("{}:{ip}", connector.id),
         limit: limits.ip_limit,
         window_seconds: limits.ip_window_seconds,
+    }
+}
+
+/// Refusals of posts from one IP address to this connector, in the IP window: past
+/// [`LOGGED_REFUSALS`], a refusal is counted here and not logged.
+pub fn refusals(connector: &Connector, ip: &str) -> Rule {
+    Rule {
+        scope: REFUSALS_SCOPE,
+        limit: LOGGED_REFUSALS,
+        ..self::ip(connector, ip)
     }
 }
 

@@ -6,12 +6,13 @@ use super::refusals::api_refusal;
 use super::response::{html, json, json_text, see_other, with_headers};
 use super::{ApiError, HeaderValue};
 use crate::api::{ApiAnswer, ApiRefusal};
-use crate::domain::ImportStatus;
+use crate::domain::{ImportId, ImportStatus};
 use crate::forms::cors::Cors;
 use crate::forms::{page, redirect, Refused, Submitted};
 use crate::pipeline::{Acknowledgement, Outcome};
 use crate::store::{Replay, StoredResponse};
 use lambda_http::{Body, Response};
+use serde::Serialize;
 
 const IDEMPOTENT_REPLAYED: &str = "idempotent-replayed";
 
@@ -100,6 +101,24 @@ pub fn api_stored(settled: &Result<Outcome, ApiRefusal>) -> StoredResponse {
     }
 }
 
+/// What a public door tells a visitor about a submission it took: that it was taken
+/// (`imported`, or `replayed` for one it has seen) and its import id; never the lead,
+/// the client, the rep, nor whether it was kept, held or set aside (a honeypot).
+#[derive(Debug, Serialize)]
+struct PublicReceipt<'a> {
+    status: ImportStatus,
+    import_id: &'a ImportId,
+}
+
+fn public_receipt(outcome: &Outcome) -> Response<Body> {
+    let (status, code) = match outcome {
+        Outcome::Replayed(_) => (ImportStatus::Replayed, 200),
+        _ => (ImportStatus::Imported, 201),
+    };
+    let import_id = outcome.import_id();
+    json(code, &PublicReceipt { status, import_id })
+}
+
 /// A CORS preflight's answer: 204 with the allow headers for an allowed origin, 403
 /// for one the connector does not list.
 pub fn preflight(cors: &Cors) -> Response<Body> {
@@ -119,7 +138,7 @@ pub fn form(
 ) -> Response<Body> {
     let (error, redirect) = match submitted {
         Ok(Submitted { outcome, redirect }) => match refusal(&outcome) {
-            None if !browser => return lead(&outcome),
+            None if !browser => return public_receipt(&outcome),
             None => {
                 return match redirect {
                     Some(url) => see_other(url.as_str()),

@@ -2,7 +2,7 @@
 
 use super::keys;
 use super::{n, Store, StoreError};
-use aws_sdk_dynamodb::types::ReturnValue;
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 
 const COUNT: &str = "count";
 
@@ -33,8 +33,37 @@ impl Store {
             .attributes
             .as_ref()
             .and_then(|attributes| attributes.get(COUNT))
-            .and_then(|count| count.as_n().ok())
-            .and_then(|count| count.parse().ok())
+            .and_then(count)
             .ok_or_else(|| StoreError::Unexpected("a throttle update returned no count".into()))
     }
+
+    /// The count of `window` so far, without adding to it.
+    pub async fn throttle_count(
+        &self,
+        scope: &str,
+        value: &str,
+        window: u64,
+    ) -> Result<u64, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(keys::throttle(scope, value, window).to_item()))
+            .projection_expression("#count")
+            .expression_attribute_names("#count", COUNT)
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| self.error(e))?;
+        Ok(output
+            .item
+            .as_ref()
+            .and_then(|item| item.get(COUNT))
+            .and_then(count)
+            .unwrap_or(0))
+    }
+}
+
+fn count(value: &AttributeValue) -> Option<u64> {
+    value.as_n().ok().and_then(|count| count.parse().ok())
 }

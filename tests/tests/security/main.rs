@@ -1,6 +1,8 @@
-//! The security sweep of issue 8: wrong credentials and hostile input on every door,
-//! the documented refusal for each, the victim's items unchanged, and no secret in any
-//! answer or log line (a key's prefix or id may show).
+//! The security sweep of issues 8 and 16: wrong credentials and hostile input on every
+//! door, the documented refusal for each, the victim's items unchanged, no secret in
+//! any answer or log line (a key's prefix or id may show), and the public doors under
+//! abuse.
 
 mod credentials;
+mod form_door;
 mod hostile_input;
