@@ -129,6 +129,11 @@ impl Fields {
         }
     }
 
+    /// Whether the field is present.
+    pub(super) fn has(&self, name: &str) -> bool {
+        self.map.contains_key(name)
+    }
+
     /// Whether the field is present and `null`.
     pub(super) fn is_null(&self, name: &str) -> bool {
         self.map.get(name).is_some_and(Value::is_null)
@@ -202,26 +207,28 @@ impl Fields {
 
     /// A nested object done: its errors, and its fields not read as unknown, go to
     /// `parent`.
-    pub(super) fn finish_into(mut self, parent: &mut Fields) {
-        self.unknown_fields();
-        parent.errors.append(&mut self.errors);
+    pub(super) fn finish_into(self, parent: &mut Fields) {
+        let mut errors = self.close();
+        parent.errors.append(&mut errors);
     }
 
-    fn unknown_fields(&mut self) {
+    /// Every error, every field not read counted as unknown.
+    pub(super) fn close(mut self) -> Vec<FieldError> {
         for name in self.rest().keys() {
             let field = self.path(name);
             self.errors
                 .push(FieldError::new(&field, "is not a known field"));
         }
+        self.errors
     }
 
     /// Every field not read is unknown; with any error, the whole input is refused.
-    pub(super) fn finish(mut self) -> Result<(), AdminError> {
-        self.unknown_fields();
-        if self.errors.is_empty() {
+    pub(super) fn finish(self) -> Result<(), AdminError> {
+        let errors = self.close();
+        if errors.is_empty() {
             Ok(())
         } else {
-            Err(AdminError::invalid(self.errors))
+            Err(AdminError::invalid(errors))
         }
     }
 }

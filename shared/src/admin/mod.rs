@@ -10,6 +10,7 @@ mod connectors;
 mod deliveries;
 mod destinations;
 mod export;
+mod form_settings;
 mod input;
 mod leads;
 mod presets;

@@ -1,6 +1,7 @@
 //! A connector profile edited from an admin's JSON: every field checked, every
 //! mistake reported under its own name.
 
+use super::form_settings;
 use super::input::Fields;
 use crate::domain::{Connector, ConnectorStatus, Email, Provider, SigningSecret, Transport};
 use crate::mapping::{normalize_label, Field};
@@ -189,20 +190,23 @@ fn edit_settings(fields: &mut Fields, connector: &mut Connector) {
             }
         }
     }
+    for name in ["honeypot_field", "form_throttle"] {
+        if fields.has(name) && !only(fields, name, &[Provider::WebsiteForm]) {
+            fields.any(name);
+        }
+    }
+    form_settings::honeypot(fields, settings);
+    form_settings::throttle(fields, settings);
     for (name, value) in fields.rest() {
-        let well_named = !name.is_empty()
-            && name
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        // `null` clears a setting an older version kept; anything else is unknown.
         match value {
-            _ if !well_named => fields.error(&name, "setting names are snake_case"),
             Value::Null => {
                 settings.extra.remove(&name);
             }
-            Value::Bool(_) | Value::Number(_) | Value::String(_) => {
-                settings.extra.insert(name, value);
-            }
-            _ => fields.error(&name, "must be a number, a string or true/false"),
+            _ => fields.error(
+                &name,
+                format!("is not a setting of {provider} connectors"),
+            ),
         }
     }
 }

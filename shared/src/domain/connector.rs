@@ -143,44 +143,56 @@ impl ConnectorStatus {
 }
 
 /// What each provider needs to find and trust its connector. Only the fields of the
-/// connector's own provider are set.
+/// connector's own provider are set. Every field is read leniently: a stored value of
+/// the wrong shape (an older version's, or one written by hand) reads as unset, so a
+/// connector never becomes unreadable.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ProviderSettings {
     /// API: the key callers send as `connector_key`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
     pub connector_key: Option<String>,
     /// Website form: the public id in `POST /forms/{form_id}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
     pub form_id: Option<String>,
     /// Website form: origins allowed by CORS; empty means any.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "lenient")]
     pub allowed_origins: Vec<String>,
     /// Website form: where a browser post is sent after success.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
     pub redirect_url: Option<String>,
     /// Website form: the hidden field only bots fill (default `_hp`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
     pub honeypot_field: Option<String>,
     /// Website form: per-IP and per-contact submission limits; unset ones take defaults.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
     pub form_throttle: Option<super::FormThrottle>,
     /// Meta: the Facebook page whose leadgen changes this connector takes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
     pub page_id: Option<String>,
     /// Meta or Google: narrows routing to one lead form.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
     pub lead_form_id: Option<String>,
     /// Google: the key Google sends as `google_key`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
     pub google_key: Option<String>,
     /// Vendors: the secret deliveries are signed with (or, for vendors that sign
     /// nothing, carry). Write-only: shown once, in the answer that made or rotated it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
     pub signing_secret: Option<SigningSecret>,
-    /// Any other provider-specific setting.
+    /// Settings no version writes any more, kept as they were read.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// A stored value as `T`, or `T`'s default when it is not one.
+fn lenient<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned + Default,
+{
+    let value = serde_json::Value::deserialize(deserializer)?;
+    Ok(T::deserialize(value).unwrap_or_default())
 }
 
 /// A connector profile: one door of one workspace, with the defaults its leads get.
@@ -208,7 +220,7 @@ pub struct Connector {
     /// Incoming field name → standard field name (`full_name` → `customer_name`).
     #[serde(default)]
     pub field_aliases: BTreeMap<String, String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient")]
     pub settings: ProviderSettings,
     /// What this source's leads may be (seed 002): places, products, a daily cap, a
     /// compliance certificate.

@@ -6,3 +6,4 @@
 mod credentials;
 mod form_door;
 mod hostile_input;
+mod settings;
