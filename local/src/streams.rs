@@ -281,7 +281,7 @@ pub async fn poll(mut reader: StreamReader, handler: StreamHandler, interval: Du
             }
             Ok(_) => tokio::time::sleep(interval).await,
             Err(err) => {
-                tracing::error!(error = %err, cause = ?err, "stream read failed");
+                tracing::error!(error = %shared::http::chain(&err), "stream read failed");
                 tokio::time::sleep(interval * 4).await;
             }
         }

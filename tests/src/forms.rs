@@ -91,15 +91,20 @@ impl TestApp {
     /// A fresh workspace with an active website-form connector shaped by `configure`.
     pub async fn spawn_form(configure: impl FnOnce(&mut Connector)) -> Self {
         let mut app = TestApp::spawn().await;
+        app.with_form(configure).await;
+        app
+    }
+
+    /// Adds an active website-form connector shaped by `configure` to this workspace.
+    pub async fn with_form(&mut self, configure: impl FnOnce(&mut Connector)) {
         seed::active_connector(
-            &app.store,
-            &mut app.seeded,
+            &self.store,
+            &mut self.seeded,
             Provider::WebsiteForm,
             configure,
         )
         .await
         .expect("seed form connector");
-        app
     }
 
     /// A fresh workspace whose form sends a person to `url` after a post.

@@ -71,7 +71,7 @@ pub async fn count_imports(store: &Store, records: &[EventRecord]) -> Result<(),
         .count_imports(&imports)
         .await
         .map_err(|err: StoreError| {
-            tracing::warn!(error = %err, cause = ?err, "import counts will be retried");
+            tracing::warn!(error = %shared::http::chain(&err), "import counts will be retried");
             first.clone()
         })
 }

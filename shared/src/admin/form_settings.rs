@@ -74,7 +74,12 @@ pub(super) fn throttle(fields: &mut Fields, settings: &mut ProviderSettings) {
         1..=MAX_WINDOW_SECONDS,
         &mut throttle.ip_window_seconds,
     );
-    set(&mut limits, "contact_limit", 0..=MAX_LIMIT, &mut contact_limit);
+    set(
+        &mut limits,
+        "contact_limit",
+        0..=MAX_LIMIT,
+        &mut contact_limit,
+    );
     set(
         &mut limits,
         "contact_window_seconds",

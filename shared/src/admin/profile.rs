@@ -203,10 +203,7 @@ fn edit_settings(fields: &mut Fields, connector: &mut Connector) {
             Value::Null => {
                 settings.extra.remove(&name);
             }
-            _ => fields.error(
-                &name,
-                format!("is not a setting of {provider} connectors"),
-            ),
+            _ => fields.error(&name, format!("is not a setting of {provider} connectors")),
         }
     }
 }

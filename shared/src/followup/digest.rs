@@ -144,6 +144,7 @@ impl FollowUps {
             }
             Ok(None) => Ok(()),
             Err(FollowUpError::Send(SendError::Rejected { reason, .. })) => {
+                let reason = crate::telemetry::redact(&reason);
                 tracing::error!(workspace_id = %ws, reason, "review digest rejected by SES");
                 Ok(())
             }

@@ -15,7 +15,9 @@ pub use mailer::{Mailer, SendError};
 use crate::domain::{
     Email, FollowUp, FollowUpKind, FollowUpStatus, Lead, WorkspaceId, WorkspaceSettings,
 };
+use crate::http::chain;
 use crate::store::{self, Change, Claim, Store, StoreError};
+use crate::telemetry::redact;
 
 /// Reviews arriving within one window of this many minutes share one digest.
 pub const DIGEST_WINDOW_MINUTES: i64 = 10;
@@ -84,7 +86,7 @@ impl FollowUps {
             Ok(Some(Change::NewLead(lead))) => Box::pin(self.lead(&lead)).await,
             Ok(Some(Change::NewReview(review))) => Box::pin(self.review(&review)).await,
             Err(err) => {
-                tracing::error!(error = %err, cause = ?err, "malformed stream record skipped");
+                tracing::error!(error = %chain(&err), "malformed stream record skipped");
                 Ok(())
             }
         }
@@ -156,15 +158,15 @@ impl FollowUps {
                     %lead_id,
                     kind = kind.key(),
                     status = entry.status.key(),
-                    reason = entry.reason.as_deref(),
+                    reason = entry.reason.as_deref().map(redact),
                     "follow-up settled"
                 );
                 Ok(self.store.settle_followup(ws, lead_id, &entry).await?)
             }
             Err(err) => {
-                tracing::warn!(%lead_id, kind = kind.key(), error = %err, cause = ?err, "follow-up will be retried");
+                tracing::warn!(%lead_id, kind = kind.key(), error = %chain(&err), "follow-up will be retried");
                 if let Err(release) = self.store.release_followup(ws, lead_id, kind).await {
-                    tracing::error!(%lead_id, error = %release, "claim not released: the retry will not send");
+                    tracing::error!(%lead_id, error = %chain(&release), "claim not released: the retry will not send");
                 }
                 Err(err)
             }

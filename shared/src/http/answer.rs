@@ -157,9 +157,9 @@ pub fn form(
     }
     let status = error.status();
     if status >= 500 {
-        tracing::error!(status, error = ?error, "form submission failed");
+        tracing::error!(status, error = %super::chain(&error), "form submission failed");
     } else {
-        tracing::info!(status, error = %error, "form submission refused");
+        tracing::info!(status, problem = %error.problem().kind, "form submission refused");
     }
     let problem = error.problem();
     let response = match redirect {

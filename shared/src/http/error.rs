@@ -129,7 +129,8 @@ impl ApiError {
         if status >= 500 {
             tracing::error!(status, error = %chain(&self), "request failed");
         } else {
-            tracing::info!(status, error = %self, "request refused");
+            // The detail may quote what was sent (an invalid email, a name): not logged.
+            tracing::info!(status, problem = %self.problem().kind, "request refused");
         }
         self.response()
     }
@@ -150,7 +151,8 @@ impl ApiError {
     }
 }
 
-/// `error: cause: cause…`, for the log.
+/// `error: cause: cause…`, for the log: each error's message, never a request or
+/// response body, with addresses and quoted values [redacted](crate::telemetry::redact).
 pub fn chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
@@ -159,5 +161,5 @@ pub fn chain(error: &dyn std::error::Error) -> String {
         text.push_str(&cause.to_string());
         source = cause.source();
     }
-    text
+    crate::telemetry::redact(&text)
 }

@@ -29,7 +29,10 @@ async fn a_flood_of_refused_posts_from_one_ip_logs_only_a_few_of_them() {
         statuses.push(app.send_form(junk).await.status);
     }
 
-    assert!(statuses.iter().all(|s| [415, 429].contains(s)), "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| [415, 429].contains(s)),
+        "{statuses:?}"
+    );
     assert!(statuses.contains(&429), "{statuses:?}");
     let log = app.import_log().await;
     assert_eq!(log.len(), rules::LOGGED_REFUSALS as usize, "{log:?}");
@@ -38,7 +41,11 @@ async fn a_flood_of_refused_posts_from_one_ip_logs_only_a_few_of_them() {
         .filter_map(|item| item["sk"].as_str().map(str::to_owned))
         .filter(|sk| !sk.starts_with("CONNECTOR#"))
         .collect();
-    assert_eq!(written.len(), rules::LOGGED_REFUSALS as usize, "{written:?}");
+    assert_eq!(
+        written.len(),
+        rules::LOGGED_REFUSALS as usize,
+        "{written:?}"
+    );
 }
 
 #[tokio::test]

@@ -6,4 +6,5 @@
 mod credentials;
 mod form_door;
 mod hostile_input;
+mod logs;
 mod settings;

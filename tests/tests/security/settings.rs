@@ -85,13 +85,20 @@ async fn the_form_limits_and_honeypot_field_are_settable() {
                 .from_ip("192.0.2.70"),
         )
         .await;
-    let first = app.send_form(lead("a@example.com").from_ip("192.0.2.71")).await;
-    let second = app.send_form(lead("c@example.com").from_ip("192.0.2.71")).await;
+    let first = app
+        .send_form(lead("a@example.com").from_ip("192.0.2.71"))
+        .await;
+    let second = app
+        .send_form(lead("c@example.com").from_ip("192.0.2.71"))
+        .await;
 
     assert_eq!(patched.status, 200, "{}", patched.text);
     let throttle = &patched.json()["settings"]["form_throttle"];
     assert_eq!(throttle["ip_limit"], 1);
-    assert_eq!(throttle["contact_limit"], 3, "the others keep their defaults");
+    assert_eq!(
+        throttle["contact_limit"], 3,
+        "the others keep their defaults"
+    );
     assert_eq!(bot.status, 201);
     assert_eq!(first.status, 201);
     assert_eq!(second.status, 429, "{}", second.text);
