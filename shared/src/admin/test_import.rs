@@ -256,10 +256,12 @@ async fn evaluate(
             return Ok(answer);
         }
     };
-    if let Some(external_id) = &prepared.lead.external_id {
+    let lead = &prepared.lead;
+    if let Some(external_id) = &lead.external_id {
+        let contact = (lead.customer_email.as_ref(), lead.customer_phone.as_ref());
         answer.existing_lead_id = ctx
             .store
-            .lead_for_external_id(ctx.workspace_id, connector.provider, external_id)
+            .lead_for_external_id(ctx.workspace_id, connector.provider, external_id, contact)
             .await?;
     }
     answer.would = match answer.existing_lead_id {

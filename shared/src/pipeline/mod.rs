@@ -265,7 +265,15 @@ async fn import_under(
             // is still that lead: it replays below.
             let known = match &prepared.lead.external_id {
                 Some(id) => store
-                    .lead_for_external_id(&connector.workspace_id, connector.provider, id)
+                    .lead_for_external_id(
+                        &connector.workspace_id,
+                        connector.provider,
+                        id,
+                        (
+                            prepared.lead.customer_email.as_ref(),
+                            prepared.lead.customer_phone.as_ref(),
+                        ),
+                    )
                     .await?
                     .is_some(),
                 None => false,

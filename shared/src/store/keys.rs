@@ -194,13 +194,36 @@ pub fn lead_by_name(name_key: &str, created_at: &str, lead_id: &LeadId) -> Strin
 /// An external id longer than this is keyed by its SHA-256: a sort key holds 1 KiB.
 const LONGEST_KEYED_ID: usize = 512;
 
-pub fn external_id(workspace_id: &WorkspaceId, provider: Provider, external_id: &str) -> Key {
-    if external_id.len() > LONGEST_KEYED_ID {
-        use sha2::{Digest, Sha256};
-        let hash = hex::encode(Sha256::digest(external_id));
-        return Key::new(ws(workspace_id), format!("EXT#{provider}#sha256:{hash}"));
-    }
-    Key::new(ws(workspace_id), format!("EXT#{provider}#{external_id}"))
+/// The external-id guard of a lead. The ids of a trusted door (an API key, a signed
+/// webhook) are the provider's own; on a public door (a website form, a forwarded email)
+/// anyone can send any id, so there the guard is also the lead's contact's: the same id
+/// with another email or phone is another lead, and nobody can spend tomorrow's ids.
+pub fn external_id(
+    workspace_id: &WorkspaceId,
+    provider: Provider,
+    external_id: &str,
+    email: Option<&Email>,
+    phone: Option<&PhoneE164>,
+) -> Key {
+    use sha2::{Digest, Sha256};
+    let id = if external_id.len() > LONGEST_KEYED_ID {
+        format!("sha256:{}", hex::encode(Sha256::digest(external_id)))
+    } else {
+        external_id.to_owned()
+    };
+    let sk = match provider.transport() {
+        Transport::PublicForm | Transport::EmailInbound => {
+            let contact = format!(
+                "{}|{}",
+                email.map_or("", |e| e.as_ref()),
+                phone.map_or("", |p| p.as_ref())
+            );
+            let print = hex::encode(&Sha256::digest(contact)[..16]);
+            format!("EXT#{provider}#{print}#{id}")
+        }
+        Transport::Api | Transport::Webhook => format!("EXT#{provider}#{id}"),
+    };
+    Key::new(ws(workspace_id), sk)
 }
 
 pub fn idempotency(workspace_id: &WorkspaceId, idempotency_key: &str) -> Key {

@@ -7,4 +7,5 @@ mod credentials;
 mod form_door;
 mod hostile_input;
 mod logs;
+mod public_ids;
 mod settings;

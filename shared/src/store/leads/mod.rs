@@ -13,7 +13,7 @@ use super::page::Source;
 use super::settle::Settles;
 use super::{BadCursor, Page, Store, StoreError};
 use crate::domain::{ClientId, LeadId, WorkspaceId};
-use crate::domain::{ImportRecord, Lead, Provider};
+use crate::domain::{Email, ImportRecord, Lead, PhoneE164, Provider};
 use contacts::Contacts;
 use serde::{Deserialize, Serialize};
 
@@ -108,7 +108,13 @@ impl Store {
 
     async fn duplicate(&self, lead: &Lead) -> Result<Stored, StoreError> {
         let external_id = lead.external_id.as_deref().unwrap_or_default();
-        let key = keys::external_id(&lead.workspace_id, lead.provider, external_id);
+        let key = keys::external_id(
+            &lead.workspace_id,
+            lead.provider,
+            external_id,
+            lead.customer_email.as_ref(),
+            lead.customer_phone.as_ref(),
+        );
         let guard: ExternalIdGuard = self.get(&key).await?.ok_or_else(|| {
             StoreError::Unexpected("external id guard vanished after a conflict".into())
         })?;
@@ -137,14 +143,17 @@ impl Store {
         self.page(source, limit, cursor).await
     }
 
-    /// The lead an external id already produced for this provider, if any.
+    /// The lead an external id already produced for this provider (and, on a public
+    /// door, for this email and phone), if any.
     pub async fn lead_for_external_id(
         &self,
         workspace_id: &WorkspaceId,
         provider: Provider,
         external_id: &str,
+        contact: (Option<&Email>, Option<&PhoneE164>),
     ) -> Result<Option<LeadId>, StoreError> {
-        let key = keys::external_id(workspace_id, provider, external_id);
+        let (email, phone) = contact;
+        let key = keys::external_id(workspace_id, provider, external_id, email, phone);
         Ok(self
             .get::<ExternalIdGuard>(&key)
             .await?

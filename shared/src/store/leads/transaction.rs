@@ -42,7 +42,13 @@ impl Store {
                 client_id: lead.client_id.clone(),
                 created_at: lead.created_at.clone(),
             };
-            let key = keys::external_id(ws, lead.provider, external_id);
+            let key = keys::external_id(
+                ws,
+                lead.provider,
+                external_id,
+                lead.customer_email.as_ref(),
+                lead.customer_phone.as_ref(),
+            );
             layout.guard = Some(items.len());
             items.push(self.put_new(to_item(&key, "external_id", &guard)?)?);
         }
