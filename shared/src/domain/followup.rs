@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The hourly acknowledgement cap of a workspace that set none.
+pub const DEFAULT_ACKNOWLEDGEMENTS_PER_HOUR: u32 = 50;
+
 /// How a workspace follows up on its leads. Every field has a sensible default, so a
 /// workspace stored before these settings existed reads as the defaults.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -19,6 +22,10 @@ pub struct WorkspaceSettings {
     /// Safety lock: an acknowledgement to an email or phone that got one within this
     /// many minutes is skipped.
     pub safety_lock_minutes: u32,
+    /// At most this many acknowledgements leave the workspace in one clock hour; the
+    /// rest are skipped, so a flood of forms with strangers' addresses cannot turn the
+    /// business's sender into a spam cannon.
+    pub acknowledgements_per_hour: u32,
     /// Who hears about emails waiting for review; the notification address when empty.
     pub reviewer_addresses: Vec<String>,
     pub templates: FollowUpTemplates,
@@ -32,6 +39,7 @@ impl Default for WorkspaceSettings {
             notification_address: None,
             acknowledge_leads: false,
             safety_lock_minutes: 5,
+            acknowledgements_per_hour: DEFAULT_ACKNOWLEDGEMENTS_PER_HOUR,
             reviewer_addresses: Vec::new(),
             templates: FollowUpTemplates::default(),
         }

@@ -74,13 +74,53 @@ pub fn header_safe(value: &str) -> String {
     words.join(" ").chars().take(200).collect()
 }
 
-/// A template with `{name}`, `{service}`, `{source}` and `{workspace}` filled in.
-fn fill(template: &str, lead: &Lead, sender: &Sender) -> String {
+/// A template with `{name}`, `{service}`, `{source}` and `{workspace}` filled in, each
+/// of the lead's values passed through `lead_text` first.
+fn fill_with(
+    template: &str,
+    lead: &Lead,
+    sender: &Sender,
+    lead_text: impl Fn(&str) -> String,
+) -> String {
     template
-        .replace("{name}", &lead.customer_name)
-        .replace("{service}", lead.service_interest.as_deref().unwrap_or(""))
-        .replace("{source}", &lead.source)
+        .replace("{name}", &lead_text(&lead.customer_name))
+        .replace(
+            "{service}",
+            &lead_text(lead.service_interest.as_deref().unwrap_or("")),
+        )
+        .replace("{source}", &lead_text(&lead.source))
         .replace("{workspace}", &sender.workspace_name)
+}
+
+fn fill(template: &str, lead: &Lead, sender: &Sender) -> String {
+    fill_with(template, lead, sender, str::to_owned)
+}
+
+/// `text` without any word a mail client would turn into a link (`https://…`,
+/// `www.…`, `name.tld`, an address): what a lead typed never reaches a stranger's inbox
+/// as a link from the business.
+pub fn without_links(text: &str) -> String {
+    text.split_whitespace()
+        .filter(|word| !looks_like_link(word))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn looks_like_link(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    if lower.contains("://") || lower.contains("www") || lower.contains('@') {
+        return true;
+    }
+    // `host.tld`: a dot between word characters, two letters or more after the last.
+    let word = lower.trim_matches(|c: char| !c.is_alphanumeric());
+    match word.rsplit_once('.') {
+        Some((host, tld)) => {
+            host.ends_with(char::is_alphanumeric)
+                && tld.chars().count() >= 2
+                && tld.chars().next().is_some_and(char::is_alphabetic)
+        }
+        None => false,
+    }
 }
 
 fn html_page(inner: &str) -> String {
@@ -191,13 +231,14 @@ pub fn acknowledgement(
         .acknowledgement_subject
         .as_deref()
         .unwrap_or("Thanks for contacting {workspace}");
-    let body = fill(
+    let body = fill_with(
         templates
             .acknowledgement_body
             .as_deref()
             .unwrap_or(ACKNOWLEDGEMENT_BODY),
         lead,
         sender,
+        without_links,
     );
     Message {
         from: sender.mailbox(),
@@ -207,7 +248,7 @@ pub fn acknowledgement(
             .as_deref()
             .and_then(|rep| Email::parse(rep).ok())
             .map(String::from),
-        subject: header_safe(&fill(subject, lead, sender)),
+        subject: header_safe(&fill_with(subject, lead, sender, without_links)),
         html: html_page(&paragraphs_html(&body)),
         text: body,
     }

@@ -156,3 +156,17 @@ fn the_review_digest_counts_every_pending_review() {
         .contains("Quote request 0 from someone@example.com (confidence 42%)"));
     assert!(message.text.contains("and 2 more"));
 }
+
+#[test]
+fn links_are_taken_out_of_what_a_lead_typed() {
+    assert_eq!(
+        without_links("Win big https://spam.example/x www.spam.example (spam.example). Now!"),
+        "Win big Now!"
+    );
+    assert_eq!(without_links("mail me@spam.example, ok"), "mail ok");
+    // Ordinary words with dots stay.
+    assert_eq!(
+        without_links("Dr. Jo e.g. 3.5 tons"),
+        "Dr. Jo e.g. 3.5 tons"
+    );
+}

@@ -22,6 +22,9 @@ use crate::telemetry::redact;
 /// Reviews arriving within one window of this many minutes share one digest.
 pub const DIGEST_WINDOW_MINUTES: i64 = 10;
 
+/// The throttle scope counting a workspace's acknowledgements per hour.
+const ACKNOWLEDGEMENT_SCOPE: &str = "acknowledgements";
+
 /// Why a stream record should be delivered again.
 #[derive(Debug, thiserror::Error)]
 pub enum FollowUpError {
@@ -232,13 +235,44 @@ impl FollowUps {
             let reason = format!("safety lock: this email or phone got an acknowledgement in the last {minutes} minutes");
             return Ok(self.skipped(kind, Some(email.as_ref()), reason));
         }
-        let message =
-            compose::acknowledgement(lead, &context.sender, &context.settings, email.as_ref());
-        let outcome = self.deliver(kind, email.as_ref(), &message).await;
+        let outcome = match self.within_hourly_cap(ws, context, now).await {
+            Ok(true) => {
+                let message = compose::acknowledgement(
+                    lead,
+                    &context.sender,
+                    &context.settings,
+                    email.as_ref(),
+                );
+                self.deliver(kind, email.as_ref(), &message).await
+            }
+            Ok(false) => {
+                let cap = context.settings.acknowledgements_per_hour;
+                let reason =
+                    format!("the workspace's hourly cap of {cap} acknowledgements is reached");
+                Ok(self.skipped(kind, Some(email.as_ref()), reason))
+            }
+            Err(err) => Err(err.into()),
+        };
         let nothing_sent = !matches!(&outcome, Ok(e) if e.status == FollowUpStatus::Sent);
         if minutes > 0 && nothing_sent {
             self.store.unlock_contacts(ws, &contacts, owner).await?;
         }
         outcome
+    }
+
+    /// Counts one acknowledgement against the workspace's cap for the clock hour of
+    /// `now`: `false` once the cap is spent (the count goes on, and is gone by TTL).
+    async fn within_hourly_cap(
+        &self,
+        workspace_id: &WorkspaceId,
+        context: &Context,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let hour = u64::try_from(now / 3600).unwrap_or_default();
+        let sent = self
+            .store
+            .throttle_hit(ACKNOWLEDGEMENT_SCOPE, workspace_id, hour, (hour + 2) * 3600)
+            .await?;
+        Ok(sent <= u64::from(context.settings.acknowledgements_per_hour))
     }
 }

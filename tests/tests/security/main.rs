@@ -3,6 +3,7 @@
 //! any answer or log line (a key's prefix or id may show), and the public doors under
 //! abuse.
 
+mod acknowledgements;
 mod credentials;
 mod form_door;
 mod hostile_input;
