@@ -78,6 +78,8 @@ fn ses_arrivals(event: Value) -> Option<Vec<Arrival>> {
             recipients: ses.receipt.recipients,
             spam_verdict: ses.receipt.spam_verdict.status,
             virus_verdict: ses.receipt.virus_verdict.status,
+            spf_verdict: ses.receipt.spf_verdict.status,
+            dkim_verdict: ses.receipt.dkim_verdict.status,
             attempt: 0,
         }
     });

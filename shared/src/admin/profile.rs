@@ -197,6 +197,30 @@ fn edit_settings(fields: &mut Fields, connector: &mut Connector) {
     }
     form_settings::honeypot(fields, settings);
     form_settings::throttle(fields, settings);
+    for name in ["require_spf", "require_dkim"] {
+        if !fields.has(name) {
+            continue;
+        }
+        if !only(fields, name, &[Provider::EmailForward]) {
+            fields.any(name);
+        } else if let Some(on) = fields.boolean(name) {
+            match name {
+                "require_spf" => settings.require_spf = on,
+                _ => settings.require_dkim = on,
+            }
+        }
+    }
+    if let Some(senders) = fields.string_list("allowed_senders") {
+        if only(fields, "allowed_senders", &[Provider::EmailForward]) {
+            for bad in senders.iter().filter(|s| !is_sender(s)) {
+                fields.error(
+                    "allowed_senders",
+                    format!("'{bad}' is neither an address nor a domain like @example.com"),
+                );
+            }
+            settings.allowed_senders = senders;
+        }
+    }
     for (name, value) in fields.rest() {
         // `null` clears a setting an older version kept; anything else is unknown.
         match value {
@@ -229,6 +253,14 @@ pub(super) fn check_activation(fields: &mut Fields, connector: &Connector) {
                 ),
             );
         }
+    }
+}
+
+/// An address, or `@` and a domain.
+fn is_sender(entry: &str) -> bool {
+    match entry.strip_prefix('@') {
+        Some(domain) => Email::parse(&format!("x@{domain}")).is_ok(),
+        None => Email::parse(entry).is_ok(),
     }
 }
 

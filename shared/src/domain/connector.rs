@@ -180,9 +180,23 @@ pub struct ProviderSettings {
     /// nothing, carry). Write-only: shown once, in the answer that made or rotated it.
     #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
     pub signing_secret: Option<SigningSecret>,
+    /// Email: an email makes a lead only when SES's SPF verdict is `PASS`.
+    #[serde(skip_serializing_if = "is_false", deserialize_with = "lenient")]
+    pub require_spf: bool,
+    /// Email: an email makes a lead only when SES's DKIM verdict is `PASS`.
+    #[serde(skip_serializing_if = "is_false", deserialize_with = "lenient")]
+    pub require_dkim: bool,
+    /// Email: when not empty, only mail From one of these makes a lead: an address
+    /// (`forms@site.example`) or a whole domain (`@site.example`).
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "lenient")]
+    pub allowed_senders: Vec<String>,
     /// Settings no version writes any more, kept as they were read.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+fn is_false(value: &bool) -> bool {
+    !value
 }
 
 /// A stored value as `T`, or `T`'s default when it is not one.

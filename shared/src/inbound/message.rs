@@ -79,6 +79,18 @@ impl Inbound {
         };
 
         let parsed = parse_email(&raw, &connector.field_aliases);
+        let sender = parsed.sender.as_deref();
+        if let Some(reason) = super::sender::refusal(&connector.settings, arrival, sender) {
+            return self
+                .log(
+                    Some(workspace),
+                    ImportStatus::Ignored,
+                    &reason,
+                    &text,
+                    &settles,
+                )
+                .await;
+        }
         let origin = RequestOrigin {
             user_agent: parsed.sender.clone(),
             ..RequestOrigin::default()

@@ -6,6 +6,7 @@
 
 mod message;
 mod retry;
+mod sender;
 pub mod timing;
 
 pub use message::MAX_RAW_BYTES;
@@ -27,6 +28,9 @@ pub struct Arrival {
     pub recipients: Vec<String>,
     pub spam_verdict: Option<String>,
     pub virus_verdict: Option<String>,
+    /// SES's SPF and DKIM verdicts (`PASS`, `FAIL`, `GRAY`, `PROCESSING_FAILED`).
+    pub spf_verdict: Option<String>,
+    pub dkim_verdict: Option<String>,
     /// 0 for SES's own delivery, then 1, 2, … for each retry.
     pub attempt: u32,
 }

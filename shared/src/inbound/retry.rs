@@ -18,6 +18,11 @@ pub fn delay_seconds(attempt: u32) -> i32 {
 pub struct RetryMessage {
     pub message_id: String,
     pub recipients: Vec<String>,
+    /// SES's verdicts the connector may require, carried to every retry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spf_verdict: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dkim_verdict: Option<String>,
     pub attempt: u32,
 }
 
@@ -26,6 +31,8 @@ impl RetryMessage {
         Self {
             message_id: arrival.message_id.clone(),
             recipients: arrival.recipients.clone(),
+            spf_verdict: arrival.spf_verdict.clone(),
+            dkim_verdict: arrival.dkim_verdict.clone(),
             attempt: arrival.attempt + 1,
         }
     }
@@ -36,6 +43,8 @@ impl RetryMessage {
             recipients: self.recipients,
             spam_verdict: None,
             virus_verdict: None,
+            spf_verdict: self.spf_verdict,
+            dkim_verdict: self.dkim_verdict,
             attempt: self.attempt,
         }
     }

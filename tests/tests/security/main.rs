@@ -5,6 +5,7 @@
 
 mod acknowledgements;
 mod credentials;
+mod email_senders;
 mod form_door;
 mod hostile_input;
 mod logs;
