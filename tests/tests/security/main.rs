@@ -8,6 +8,7 @@ mod credentials;
 mod email_senders;
 mod form_door;
 mod hostile_input;
+mod inbound_bucket;
 mod logs;
 mod public_ids;
 mod settings;
