@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 /// The hourly acknowledgement cap of a workspace that set none.
 pub const DEFAULT_ACKNOWLEDGEMENTS_PER_HOUR: u32 = 50;
 
+/// How many days a workspace that set none keeps attempts that made no lead.
+pub const DEFAULT_RETENTION_DAYS: u32 = 90;
+
 /// How a workspace follows up on its leads. Every field has a sensible default, so a
 /// workspace stored before these settings existed reads as the defaults.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -26,6 +29,9 @@ pub struct WorkspaceSettings {
     /// rest are skipped, so a flood of forms with strangers' addresses cannot turn the
     /// business's sender into a spam cannon.
     pub acknowledgements_per_hour: u32,
+    /// How long the import log keeps an attempt that made no lead (failed, ignored,
+    /// replayed), in days; DynamoDB's TTL removes it then. Leads and clients stay.
+    pub retention_days: u32,
     /// Who hears about emails waiting for review; the notification address when empty.
     pub reviewer_addresses: Vec<String>,
     pub templates: FollowUpTemplates,
@@ -40,6 +46,7 @@ impl Default for WorkspaceSettings {
             acknowledge_leads: false,
             safety_lock_minutes: 5,
             acknowledgements_per_hour: DEFAULT_ACKNOWLEDGEMENTS_PER_HOUR,
+            retention_days: DEFAULT_RETENTION_DAYS,
             reviewer_addresses: Vec::new(),
             templates: FollowUpTemplates::default(),
         }

@@ -116,6 +116,10 @@ pub struct ImportRecord {
     pub retried_by: Option<ImportId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retried_at: Option<String>,
+    /// When DynamoDB's TTL removes the entry (epoch seconds): set on attempts that made
+    /// no lead, by the workspace's retention.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<i64>,
 }
 
 impl ImportRecord {

@@ -27,6 +27,7 @@ pub use connector::{
 };
 pub use contact::{Email, PhoneE164, Zip};
 pub use followup::{FollowUp, FollowUpKind, FollowUpStatus, FollowUpTemplates, WorkspaceSettings};
+pub use followup::{DEFAULT_ACKNOWLEDGEMENTS_PER_HOUR, DEFAULT_RETENTION_DAYS};
 pub use form::{FormThrottle, DEFAULT_HONEYPOT_FIELD};
 pub use forwarding::{
     Attempt, DeliveryStatus, Destination, DestinationSecret, DestinationStatus, LeadDelivery,

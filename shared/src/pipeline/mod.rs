@@ -16,6 +16,7 @@ pub use reading::{email_doubt, read_email, settle, Reading};
 pub use review::{approve, hold_for_review, hold_for_review_as, needs_review, Doubt};
 
 use crate::clock::Clock;
+use crate::domain::DEFAULT_RETENTION_DAYS;
 use crate::domain::{ClientId, ImportId, LeadId, WorkspaceId};
 use crate::domain::{
     Connector, FieldError, ImportRecord, ImportStatus, Lead, LeadCandidate, OutsideRules, Provider,
@@ -73,6 +74,7 @@ pub fn attempt(
         retry_of: None,
         retried_by: None,
         retried_at: None,
+        expires_at: None,
     }
 }
 
@@ -96,6 +98,7 @@ pub async fn fail_settling(
 ) -> Result<Outcome, StoreError> {
     let (record, reason) = settled(record, ImportStatus::Failed, reason.into());
     let record = ImportRecord { errors, ..record };
+    let record = expiring(store, record).await?;
     store.log_settling(&record, settles, None).await?;
     Ok(Outcome::Failed {
         import_id: record.id,
@@ -122,11 +125,23 @@ pub async fn ignore_settling(
     settles: &Settles,
 ) -> Result<Outcome, StoreError> {
     let (record, reason) = settled(record, ImportStatus::Ignored, reason.into());
+    let record = expiring(store, record).await?;
     store.log_settling(&record, settles, None).await?;
     Ok(Outcome::Ignored {
         import_id: record.id,
         reason,
     })
+}
+
+/// `record` with the TTL of an attempt that made no lead: the workspace's retention
+/// from now (the default when the workspace is gone).
+async fn expiring(store: &Store, mut record: ImportRecord) -> Result<ImportRecord, StoreError> {
+    let days = store
+        .workspace(&record.workspace_id)
+        .await?
+        .map_or(DEFAULT_RETENTION_DAYS, |w| w.settings.retention_days);
+    record.expires_at = Some(store.clock().epoch() + i64::from(days) * 86_400);
+    Ok(record)
 }
 
 fn settled(
@@ -354,6 +369,7 @@ async fn store_lead(
         assigned_rep: lead.assigned_rep,
         source: lead.source,
     };
+    let entry = expiring(store, entry).await?;
     store.log_settling(&entry, &settles, Some(&receipt)).await?;
     Ok(Outcome::Replayed(receipt))
 }

@@ -11,4 +11,5 @@ mod hostile_input;
 mod inbound_bucket;
 mod logs;
 mod public_ids;
+mod retention;
 mod settings;
