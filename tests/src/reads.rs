@@ -20,16 +20,21 @@ async fn every_page<T>(mut page: impl AsyncFnMut(Option<String>) -> Page<T>) -> 
 }
 
 impl TestApp {
-    /// The workspace's whole import log, newest first.
+    /// The workspace's whole import log with each entry's payload, newest first.
     pub async fn import_log(&self) -> Vec<ImportRecord> {
-        every_page(async |cursor: Option<String>| {
+        let log = every_page(async |cursor: Option<String>| {
             self.store
                 .imports(self.workspace_id(), None, 100, cursor.as_deref())
                 .await
                 .expect("import log")
                 .expect("cursor")
         })
-        .await
+        .await;
+        let mut whole = Vec::with_capacity(log.len());
+        for entry in log {
+            whole.push(self.store.with_payload(entry).await.expect("payload read"));
+        }
+        whole
     }
 
     /// The status of every entry of the import log, newest first.

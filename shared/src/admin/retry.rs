@@ -47,9 +47,10 @@ fn refuse(reason: impl Into<String>) -> AdminError {
 
 async fn retry(ctx: &AdminContext<'_>, entry: ImportRecord) -> Result<Retried, AdminError> {
     let replacing = unclaimed(ctx, &entry).await?;
+    let entry = ctx.store.with_payload(entry).await?;
     if entry.payload_truncated || entry.payload.trim().is_empty() {
         return Err(refuse(
-            "the entry's payload was not kept whole (empty or cut at 16 KiB): it cannot be re-run",
+            "the entry's payload was not kept whole (empty, cut at 16 KiB or past the workspace's retention): it cannot be re-run",
         ));
     }
     let connector = connector_for(ctx, &entry).await?;

@@ -120,6 +120,10 @@ pub struct ImportRecord {
     /// no lead, by the workspace's retention.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<i64>,
+    /// When the raw payload goes (epoch seconds), by the workspace's retention; the
+    /// entry stays when it made a lead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload_expires_at: Option<i64>,
 }
 
 impl ImportRecord {

@@ -75,6 +75,7 @@ pub fn attempt(
         retried_by: None,
         retried_at: None,
         expires_at: None,
+        payload_expires_at: None,
     }
 }
 
@@ -133,14 +134,33 @@ pub async fn ignore_settling(
     })
 }
 
-/// `record` with the TTL of an attempt that made no lead: the workspace's retention
-/// from now (the default when the workspace is gone).
+/// When what is written now expires under a retention of `days` (epoch seconds).
+fn expiry(store: &Store, days: u32) -> i64 {
+    store.clock().epoch() + i64::from(days) * 86_400
+}
+
+/// The workspace's retention in days (the default when the workspace is gone).
+async fn retention_days(store: &Store, workspace_id: &WorkspaceId) -> Result<u32, StoreError> {
+    let workspace = store.workspace(workspace_id).await?;
+    Ok(workspace.map_or(DEFAULT_RETENTION_DAYS, |w| w.settings.retention_days))
+}
+
+/// `record` of an attempt that made no lead: it expires whole with its payload.
 async fn expiring(store: &Store, mut record: ImportRecord) -> Result<ImportRecord, StoreError> {
-    let days = store
-        .workspace(&record.workspace_id)
-        .await?
-        .map_or(DEFAULT_RETENTION_DAYS, |w| w.settings.retention_days);
-    record.expires_at = Some(store.clock().epoch() + i64::from(days) * 86_400);
+    let until = expiry(store, retention_days(store, &record.workspace_id).await?);
+    record.expires_at = Some(until);
+    record.payload_expires_at = Some(until);
+    Ok(record)
+}
+
+/// `record` on `connector`, whose payload expires by the workspace's retention.
+async fn payload_expiring(
+    store: &Store,
+    connector: &Connector,
+    mut record: ImportRecord,
+) -> Result<ImportRecord, StoreError> {
+    let days = retention_days(store, &connector.workspace_id).await?;
+    record.payload_expires_at = Some(expiry(store, days));
     Ok(record)
 }
 
@@ -325,11 +345,16 @@ async fn store_lead(
     store: &Store,
     connector: &Connector,
     prepared: Prepared,
-    mut entry: ImportRecord,
+    entry: ImportRecord,
     created_at: &str,
     settles: Settles,
     aftercare: Aftercare,
 ) -> Result<Outcome, StoreError> {
+    let mut entry = match settles {
+        // A held entry keeps the payload it was held with.
+        Settles::Review(_) => entry,
+        _ => payload_expiring(store, connector, entry).await?,
+    };
     entry.warnings = prepared.lead.warnings.clone();
     let lead = prepared.into_lead(connector, &entry, created_at, aftercare);
     let mut settled = entry.clone();

@@ -107,6 +107,7 @@ pub async fn hold_for_review_as(
         decided_at: None,
         lead_id: None,
     };
+    let entry = super::payload_expiring(store, connector, entry).await?;
     store.hold_for_review(&review, &entry, settles).await?;
     Ok(Outcome::Held {
         import_id: entry.id,

@@ -92,7 +92,10 @@ impl Store {
         workspace_id: &WorkspaceId,
         import_id: &ImportId,
     ) -> Result<Option<ImportRecord>, StoreError> {
-        self.get(&keys::import(workspace_id, import_id)).await
+        match self.get(&keys::import(workspace_id, import_id)).await? {
+            Some(entry) => Ok(Some(self.with_payload(entry).await?)),
+            None => Ok(None),
+        }
     }
 
     /// A workspace's import log, newest first; with `connector_id`, that connector's only.

@@ -246,6 +246,12 @@ pub fn review(workspace_id: &WorkspaceId, review_id: &ReviewId) -> Key {
     Key::new(ws(workspace_id), format!("{REVIEW_PREFIX}{review_id}"))
 }
 
+/// The raw payload of one import-log entry: an item of its own, so that it can expire
+/// (TTL) while the entry stays.
+pub fn import_payload(workspace_id: &WorkspaceId, import_id: &ImportId) -> Key {
+    Key::new(ws(workspace_id), format!("PAYLOAD#{import_id}"))
+}
+
 /// The sort-key prefix of a workspace's review items (lists and stream filters).
 pub const REVIEW_PREFIX: &str = "REVIEW#";
 

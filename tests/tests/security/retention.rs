@@ -1,6 +1,7 @@
 //! Retention (issue 16): attempts that made no lead leave the import log after the
 //! workspace's retention (DynamoDB's TTL, `expires_at`), so a flood of junk does not
-//! stay forever; the entry of a lead, the lead and its client never expire.
+//! stay forever, and every raw payload (an item of its own) goes then too; the entry of
+//! a lead, the lead and its client never expire.
 
 use e2e::TestApp;
 use shared::store::keys;
@@ -16,7 +17,7 @@ fn status(item: &shared::store::Item) -> String {
 }
 
 #[tokio::test]
-async fn entries_that_made_no_lead_expire_after_the_workspaces_retention() {
+async fn entries_that_made_no_lead_and_every_payload_expire_after_the_workspaces_retention() {
     let app = TestApp::spawn().await;
     app.configure(|s| s.retention_days = 30).await;
     let body = app.lead_with_connector_key("retained-1");
@@ -57,6 +58,25 @@ async fn entries_that_made_no_lead_expire_after_the_workspaces_retention() {
             }
         }
     }
+    let payloads = app.items("PAYLOAD#").await;
+    assert_eq!(payloads.len(), 3, "one payload per entry");
+    for payload in &payloads {
+        let expiry = expires_at(payload).expect("a payload expires");
+        assert!(
+            (start + days..=end + days).contains(&expiry),
+            "payload: {expiry}"
+        );
+    }
+    let entries = app.items(keys::IMPORT_PREFIX).await;
+    assert!(
+        entries.iter().all(|e| !e.contains_key("payload")),
+        "payloads apart"
+    );
+    let log = app.import_log().await;
+    assert!(
+        log.iter().all(|e| e.payload.contains("retained-")),
+        "read back whole"
+    );
     for prefix in ["LEAD#", "CLIENT#"] {
         let items = app.items(prefix).await;
         assert!(!items.is_empty(), "{prefix} items");
