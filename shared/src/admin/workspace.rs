@@ -5,6 +5,7 @@
 use super::input::Fields;
 use super::{AdminContext, AdminError, Deployment, IssuedKey};
 use crate::domain::{email_slug, Email, Scope, Workspace, WorkspaceId, WorkspaceSettings};
+use crate::domain::{DEFAULT_ACKNOWLEDGEMENTS_PER_HOUR, DEFAULT_RETENTION_DAYS};
 use crate::store::{Store, WorkspaceSaved};
 use serde::Serialize;
 use serde_json::Value;
@@ -114,6 +115,9 @@ fn slug_taken(slug: &str) -> AdminError {
 }
 
 const MAX_REVIEWERS: usize = 20;
+const MAX_ACKNOWLEDGEMENTS: u64 = 10_000;
+/// Ten years.
+const MAX_RETENTION_DAYS: u64 = 3650;
 const MAX_SAFETY_LOCK_MINUTES: f64 = 7.0 * 24.0 * 60.0;
 
 fn edit_settings(fields: &mut Fields, settings: &mut WorkspaceSettings, deployment: &Deployment) {
@@ -155,6 +159,14 @@ fn edit_settings(fields: &mut Fields, settings: &mut WorkspaceSettings, deployme
             format!("must be a whole number of minutes from 0 to {MAX_SAFETY_LOCK_MINUTES}"),
         ),
         None => {}
+    }
+    // `null` brings back the default.
+    if let Some(cap) = fields.patch_integer("acknowledgements_per_hour", 0..=MAX_ACKNOWLEDGEMENTS) {
+        settings.acknowledgements_per_hour =
+            cap.map_or(DEFAULT_ACKNOWLEDGEMENTS_PER_HOUR, |cap| cap as u32);
+    }
+    if let Some(days) = fields.patch_integer("retention_days", 1..=MAX_RETENTION_DAYS) {
+        settings.retention_days = days.map_or(DEFAULT_RETENTION_DAYS, |days| days as u32);
     }
     if let Some(addresses) = fields.string_list("reviewer_addresses") {
         let parsed: Result<Vec<Email>, String> =

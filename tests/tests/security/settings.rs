@@ -104,3 +104,35 @@ async fn the_form_limits_and_honeypot_field_are_settable() {
     assert_eq!(second.status, 429, "{}", second.text);
     assert_eq!(app.leads().await.len(), 1, "the bot's is set aside");
 }
+
+#[tokio::test]
+async fn the_workspaces_abuse_limits_are_checked_on_write() {
+    let app = TestApp::spawn().await;
+    let patch = |settings| {
+        app.admin(
+            "PATCH",
+            "/admin/workspace",
+            Some(json!({ "settings": settings })),
+        )
+    };
+
+    let refused = patch(json!({"acknowledgements_per_hour": -1, "retention_days": 0})).await;
+    let set = patch(json!({"acknowledgements_per_hour": 5, "retention_days": 30})).await;
+
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    let mut fields = error_fields(&refused);
+    fields.sort();
+    assert_eq!(
+        fields,
+        [
+            "settings.acknowledgements_per_hour",
+            "settings.retention_days"
+        ]
+    );
+    assert_eq!(set.status, 200, "{}", set.text);
+    let settings = &set.json()["settings"];
+    assert_eq!(settings["acknowledgements_per_hour"], 5);
+    assert_eq!(settings["retention_days"], 30);
+    let reset = patch(json!({"retention_days": null})).await;
+    assert_eq!(reset.json()["settings"]["retention_days"], 90);
+}
