@@ -1,6 +1,7 @@
 //! The words of each follow-up, in plain text and HTML. Whatever came from a lead is
 //! escaped in HTML and never reaches a header with a line break in it.
 
+use super::links::without_links;
 use crate::domain::{Email, Lead, WorkspaceSettings};
 use crate::http::escape_html;
 use crate::store::PendingReview;
@@ -94,33 +95,6 @@ fn fill_with(
 
 fn fill(template: &str, lead: &Lead, sender: &Sender) -> String {
     fill_with(template, lead, sender, str::to_owned)
-}
-
-/// `text` without any word a mail client would turn into a link (`https://…`,
-/// `www.…`, `name.tld`, an address): what a lead typed never reaches a stranger's inbox
-/// as a link from the business.
-pub fn without_links(text: &str) -> String {
-    text.split_whitespace()
-        .filter(|word| !looks_like_link(word))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn looks_like_link(word: &str) -> bool {
-    let lower = word.to_lowercase();
-    if lower.contains("://") || lower.contains("www") || lower.contains('@') {
-        return true;
-    }
-    // `host.tld`: a dot between word characters, two letters or more after the last.
-    let word = lower.trim_matches(|c: char| !c.is_alphanumeric());
-    match word.rsplit_once('.') {
-        Some((host, tld)) => {
-            host.ends_with(char::is_alphanumeric)
-                && tld.chars().count() >= 2
-                && tld.chars().next().is_some_and(char::is_alphabetic)
-        }
-        None => false,
-    }
 }
 
 fn html_page(inner: &str) -> String {
