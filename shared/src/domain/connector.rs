@@ -242,6 +242,10 @@ pub struct Connector {
     pub rules: SourceRules,
     pub created_at: String,
     pub updated_at: String,
+    /// The workspace's `retention_days` when it was read with the connector (a door's
+    /// lookup reads both in one round trip); never stored.
+    #[serde(skip)]
+    pub workspace_retention_days: Option<u32>,
 }
 
 impl Connector {
@@ -325,6 +329,7 @@ impl Connector {
             rules: SourceRules::default(),
             created_at: now.to_owned(),
             updated_at: now.to_owned(),
+            workspace_retention_days: None,
         }
     }
 }

@@ -153,13 +153,17 @@ async fn expiring(store: &Store, mut record: ImportRecord) -> Result<ImportRecor
     Ok(record)
 }
 
-/// `record` on `connector`, whose payload expires by the workspace's retention.
+/// `record` on `connector`, whose payload expires by the workspace's retention (read
+/// with the connector by a door's lookup, else read now).
 async fn payload_expiring(
     store: &Store,
     connector: &Connector,
     mut record: ImportRecord,
 ) -> Result<ImportRecord, StoreError> {
-    let days = retention_days(store, &connector.workspace_id).await?;
+    let days = match connector.workspace_retention_days {
+        Some(days) => days,
+        None => retention_days(store, &connector.workspace_id).await?,
+    };
     record.payload_expires_at = Some(expiry(store, days));
     Ok(record)
 }

@@ -75,4 +75,49 @@ impl Store {
         };
         item.map(from_item).transpose()
     }
+
+    /// Reads configuration items through the cache, the ones not kept in one
+    /// `BatchGetItem`: those that exist, by key.
+    pub(super) async fn get_configs(
+        &self,
+        keys: &[Key],
+        missing: Missing,
+    ) -> Result<HashMap<Key, Item>, StoreError> {
+        let Some(cache) = &self.cache else {
+            return self.get_many(keys).await;
+        };
+        let now = self.clock.epoch();
+        let mut found = HashMap::new();
+        let mut misses = Vec::new();
+        {
+            let entries = cache.entries.lock().unwrap_or_else(PoisonError::into_inner);
+            for key in keys {
+                match entries.get(key).filter(|(until, _)| *until > now) {
+                    Some((_, Some(item))) => {
+                        found.insert(key.clone(), item.clone());
+                    }
+                    Some((_, None)) => {}
+                    None => misses.push(key.clone()),
+                }
+            }
+        }
+        if misses.is_empty() {
+            return Ok(found);
+        }
+        let mut read = self.get_many(&misses).await?;
+        let mut entries = cache.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        for key in misses {
+            let item = read.remove(&key);
+            if item.is_some() || missing == Missing::Kept {
+                if entries.len() >= MAX_ENTRIES {
+                    entries.clear();
+                }
+                entries.insert(key.clone(), (now + cache.seconds, item.clone()));
+            }
+            if let Some(item) = item {
+                found.insert(key, item);
+            }
+        }
+        Ok(found)
+    }
 }

@@ -3,9 +3,9 @@
 
 use super::super::cache::Missing;
 use super::super::keys::{self, Key, RouteKind};
-use super::super::{Store, StoreError};
+use super::super::{from_item, Store, StoreError};
 use crate::domain::{Connector, Provider, Transport};
-use crate::domain::{ConnectorId, WorkspaceId};
+use crate::domain::{ConnectorId, Workspace, WorkspaceId};
 use serde::{Deserialize, Serialize};
 
 /// Where a route item points.
@@ -87,13 +87,25 @@ impl Store {
     }
 
     /// The connector a route or slot item points at, both as read within the
-    /// configuration cache's time.
+    /// configuration cache's time, the connector read in one round trip with its
+    /// workspace (whose retention a door's import needs next).
     async fn connector_at(&self, pointer: &Key) -> Result<Option<Connector>, StoreError> {
         let target = self.get_config::<RouteTarget>(pointer, Missing::ReadAgain);
         let Some(target) = target.await? else {
             return Ok(None);
         };
-        let key = keys::connector(&target.workspace_id, &target.connector_id);
-        self.get_config(&key, Missing::ReadAgain).await
+        let connector_key = keys::connector(&target.workspace_id, &target.connector_id);
+        let workspace_key = keys::workspace(&target.workspace_id);
+        let both = [connector_key.clone(), workspace_key.clone()];
+        let mut items = self.get_configs(&both, Missing::ReadAgain).await?;
+        let Some(item) = items.remove(&connector_key) else {
+            return Ok(None);
+        };
+        let mut connector: Connector = from_item(item)?;
+        connector.workspace_retention_days = items
+            .remove(&workspace_key)
+            .and_then(|item| from_item::<Workspace>(item).ok())
+            .map(|w| w.settings.retention_days);
+        Ok(Some(connector))
     }
 }
