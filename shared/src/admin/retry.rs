@@ -38,14 +38,19 @@ pub async fn retry_import(
         .import(ctx.workspace_id, import_id)
         .await?
         .ok_or(AdminError::NotFound("import"))?;
-    retry(ctx, entry).await
+    retry(ctx, entry, None).await
 }
 
 fn refuse(reason: impl Into<String>) -> AdminError {
     AdminError::Conflict(reason.into())
 }
 
-async fn retry(ctx: &AdminContext<'_>, entry: ImportRecord) -> Result<Retried, AdminError> {
+/// Re-runs `entry`; `retention` is the workspace's, when the caller read it already.
+async fn retry(
+    ctx: &AdminContext<'_>,
+    entry: ImportRecord,
+    retention: Option<u32>,
+) -> Result<Retried, AdminError> {
     let replacing = unclaimed(ctx, &entry).await?;
     let entry = ctx.store.with_payload(entry).await?;
     if entry.payload_truncated || entry.payload.trim().is_empty() {
@@ -53,7 +58,8 @@ async fn retry(ctx: &AdminContext<'_>, entry: ImportRecord) -> Result<Retried, A
             "the entry's payload was not kept whole (empty, cut at 16 KiB or past the workspace's retention): it cannot be re-run",
         ));
     }
-    let connector = connector_for(ctx, &entry).await?;
+    let mut connector = connector_for(ctx, &entry).await?;
+    connector.workspace_retention_days = retention;
     let content_type = entry.origin.content_type.as_deref();
     let fallback_id = entry.external_id.as_deref();
     let reading = presets::read(&connector, &entry.payload, content_type, fallback_id);
@@ -220,9 +226,12 @@ pub async fn retry_imports(ctx: &AdminContext<'_>, body: Value) -> Result<BulkRe
         skipped: Vec::new(),
         cursor: page.cursor,
     };
+    // One read of the workspace's retention for the whole page.
+    let workspace = ctx.store.workspace(ctx.workspace_id).await?;
+    let retention = workspace.map(|w| w.settings.retention_days);
     for entry in page.items {
         let import_id = entry.id.clone();
-        match retry(ctx, entry).await {
+        match retry(ctx, entry, retention).await {
             Ok(retried) => {
                 answer.retried += 1;
                 *answer

@@ -169,10 +169,13 @@ impl BulkImporter {
         if resumed {
             tracing::info!(bulk_import_id = %id, offset = import.offset, "resuming a stopped chunk");
         }
-        let Some(connector) = self.store.connector(ws, &import.connector_id).await? else {
+        let Some(mut connector) = self.store.connector(ws, &import.connector_id).await? else {
             let reason = "the connector was deleted".to_owned();
             return self.finish(import, Ended::Unreadable(reason)).await;
         };
+        // The workspace's retention once per chunk, not once per row.
+        let workspace = self.store.workspace(ws).await?;
+        connector.workspace_retention_days = workspace.map(|w| w.settings.retention_days);
         let mut reading = Reading {
             importer: self,
             connector: &connector,

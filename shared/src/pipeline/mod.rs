@@ -6,6 +6,7 @@ mod defaults;
 mod limits;
 mod outcome;
 mod reading;
+mod retention;
 mod review;
 pub mod rules;
 
@@ -16,13 +17,13 @@ pub use reading::{email_doubt, read_email, settle, Reading};
 pub use review::{approve, hold_for_review, hold_for_review_as, needs_review, Doubt};
 
 use crate::clock::Clock;
-use crate::domain::DEFAULT_RETENTION_DAYS;
 use crate::domain::{ClientId, ImportId, LeadId, WorkspaceId};
 use crate::domain::{
     Connector, FieldError, ImportRecord, ImportStatus, Lead, LeadCandidate, OutsideRules, Provider,
     RequestOrigin,
 };
 use crate::store::{NewLead, Settles, Store, StoreError, Stored};
+use retention::{expiring, payload_expiring};
 
 /// What a door received, kept in the import log as it arrived.
 #[derive(Debug, Clone, Default)]
@@ -134,40 +135,6 @@ pub async fn ignore_settling(
     })
 }
 
-/// When what is written now expires under a retention of `days` (epoch seconds).
-fn expiry(store: &Store, days: u32) -> i64 {
-    store.clock().epoch() + i64::from(days) * 86_400
-}
-
-/// The workspace's retention in days (the default when the workspace is gone).
-async fn retention_days(store: &Store, workspace_id: &WorkspaceId) -> Result<u32, StoreError> {
-    let workspace = store.workspace(workspace_id).await?;
-    Ok(workspace.map_or(DEFAULT_RETENTION_DAYS, |w| w.settings.retention_days))
-}
-
-/// `record` of an attempt that made no lead: it expires whole with its payload.
-async fn expiring(store: &Store, mut record: ImportRecord) -> Result<ImportRecord, StoreError> {
-    let until = expiry(store, retention_days(store, &record.workspace_id).await?);
-    record.expires_at = Some(until);
-    record.payload_expires_at = Some(until);
-    Ok(record)
-}
-
-/// `record` on `connector`, whose payload expires by the workspace's retention (read
-/// with the connector by a door's lookup, else read now).
-async fn payload_expiring(
-    store: &Store,
-    connector: &Connector,
-    mut record: ImportRecord,
-) -> Result<ImportRecord, StoreError> {
-    let days = match connector.workspace_retention_days {
-        Some(days) => days,
-        None => retention_days(store, &connector.workspace_id).await?,
-    };
-    record.payload_expires_at = Some(expiry(store, days));
-    Ok(record)
-}
-
 fn settled(
     mut record: ImportRecord,
     status: ImportStatus,
@@ -256,10 +223,15 @@ async fn import_under(
     store: &Store,
     connector: &Connector,
     candidate: LeadCandidate,
-    mut entry: ImportRecord,
+    entry: ImportRecord,
     settles: Settles,
     aftercare: Aftercare,
 ) -> Result<Outcome, StoreError> {
+    let mut entry = match settles {
+        // A held entry keeps the payload it was held with.
+        Settles::Review(_) => entry,
+        _ => payload_expiring(store, connector, entry).await?,
+    };
     match limits::external_id(candidate.external_id.as_deref()) {
         Ok(external_id) => entry.external_id = external_id,
         Err((shown, error)) => {
@@ -349,16 +321,11 @@ async fn store_lead(
     store: &Store,
     connector: &Connector,
     prepared: Prepared,
-    entry: ImportRecord,
+    mut entry: ImportRecord,
     created_at: &str,
     settles: Settles,
     aftercare: Aftercare,
 ) -> Result<Outcome, StoreError> {
-    let mut entry = match settles {
-        // A held entry keeps the payload it was held with.
-        Settles::Review(_) => entry,
-        _ => payload_expiring(store, connector, entry).await?,
-    };
     entry.warnings = prepared.lead.warnings.clone();
     let lead = prepared.into_lead(connector, &entry, created_at, aftercare);
     let mut settled = entry.clone();

@@ -60,6 +60,7 @@ pub async fn settle(
     entry: ImportRecord,
     settles: Settles,
 ) -> Result<Outcome, StoreError> {
+    let entry = super::payload_expiring(store, connector, entry).await?;
     match reading {
         Reading::Email(candidate, doubt) if needs_review(connector, doubt.confidence) => {
             hold_for_review_as(store, connector, candidate, doubt, entry, &settles).await
