@@ -73,23 +73,16 @@ pub async fn hit(store: &Store, rule: &Rule, now: u64) -> Result<Verdict, StoreE
     })
 }
 
-/// Whether one more hit of `rule` at `now` would be over its limit, without counting
-/// it (count with [`hit`] once the hit is known to matter).
-pub async fn peek(store: &Store, rule: &Rule, now: u64) -> Result<Verdict, StoreError> {
+/// Takes back one hit of `rule` counted at `now`, when what was counted turned out not
+/// to matter (a replay, a refusal). A window already gone stays gone.
+pub async fn release(store: &Store, rule: &Rule, now: u64) -> Result<(), StoreError> {
     if rule.limit == 0 {
-        return Ok(Verdict::Allowed);
+        return Ok(());
     }
     let window = Window::at(now, rule.window_seconds);
-    let count = store
-        .throttle_count(rule.scope, &rule.value, window.index)
-        .await?;
-    Ok(if count >= u64::from(rule.limit) {
-        Verdict::Limited {
-            retry_after: window.remaining(now),
-        }
-    } else {
-        Verdict::Allowed
-    })
+    store
+        .throttle_release(rule.scope, &rule.value, window.index)
+        .await
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use super::decode::{self, DecodeError, Encoding};
 use super::{cors, redirect, rules, BODY_LIMIT};
 use crate::domain::ImportId;
-use crate::domain::{Connector, ConnectorStatus, FieldError, ImportRecord};
+use crate::domain::{Connector, ConnectorStatus, FieldError, ImportRecord, ValidLead};
 use crate::domain::{Provider, RequestOrigin};
 use crate::mapping::{self, Payload};
 use crate::pipeline::{self, inactive_reason, Delivery, Outcome};
@@ -150,17 +150,11 @@ impl Attempt<'_> {
     }
 
     /// The refusal when any of `rules` is over its limit (the longest wait), counting
-    /// this post on each when `count`, else only looking.
-    async fn throttled(&self, rules: &[Rule], count: bool) -> Result<(), Refused> {
-        let now = self.now();
+    /// this post on each.
+    async fn throttled(&self, rules: &[Rule], now: u64) -> Result<(), Refused> {
         let mut limited: Option<(u64, &'static str)> = None;
         for rule in rules {
-            let verdict = if count {
-                throttle::hit(self.store, rule, now).await
-            } else {
-                throttle::peek(self.store, rule, now).await
-            };
-            match verdict {
+            match throttle::hit(self.store, rule, now).await {
                 Ok(Verdict::Allowed) => {}
                 Ok(Verdict::Limited { retry_after }) => {
                     if limited.is_none_or(|(wait, _)| retry_after > wait) {
@@ -236,7 +230,7 @@ pub async fn submit(
     };
 
     attempt
-        .throttled(&[rules::ip(connector, attempt.ip)], true)
+        .throttled(&[rules::ip(connector, attempt.ip)], attempt.now())
         .await?;
     if submission.body.len() > BODY_LIMIT {
         let refusal = FormRefusal::TooLarge { limit: BODY_LIMIT };
@@ -268,25 +262,41 @@ pub async fn submit(
     if honeypot.is_some() {
         return ignore_honeypot(&attempt, candidate.external_id).await;
     }
-    let contacts = rules::contacts(connector, &candidate);
-    attempt.throttled(&contacts, false).await?;
-
+    // Only a lead counts against its contacts: junk with someone's address is not
+    // counted, and a post that makes no new lead gives its count back.
+    let contacts = match ValidLead::try_from(candidate.clone()) {
+        Ok(_) => rules::contacts(connector, &candidate),
+        Err(_) => Vec::new(),
+    };
+    let now = attempt.now();
+    if let Err(refused) = attempt.throttled(&contacts, now).await {
+        release(store, &contacts, now).await;
+        return Err(refused);
+    }
     let outcome = match pipeline::import(store, connector, candidate, &attempt.delivery).await {
         Ok(outcome) => outcome,
-        Err(err) => return Err(attempt.answer(err.into())),
-    };
-    if let Outcome::Imported(_) = outcome {
-        // The lead is in: a failure to count it only loosens the limit.
-        for rule in &contacts {
-            if let Err(err) = throttle::hit(store, rule, attempt.now()).await {
-                tracing::warn!(scope = rule.scope, error = %crate::http::chain(&err), "contact not counted");
-            }
+        Err(err) => {
+            release(store, &contacts, now).await;
+            return Err(attempt.answer(err.into()));
         }
+    };
+    if !matches!(outcome, Outcome::Imported(_)) {
+        release(store, &contacts, now).await;
     }
     Ok(Submitted {
         outcome,
         redirect: attempt.redirect,
     })
+}
+
+/// Gives back the contact counts of a post that made no new lead; a failure only
+/// tightens the limit.
+async fn release(store: &Store, contacts: &[Rule], now: u64) {
+    for rule in contacts {
+        if let Err(err) = throttle::release(store, rule, now).await {
+            tracing::warn!(scope = rule.scope, error = %crate::http::chain(&err), "contact count not given back");
+        }
+    }
 }
 
 /// A filled honeypot: logged `ignored`, no lead; the door answers it as it answers a

@@ -37,30 +37,21 @@ impl Store {
             .ok_or_else(|| StoreError::Unexpected("a throttle update returned no count".into()))
     }
 
-    /// The count of `window` so far, without adding to it.
-    pub async fn throttle_count(
+    /// Takes one back from the counter of `window`, if it is still there.
+    pub async fn throttle_release(
         &self,
         scope: &str,
         value: &str,
         window: u64,
-    ) -> Result<u64, StoreError> {
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(keys::throttle(scope, value, window).to_item()))
-            .projection_expression("#count")
+    ) -> Result<(), StoreError> {
+        let update = self
+            .update(&keys::throttle(scope, value, window))
+            .update_expression("ADD #count :minus")
+            .condition_expression(super::write::PRESENT)
             .expression_attribute_names("#count", COUNT)
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| self.error(e))?;
-        Ok(output
-            .item
-            .as_ref()
-            .and_then(|item| item.get(COUNT))
-            .and_then(count)
-            .unwrap_or(0))
+            .expression_attribute_values(":minus", n(-1));
+        self.written(update.send().await)?.passed()?;
+        Ok(())
     }
 }
 
