@@ -354,9 +354,12 @@ mod tests {
     fn a_long_external_id_still_fits_a_sort_key() {
         let ws = WorkspaceId::from("w");
         let long = "x".repeat(5000);
-        let key = external_id(&ws, Provider::Api, &long);
+        let key = external_id(&ws, Provider::Api, &long, None, None);
         assert!(key.sk.len() < 100, "{}", key.sk);
-        assert_eq!(key, external_id(&ws, Provider::Api, &long));
-        assert_eq!(external_id(&ws, Provider::Api, "e-1").sk, "EXT#api#e-1");
+        assert_eq!(key, external_id(&ws, Provider::Api, &long, None, None));
+        assert_eq!(
+            external_id(&ws, Provider::Api, "e-1", None, None).sk,
+            "EXT#api#e-1"
+        );
     }
 }
