@@ -38,7 +38,7 @@ pub async fn retry_import(
         .import(ctx.workspace_id, import_id)
         .await?
         .ok_or(AdminError::NotFound("import"))?;
-    retry(ctx, entry, None).await
+    Box::pin(retry(ctx, entry, None)).await
 }
 
 fn refuse(reason: impl Into<String>) -> AdminError {
@@ -231,7 +231,7 @@ pub async fn retry_imports(ctx: &AdminContext<'_>, body: Value) -> Result<BulkRe
     let retention = workspace.map(|w| w.settings.retention_days);
     for entry in page.items {
         let import_id = entry.id.clone();
-        match retry(ctx, entry, retention).await {
+        match Box::pin(retry(ctx, entry, retention)).await {
             Ok(retried) => {
                 answer.retried += 1;
                 *answer
