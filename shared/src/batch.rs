@@ -24,7 +24,7 @@ where
             .and_then(|count| count.parse().ok())
             .unwrap_or(1);
         if let Err(err) = one(message.body.unwrap_or_default(), received).await {
-            tracing::warn!(message_id = %id, error = %err, cause = ?err, "message redelivered");
+            tracing::warn!(message_id = %id, error = %crate::http::chain(&err), "message redelivered");
             let mut failure = BatchItemFailure::default();
             failure.item_identifier = id;
             response.batch_item_failures.push(failure);
@@ -49,7 +49,7 @@ where
             .clone()
             .unwrap_or_else(|| record.event_id.clone());
         if let Err(err) = one(record.event_name, record.change.new_image).await {
-            tracing::warn!(record = %id, error = %err, cause = ?err, "record reported for retry");
+            tracing::warn!(record = %id, error = %crate::http::chain(&err), "record reported for retry");
             let mut failure = DynamoDbBatchItemFailure::default();
             failure.item_identifier = Some(id);
             response.batch_item_failures.push(failure);

@@ -14,11 +14,20 @@ pub enum DestinationStatus {
 
 /// A key a destination's deliveries are signed with; an old one stays valid until
 /// `valid_until` (epoch seconds) after a rotation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct DestinationSecret {
     pub value: String,
     #[serde(default)]
     pub valid_until: Option<i64>,
+}
+
+impl std::fmt::Debug for DestinationSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DestinationSecret")
+            .field("value", &"[redacted]")
+            .field("valid_until", &self.valid_until)
+            .finish()
+    }
 }
 
 /// Where new leads of a workspace are forwarded.

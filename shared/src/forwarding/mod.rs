@@ -72,7 +72,7 @@ impl Forwarder {
                     .await?)
             }
             Err(err) => {
-                tracing::error!(error = %err, cause = ?err, "malformed stream record skipped");
+                tracing::error!(error = %crate::http::chain(&err), "malformed stream record skipped");
                 Ok(())
             }
         }
