@@ -56,15 +56,8 @@ impl TestApp {
     /// The bulk importer with a chunks queue of this test's own and a clock that stands
     /// at now, reading at most `rows_per_chunk` rows a chunk.
     pub async fn bulk_run(&self, rows_per_chunk: u64) -> BulkRun {
-        let queue = shared::aws::sqs(&self.config)
-            .create_queue()
-            .queue_name(format!("bulk-{}", shared::domain::new_id().to_lowercase()))
-            .send()
-            .await
-            .expect("a queue");
-        let url = queue.queue_url.unwrap_or_default();
         // The importer's own clients: every call is checked against its policy.
-        local::calls::stands_for(&url, "BulkImportQueue");
+        let url = self.queue("bulk", "BulkImportQueue").await;
         let clock = Clock::at(chrono::Utc::now());
         let mut deps = local::bulk_deps(&self.config, &self.store, self.resources());
         deps.store = deps.store.clone().with_clock(clock.clone());

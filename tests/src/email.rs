@@ -64,10 +64,8 @@ impl TestApp {
     /// running side by side never receive each other's messages.
     pub async fn email_deps(&self, max_attempts: u32) -> email_inbound::Deps {
         let mut deps = local::email_deps(&self.config, &self.store, self.resources());
-        deps.inbound.retry_queue_url = self.queue("email-retry").await;
-        local::calls::stands_for(&deps.inbound.retry_queue_url, "EmailRetryQueue");
-        deps.failure_queue_url = self.queue("email-failures").await;
-        local::calls::stands_for(&deps.failure_queue_url, "EmailFailureQueue");
+        deps.inbound.retry_queue_url = self.queue("email-retry", "EmailRetryQueue").await;
+        deps.failure_queue_url = self.queue("email-failures", "EmailFailureQueue").await;
         deps.inbound.max_attempts = max_attempts;
         deps
     }
@@ -87,8 +85,9 @@ impl TestApp {
         through
     }
 
-    /// A new queue of this test's own.
-    pub async fn queue(&self, name: &str) -> String {
+    /// A new queue of this test's own, standing for the template's `logical_id`: calls
+    /// to it are checked against the grants on that queue.
+    pub async fn queue(&self, name: &str, logical_id: &str) -> String {
         let created = shared::aws::sqs(&self.config)
             .create_queue()
             .queue_name(format!(
@@ -98,7 +97,9 @@ impl TestApp {
             .send()
             .await
             .expect("a queue");
-        created.queue_url.unwrap_or_default()
+        let url = created.queue_url.unwrap_or_default();
+        local::calls::stands_for(&url, logical_id);
+        url
     }
 
     /// Writes a raw message where SES's S3 action would (as SES, not as the function).

@@ -148,21 +148,8 @@ impl TestApp {
         let aws = self.function("forwarder");
         let sqs = shared::aws::sqs(&self.config);
         let queue = |name: &'static str, logical_id: &'static str| {
-            let (sqs, own) = (sqs.clone(), aws.sqs());
-            async move {
-                let created = sqs
-                    .create_queue()
-                    .queue_name(format!(
-                        "{name}-{}",
-                        shared::domain::new_id().to_lowercase()
-                    ))
-                    .send()
-                    .await
-                    .expect("a queue");
-                let url = created.queue_url.unwrap_or_default();
-                local::calls::stands_for(&url, logical_id);
-                Queue::new(own, url)
-            }
+            let own = aws.sqs();
+            async move { Queue::new(own, self.queue(name, logical_id).await) }
         };
         let clock = Clock::at(chrono::Utc::now());
         let deps = Forwarder {

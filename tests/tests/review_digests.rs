@@ -17,7 +17,7 @@ async fn a_review_after_its_windows_digest_is_announced_by_the_next_windows_dige
     let clock = Clock::at(chrono::DateTime::from_timestamp(start + 60, 0).unwrap());
     let mut deps = app.speed_deps();
     deps.followups.store = app.store.clone().with_clock(clock.clone());
-    deps.followups.digests.url = app.queue("review-digests").await;
+    deps.followups.digests.url = app.queue("review-digests", "ReviewDigestQueue").await;
     let mut stream = app.stream().await;
 
     app.put_pending_review("First request", "first@example.org")
