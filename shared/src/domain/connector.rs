@@ -297,10 +297,10 @@ impl ProviderSettings {
 
 /// `prefix` and 32 random alphanumeric characters (about 190 bits).
 pub fn random_token(prefix: &str) -> String {
-    use rand::distributions::{Alphanumeric, DistString};
+    use rand::distr::{Alphanumeric, SampleString};
     format!(
         "{prefix}{}",
-        Alphanumeric.sample_string(&mut rand::thread_rng(), 32)
+        Alphanumeric.sample_string(&mut rand::rng(), 32)
     )
 }
 

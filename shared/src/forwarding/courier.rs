@@ -2,7 +2,7 @@
 //! time-out per attempt, no redirects followed, no proxy, and at most
 //! [`READ_LIMIT`] bytes of the answer read (then the connection is dropped). Every name
 //! is resolved through the SSRF guard and the connection made to the address it checked.
-//! The TLS stack is reqwest's (rustls); this file is the only one that names it.
+//! The TLS stack is reqwest's rustls with the AWS SDK's provider ([`crate::tls`]).
 
 use super::reach::{self, Blocked, Reach, ResolveError};
 use std::time::{Duration, Instant};
@@ -32,7 +32,7 @@ pub struct Courier {
 impl Courier {
     /// A client with `timeout` per attempt (connect, send and read the answer).
     pub fn new(reach: Reach, timeout: Duration) -> Result<Self, reqwest::Error> {
-        let client = reqwest::Client::builder()
+        let client = crate::tls::client_builder()
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
             .timeout(timeout)

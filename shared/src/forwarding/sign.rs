@@ -2,7 +2,7 @@
 //! HMAC-SHA256 of `"<t>.<body>"` under the destination's signing secret, one `v1=` per
 //! secret valid now (the new one and, during a rotation's grace period, the old one).
 
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
 /// The header's name.

@@ -2,7 +2,7 @@
 //! page access token, and Meta's error shape sorted into "retry later" and "give up".
 
 use super::super::ids::Id;
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use reqwest::Url;
 use serde::Deserialize;
 use sha2::Sha256;
@@ -167,7 +167,7 @@ pub struct PageAccess<'a> {
 impl GraphClient {
     pub fn new(base: &str, version: &str) -> Result<Self, GraphError> {
         let base = Url::parse(base).map_err(|e| GraphError::BadBase(Box::new(e)))?;
-        let http = reqwest::Client::builder()
+        let http = crate::tls::client_builder()
             .timeout(TIMEOUT)
             .connect_timeout(CONNECT_TIMEOUT)
             .build()

@@ -2,7 +2,7 @@
 //! check, and the `leadgen` notification as Meta sends it.
 
 use super::super::ids::Id;
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use serde::Deserialize;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;

@@ -4,7 +4,7 @@
 use super::Request;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
@@ -56,7 +56,7 @@ const HUBSPOT_TOLERANCE: i64 = 5 * 60;
 
 fn mac(secret: &str, parts: &[&[u8]]) -> Hmac<Sha256> {
     // HMAC takes a key of any length; `new_from_slice` never fails for it.
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes())
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes())
         .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
     for part in parts {
         mac.update(part);
