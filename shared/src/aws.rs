@@ -12,10 +12,12 @@ pub fn dynamodb(config: &SdkConfig) -> aws_sdk_dynamodb::Client {
     aws_sdk_dynamodb::Client::new(config)
 }
 
+#[cfg(feature = "sqs")]
 pub fn sqs(config: &SdkConfig) -> aws_sdk_sqs::Client {
     aws_sdk_sqs::Client::new(config)
 }
 
+#[cfg(feature = "ses")]
 pub fn ses(config: &SdkConfig) -> aws_sdk_ses::Client {
     aws_sdk_ses::Client::new(config)
 }
@@ -26,11 +28,13 @@ pub fn secrets(config: &SdkConfig) -> aws_sdk_secretsmanager::Client {
 
 /// S3 with path-style addressing when a custom endpoint is set (local runs), since
 /// a local server has no per-bucket host names.
+#[cfg(feature = "s3")]
 pub fn s3(config: &SdkConfig) -> aws_sdk_s3::Client {
     aws_sdk_s3::Client::from_conf(s3_config(config).build())
 }
 
 /// The S3 configuration [`s3`] builds its client from.
+#[cfg(feature = "s3")]
 pub fn s3_config(config: &SdkConfig) -> aws_sdk_s3::config::Builder {
     aws_sdk_s3::config::Builder::from(config).force_path_style(config.endpoint_url().is_some())
 }

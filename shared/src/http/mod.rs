@@ -12,8 +12,10 @@ mod response;
 pub use answer::{acknowledge, api, api_stored, form, lead, preflight, respond};
 pub use door::{answer, run, serve, Door};
 pub use error::{chain, ApiError, Problem};
+#[cfg(feature = "admin")]
+pub use request::page;
 pub use request::{
-    body_bytes, deadline, header, headers, json_body, next_page, origin, page, path_param,
+    body_bytes, deadline, header, headers, json_body, next_page, origin, path_param,
     public_base, query_param, require_json, route_key, url, BODY_LIMIT,
 };
 pub use response::{

@@ -2,6 +2,7 @@
 //! status code and problem.
 
 use super::ApiError;
+#[cfg(feature = "admin")]
 use crate::admin::AdminError;
 use crate::api::{ApiRefusal, ConnectorProblem};
 use crate::auth::AuthError;
@@ -147,6 +148,7 @@ impl From<VendorRefusal> for ApiError {
     }
 }
 
+#[cfg(feature = "admin")]
 impl From<AdminError> for ApiError {
     fn from(err: AdminError) -> Self {
         match err {

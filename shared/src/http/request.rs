@@ -1,6 +1,7 @@
 //! What a door reads from an API Gateway (HTTP API, payload 2.0) request.
 
 use super::ApiError;
+#[cfg(feature = "admin")]
 use crate::admin::PageRequest;
 use crate::domain::RequestOrigin;
 use lambda_http::request::RequestContext;
@@ -162,6 +163,7 @@ pub fn url(request: &Request) -> String {
 }
 
 /// `?limit=&cursor=`.
+#[cfg(feature = "admin")]
 pub fn page(request: &Request) -> Result<PageRequest, ApiError> {
     let limit = query_param(request, "limit");
     Ok(PageRequest::parse(

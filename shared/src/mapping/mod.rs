@@ -47,7 +47,8 @@ fn resolve(label: &str, aliases: &BTreeMap<String, String>) -> Option<(Field, Ra
     Field::from_label(last).map(|field| (field, Rank::NestedSynonym))
 }
 
-/// The field a label means for a connector, as [`map`] would read it.
+/// The field a label means for a connector, as [`map`] would read it (the email parser's).
+#[cfg(feature = "email")]
 pub(crate) fn resolve_field(label: &str, aliases: &BTreeMap<String, String>) -> Option<Field> {
     resolve(label, aliases).map(|(field, _)| field)
 }

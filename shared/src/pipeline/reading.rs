@@ -3,11 +3,15 @@
 //! exactly as its door first ran it.
 
 use super::{fail_settling, hold_for_review_as, ignore_settling, import_as, needs_review};
-use super::{Doubt, Outcome, MAX_EXTERNAL_ID_BYTES};
+use super::{Doubt, Outcome};
 use crate::domain::{Connector, ImportRecord, LeadCandidate};
-use crate::email::{parse_email, ParsedEmail};
 use crate::store::{Settles, Store, StoreError};
-use sha2::{Digest, Sha256};
+#[cfg(feature = "email")]
+use {
+    super::MAX_EXTERNAL_ID_BYTES,
+    crate::email::{parse_email, ParsedEmail},
+    sha2::{Digest, Sha256},
+};
 
 /// A delivery as its provider's preset read it.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +28,7 @@ pub enum Reading {
 
 /// A forwarded email as the email door reads it: the parser's candidate, with the
 /// message id (else `fallback_id`) as its external id when the body names none.
+#[cfg(feature = "email")]
 pub fn read_email(connector: &Connector, raw: &[u8], fallback_id: Option<&str>) -> Reading {
     let parsed = parse_email(raw, &connector.field_aliases);
     let (candidate, doubt) = email_doubt(parsed, fallback_id);
@@ -31,6 +36,7 @@ pub fn read_email(connector: &Connector, raw: &[u8], fallback_id: Option<&str>) 
 }
 
 /// The candidate of a parsed email and the doubt a reviewer would see.
+#[cfg(feature = "email")]
 pub fn email_doubt(parsed: ParsedEmail, fallback_id: Option<&str>) -> (LeadCandidate, Doubt) {
     let mut candidate = parsed.candidate;
     if candidate.external_id.is_none() {
@@ -77,6 +83,7 @@ pub async fn settle(
 
 /// A message's external id: its Message-ID, or a SHA-256 of it when it is too long to
 /// be a key (still the same for every copy of the message).
+#[cfg(feature = "email")]
 fn message_external_id(message_id: String) -> String {
     if message_id.len() <= MAX_EXTERNAL_ID_BYTES {
         return message_id;
@@ -87,7 +94,7 @@ fn message_external_id(message_id: String) -> String {
     )
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "email"))]
 mod tests {
     use super::*;
 
