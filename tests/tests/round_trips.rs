@@ -4,10 +4,12 @@
 //! budget (BENCHMARKS.md): a warm API lead is its transaction, plus the key's claim with
 //! an `Idempotency-Key`. Each door also prints the write units its warm lead costs,
 //! computed from the requests by DynamoDB's rules (moto's `ConsumedCapacity` is a
-//! constant): BENCHMARKS.md's capacity per lead.
+//! constant): BENCHMARKS.md's capacity per lead, and the steps a cold lead waits for
+//! (a request sent while another is in flight waits with it: independent reads run at once).
 
 use aws_sdk_dynamodb::config::interceptors::{
     BeforeSerializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
+    FinalizerInterceptorContextRef,
 };
 use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_dynamodb::operation::put_item::PutItemInput;
@@ -24,14 +26,32 @@ use std::sync::{Arc, Mutex};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// The operations a store sent, in order, and the write units they cost.
+/// The operations a store sent, in order, the write units they cost, and the steps they
+/// took.
 #[derive(Debug, Clone, Default)]
-struct Requests(Arc<Mutex<Vec<String>>>, Arc<Mutex<f64>>);
+struct Requests(Arc<Mutex<Vec<String>>>, Arc<Mutex<f64>>, Arc<Mutex<Steps>>);
+
+/// Requests in flight, and the steps: requests sent while none was in flight (each
+/// `take` keeps the steps since the one before).
+#[derive(Debug, Default)]
+struct Steps {
+    in_flight: usize,
+    steps: usize,
+    taken: Vec<usize>,
+}
 
 impl Requests {
     /// What was sent since the last call.
     fn take(&self) -> Vec<String> {
+        let mut steps = self.2.lock().unwrap();
+        let since = std::mem::take(&mut steps.steps);
+        steps.taken.push(since);
         std::mem::take(&mut *self.0.lock().unwrap())
+    }
+
+    /// The steps of the first `take` (a cold lead's).
+    fn cold_steps(&self) -> usize {
+        self.2.lock().unwrap().taken.first().copied().unwrap_or_default()
     }
 
     /// The write units spent since the last call.
@@ -120,6 +140,22 @@ impl Intercept for Requests {
             .unwrap_or("?")
             .to_owned();
         self.0.lock().map_err(|e| e.to_string())?.push(target);
+        let mut steps = self.2.lock().map_err(|e| e.to_string())?;
+        if steps.in_flight == 0 {
+            steps.steps += 1;
+        }
+        steps.in_flight += 1;
+        Ok(())
+    }
+
+    fn read_after_attempt(
+        &self,
+        _: &FinalizerInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let mut steps = self.2.lock().map_err(|e| e.to_string())?;
+        steps.in_flight = steps.in_flight.saturating_sub(1);
         Ok(())
     }
 }
@@ -150,8 +186,9 @@ fn another_person(lead: &serde_json::Value, n: u32) -> serde_json::Value {
 
 fn report(door: &str, cold: &[String], warm: &[String], requests: &Requests) {
     println!(
-        "{door}: cold {} {cold:?}, warm {} {warm:?}, warm write units {}",
+        "{door}: cold {} in {} steps {cold:?}, warm {} {warm:?}, warm write units {}",
         cold.len(),
+        requests.cold_steps(),
         warm.len(),
         requests.take_units()
     );
@@ -178,6 +215,8 @@ async fn a_warm_api_lead_is_one_transaction() {
     assert_eq!((cold.status().as_u16(), warm.status().as_u16()), (201, 201));
     assert_eq!(warm_sent, ["TransactWriteItems"]);
     assert!(cold_sent.len() <= 5, "{cold_sent:?}");
+    // The key's read and the connector's route run at once: one step fewer than requests.
+    assert!(requests.cold_steps() < cold_sent.len(), "{cold_sent:?}");
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@
 
 use lambda_http::{Body, Request, Response};
 use shared::api::{self, ApiDelivery};
+use shared::auth::bearer_token;
 use shared::domain::Scope;
 use shared::http::{self, ApiError, Door};
 use shared::store::Store;
@@ -17,14 +18,25 @@ pub struct ApiIntake {
 
 impl Door for ApiIntake {
     async fn answer(&self, request: &Request) -> Result<Response<Body>, ApiError> {
-        let key = http::authenticate(&self.store, request, Scope::LeadsWrite).await?;
+        // The key's read and the connector's are independent: on a cold container they
+        // run at once (warm, both are cached). The answers keep their order: key, then
+        // content type, then size.
+        let body = http::body_bytes(request, http::BODY_LIMIT);
+        // Without bearer credentials, or with an oversized body, nothing is looked up
+        // (an empty body names no connector): the request is refused below.
+        let credentials = bearer_token(http::header(request, "authorization")).is_some();
+        let named = body.as_deref().ok().filter(|_| credentials);
+        let lookup = api::look_up(&self.store, named.unwrap_or_default());
+        let authenticate = http::authenticate(&self.store, request, Scope::LeadsWrite);
+        let (key, lookup) = tokio::join!(authenticate, lookup);
+        let key = key?;
         http::require_json(request)?;
         let delivery = ApiDelivery {
             idempotency_key: http::header(request, "idempotency-key"),
-            body: http::body_bytes(request, http::BODY_LIMIT)?,
+            body: body?,
             origin: http::origin(request),
         };
-        let answer = api::receive(&self.store, &key, delivery, http::api_stored).await;
+        let answer = api::receive(&self.store, &key, delivery, lookup, http::api_stored).await;
         Ok(http::api(answer))
     }
 }
