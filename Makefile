@@ -40,7 +40,8 @@ browser:
 bench:
 	cargo bench -p shared
 
-## bench-size: release size and start-up of every function vs Python + boto3 (slow: LTO builds)
+## bench-size: release size and start-up of every function vs Python + boto3 (slow: one LTO
+## build per function, as sam build makes them; cargo-lambda and its zig from PyPI)
 bench-size:
 	@$(PYTHON) -c "import boto3" 2>/dev/null || $(PIP) install --quiet boto3
 	@command -v cargo-lambda >/dev/null 2>&1 || $(PIP) install --quiet cargo-lambda
