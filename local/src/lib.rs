@@ -107,6 +107,20 @@ pub fn bulk_deps(
     }
 }
 
+/// The workspaces' Meta page tokens (secrets under `resources.meta_pages_prefix`), read
+/// and written with `function`'s clients, each call checked against its policy.
+pub fn page_tokens(
+    config: &aws_config::SdkConfig,
+    resources: &provision::Resources,
+    function: &str,
+) -> shared::providers::meta::PageTokens {
+    shared::providers::meta::PageTokens::new(
+        calls::FunctionAws::new(config, function).secrets(),
+        &resources.meta_pages_prefix,
+        shared::clock::Clock::system(),
+    )
+}
+
 /// Every HTTP door by its function's binary name, wired to the local resources, each
 /// with its own clients (calls checked against its policy): the Meta door reads the
 /// secret `meta_secret` and the Graph API stand-in of the gateway at `base_url`.

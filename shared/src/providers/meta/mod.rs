@@ -4,6 +4,7 @@
 mod change;
 mod graph;
 mod intake;
+mod pages;
 pub mod preset;
 mod webhook;
 
@@ -12,6 +13,7 @@ pub use graph::{
     DEFAULT_VERSION,
 };
 pub use intake::{receive, DeliveryReport, MetaDelivery, CONCURRENT_CHANGES, TIME_A_CHANGE_NEEDS};
+pub use pages::{NewPage, PageToken, PageTokenError, PageTokens, StoredPage};
 pub use webhook::{
     handshake, sign, verify_signature, Change, Entry, LeadgenChange, Notification, SignatureError,
 };
