@@ -2,6 +2,10 @@
 //! `POST /_local/meta/leads` registers a Graph-shaped lead (`{"id", "created_time",
 //! "field_data": [...]}`), and `GET /_local/graph/{version}/{leadgen_id}` serves it as
 //! the Graph API would, so `meta-webhook` runs with `GRAPH_API_BASE` = [`base`].
+//! `POST /_local/meta/pages` `{"id", "token"}` makes a page readable with that token:
+//! `GET /_local/graph/{version}/{page_id}?fields=id` answers `{"id"}` for it and Meta's
+//! "cannot be loaded due to missing permissions" for any other token (the admin API's
+//! page check).
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -19,9 +23,11 @@ pub fn base(api_base: &str) -> String {
     format!("{}{GRAPH_PREFIX}", api_base.trim_end_matches('/'))
 }
 
-/// The registered leads, by id.
+/// The registered leads by id, and the pages with the tokens that may read each.
 #[derive(Debug, Clone, Default)]
-pub struct GraphLeads(Arc<Mutex<HashMap<String, Value>>>);
+pub struct GraphLeads(Arc<Mutex<HashMap<String, Value>>>, Pages);
+
+type Pages = Arc<Mutex<HashMap<String, Vec<String>>>>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RegisterError {
@@ -46,6 +52,29 @@ impl GraphLeads {
         Ok(id)
     }
 
+    /// Makes `page_id` readable with `token` (and with the tokens registered before).
+    pub fn register_page(&self, page_id: &str, token: &str) {
+        let mut pages = self
+            .1
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        pages
+            .entry(page_id.to_owned())
+            .or_default()
+            .push(token.to_owned());
+    }
+
+    /// Whether `id` is a registered page; if so, whether `token` may read it.
+    fn page(&self, id: &str, token: &str) -> Option<bool> {
+        let pages = self
+            .1
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        pages
+            .get(id)
+            .map(|tokens| tokens.iter().any(|t| t == token))
+    }
+
     fn get(&self, id: &str) -> Option<Value> {
         self.0
             .lock()
@@ -59,6 +88,7 @@ impl GraphLeads {
 pub fn router(leads: GraphLeads) -> axum::Router {
     axum::Router::new()
         .route("/_local/meta/leads", post(register))
+        .route("/_local/meta/pages", post(register_page))
         .route(
             &format!("{GRAPH_PREFIX}/{{version}}/{{leadgen_id}}"),
             get(lead),
@@ -88,6 +118,22 @@ async fn register(State(leads): State<GraphLeads>, body: Bytes) -> Response {
     }
 }
 
+async fn register_page(State(leads): State<GraphLeads>, body: Bytes) -> Response {
+    let page: Value = serde_json::from_slice(&body).unwrap_or_default();
+    let id = match &page["id"] {
+        Value::String(id) => id.trim().to_owned(),
+        Value::Number(id) => id.to_string(),
+        _ => String::new(),
+    };
+    match (id.is_empty(), page["token"].as_str()) {
+        (false, Some(token)) if !token.trim().is_empty() => {
+            leads.register_page(&id, token.trim());
+            json_response(201, json!({ "id": id }))
+        }
+        _ => json_response(400, json!({ "message": "a page is {\"id\", \"token\"}" })),
+    }
+}
+
 /// Meta's error body.
 fn graph_error(code: i64, subcode: Option<i64>, kind: &str, message: String) -> Response {
     let mut error = json!({
@@ -114,12 +160,21 @@ async fn lead(
         let message = "An access token is required to request this resource.".to_owned();
         return graph_error(104, None, "OAuthException", message);
     }
-    let Some(lead) = leads.get(&leadgen_id) else {
+    let unreadable = || {
         let message = format!(
             "Unsupported get request. Object with ID '{leadgen_id}' does not exist, cannot be \
              loaded due to missing permissions, or does not support this operation."
         );
-        return graph_error(100, Some(33), "GraphMethodException", message);
+        graph_error(100, Some(33), "GraphMethodException", message)
+    };
+    let token = query.get("access_token").map_or("", |t| t.trim());
+    match leads.page(&leadgen_id, token) {
+        Some(true) => return json_response(200, json!({ "id": leadgen_id })),
+        Some(false) => return unreadable(),
+        None => {}
+    }
+    let Some(lead) = leads.get(&leadgen_id) else {
+        return unreadable();
     };
     json_response(200, only_fields(lead, query.get("fields")))
 }
@@ -155,6 +210,25 @@ pub fn sample_lead() -> Value {
             {"name": "which_service_do_you_need?", "values": ["house_wash"]}
         ]
     })
+}
+
+/// Serves the stand-in alone on a thread of its own (it outlives any one test's
+/// runtime); answers its Graph API base.
+pub fn spawn_detached(leads: GraphLeads) -> std::io::Result<String> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    listener.set_nonblocking(true)?;
+    let address = listener.local_addr()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    std::thread::spawn(move || {
+        runtime.block_on(async move {
+            if let Ok(listener) = tokio::net::TcpListener::from_std(listener) {
+                let _ = axum::serve(listener, router(leads)).await;
+            }
+        });
+    });
+    Ok(base(&format!("http://{address}")))
 }
 
 /// Serves the stand-in alone on a free loopback port (tests); answers its Graph API base.

@@ -79,7 +79,7 @@ pub enum GraphError {
     Api(Fault),
     /// Only the position is kept: serde's message could quote the lead's answers.
     #[error(
-        "the Graph API answered with a body that is not a lead (line {line}, column {column})"
+        "the Graph API answered with a body that is not what was asked for (line {line}, column {column})"
     )]
     Decode { line: usize, column: usize },
 }
@@ -193,11 +193,11 @@ impl GraphClient {
         )
     }
 
-    /// `{base}/{version}/{leadgen_id}`, each segment escaped.
-    fn lead_url(&self, leadgen_id: &str) -> Url {
+    /// `{base}/{version}/{id}`, each segment escaped.
+    fn url(&self, id: &str) -> Url {
         let mut url = self.base.clone();
         if let Ok(mut segments) = url.path_segments_mut() {
-            segments.pop_if_empty().push(&self.version).push(leadgen_id);
+            segments.pop_if_empty().push(&self.version).push(id);
         }
         url
     }
@@ -208,12 +208,40 @@ impl GraphClient {
         leadgen_id: &str,
         access: PageAccess<'_>,
     ) -> Result<Fetched, GraphError> {
+        let raw = self.object(leadgen_id, FIELDS, access).await?;
+        let lead = GraphLead::deserialize(&raw).map_err(decode)?;
+        Ok(Fetched { lead, raw })
+    }
+
+    /// Reads the page `page_id` (`?fields=id`) with `access`: whether the token may
+    /// see that page. Errors never carry the URL, which holds the token.
+    pub async fn page(&self, page_id: &str, access: PageAccess<'_>) -> Result<(), GraphError> {
+        let raw = self.object(page_id, "id", access).await?;
+        let id = match &raw["id"] {
+            serde_json::Value::String(id) => id.clone(),
+            serde_json::Value::Number(id) => id.to_string(),
+            _ => String::new(),
+        };
+        if id == page_id {
+            Ok(())
+        } else {
+            Err(GraphError::Decode { line: 1, column: 1 })
+        }
+    }
+
+    /// `GET {base}/{version}/{id}?fields=…` with the token and its proof, as JSON.
+    async fn object(
+        &self,
+        id: &str,
+        fields: &str,
+        access: PageAccess<'_>,
+    ) -> Result<serde_json::Value, GraphError> {
         let proof = appsecret_proof(access.app_secret, access.access_token);
         let response = self
             .http
-            .get(self.lead_url(leadgen_id))
+            .get(self.url(id))
             .query(&[
-                ("fields", FIELDS),
+                ("fields", fields),
                 ("access_token", access.access_token),
                 ("appsecret_proof", &proof),
             ])
@@ -234,13 +262,15 @@ impl GraphClient {
                 Err(_) => GraphError::Status { status },
             });
         }
-        let decode = |e: serde_json::Error| GraphError::Decode {
-            line: e.line(),
-            column: e.column(),
-        };
-        let raw: serde_json::Value = serde_json::from_slice(&body).map_err(decode)?;
-        let lead = GraphLead::deserialize(&raw).map_err(decode)?;
-        Ok(Fetched { lead, raw })
+        serde_json::from_slice(&body).map_err(decode)
+    }
+}
+
+/// Only the position is kept: serde's message could quote the lead's answers.
+fn decode(e: serde_json::Error) -> GraphError {
+    GraphError::Decode {
+        line: e.line(),
+        column: e.column(),
     }
 }
 
@@ -286,12 +316,12 @@ mod tests {
     fn the_lead_url_escapes_its_segments_under_any_base() {
         let client = GraphClient::new("http://127.0.0.1:3000/_local/graph/", "v21.0").unwrap();
         assert_eq!(
-            client.lead_url("444/../me").as_str(),
+            client.url("444/../me").as_str(),
             "http://127.0.0.1:3000/_local/graph/v21.0/444%2F..%2Fme"
         );
         let meta = GraphClient::new(DEFAULT_BASE, DEFAULT_VERSION).unwrap();
         assert_eq!(
-            meta.lead_url("444").as_str(),
+            meta.url("444").as_str(),
             "https://graph.facebook.com/v21.0/444"
         );
     }

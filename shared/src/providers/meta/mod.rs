@@ -4,6 +4,7 @@
 mod change;
 mod graph;
 mod intake;
+mod pages;
 pub mod preset;
 mod webhook;
 
@@ -12,17 +13,18 @@ pub use graph::{
     DEFAULT_VERSION,
 };
 pub use intake::{receive, DeliveryReport, MetaDelivery, CONCURRENT_CHANGES, TIME_A_CHANGE_NEEDS};
+pub use pages::{NewPage, PageToken, PageTokenError, PageTokens, StoredPage};
 pub use webhook::{
     handshake, sign, verify_signature, Change, Entry, LeadgenChange, Notification, SignatureError,
 };
 
 use crate::secrets::CheckSecret;
 use serde::Deserialize;
-use std::collections::BTreeMap;
 use std::fmt;
 
-/// The Meta door's one secret (JSON in Secrets Manager):
-/// `{"app_secret": "…", "verify_token": "…", "page_tokens": {"<page_id>": "<token>"}}`.
+/// The Meta door's one secret (JSON in Secrets Manager): `{"app_secret": "…",
+/// "verify_token": "…"}`. Page access tokens are each workspace's ([`PageTokens`]); a
+/// `page_tokens` key left in an older secret is not read (`leadctl doctor` says so).
 #[derive(Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct MetaSecrets {
@@ -30,15 +32,11 @@ pub struct MetaSecrets {
     pub app_secret: String,
     /// The token the subscription handshake must present.
     pub verify_token: String,
-    /// Page id → page access token with `leads_retrieval`.
-    pub page_tokens: BTreeMap<String, String>,
 }
 
 impl fmt::Debug for MetaSecrets {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MetaSecrets")
-            .field("pages", &self.page_tokens.keys().collect::<Vec<_>>())
-            .finish_non_exhaustive()
+        f.debug_struct("MetaSecrets").finish_non_exhaustive()
     }
 }
 
@@ -61,11 +59,4 @@ impl MetaSecrets {
     /// What `template.yaml` creates the secret's `app_secret` with, until an operator
     /// sets the Meta app's own.
     pub const PLACEHOLDER: &'static str = "REPLACE_WITH_META_APP_SECRET";
-
-    pub fn page_token(&self, page_id: &str) -> Option<&str> {
-        self.page_tokens
-            .get(page_id)
-            .map(String::as_str)
-            .filter(|token| !token.trim().is_empty())
-    }
 }
