@@ -51,7 +51,13 @@ impl Requests {
 
     /// The steps of the first `take` (a cold lead's).
     fn cold_steps(&self) -> usize {
-        self.2.lock().unwrap().taken.first().copied().unwrap_or_default()
+        self.2
+            .lock()
+            .unwrap()
+            .taken
+            .first()
+            .copied()
+            .unwrap_or_default()
     }
 
     /// The write units spent since the last call.

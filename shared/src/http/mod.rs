@@ -15,8 +15,8 @@ pub use error::{chain, ApiError, Problem};
 #[cfg(feature = "admin")]
 pub use request::page;
 pub use request::{
-    body_bytes, deadline, header, headers, json_body, next_page, origin, path_param,
-    public_base, query_param, require_json, route_key, url, BODY_LIMIT,
+    body_bytes, deadline, header, headers, json_body, next_page, origin, path_param, public_base,
+    query_param, require_json, route_key, url, BODY_LIMIT,
 };
 pub use response::{
     created, csv, escape_html, html, json, json_text, no_content, ok, plain_text, see_other,

@@ -13,9 +13,9 @@ pub mod rules;
 pub use defaults::{prepare, Prepared};
 pub use limits::MAX_EXTERNAL_ID_BYTES;
 pub use outcome::{inactive_reason, Acknowledgement, Outcome, Receipt};
-pub use reading::{settle, Reading};
 #[cfg(feature = "email")]
 pub use reading::{email_doubt, read_email};
+pub use reading::{settle, Reading};
 pub use review::{approve, hold_for_review, hold_for_review_as, needs_review, Doubt};
 
 use crate::clock::Clock;
