@@ -33,10 +33,14 @@ GOALS = {"api-intake": 2 * MIB}
 GOAL = 3 * MIB
 
 
+def target_dir():
+    return pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+
+
 def build(opt_level):
     # One target directory for every build (the shared disk is small); each opt-level's
     # artifacts differ by profile and are kept apart by cargo itself.
-    target = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+    target = target_dir()
     # cargo-lambda passes --target-dir on to `cargo metadata`, which refuses it: use the env.
     env = dict(os.environ, CARGO_PROFILE_RELEASE_OPT_LEVEL=str(opt_level), CARGO_TARGET_DIR=str(target))
     lambda_dir = target / f"lambda-opt-{opt_level}"
@@ -61,11 +65,13 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--opt-levels", default="s", help="comma-separated, e.g. s,3")
+    parser.add_argument("--no-build", action="store_true",
+                        help="measure the zips an earlier run built, as they are")
     args = parser.parse_args()
     levels = args.opt_levels.split(",")
     sizes, commands = {}, []
     for opt in levels:
-        lambda_dir = build(opt)
+        lambda_dir = target_dir() / f"lambda-opt-{opt}" if args.no_build else build(opt)
         for function in FUNCTIONS:
             bootstrap = lambda_dir / function / "bootstrap"
             sizes[(function, opt)] = (bootstrap.stat().st_size, zipped_size(bootstrap))
