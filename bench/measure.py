@@ -74,6 +74,8 @@ def main():
         lambda_dir = target_dir() / f"lambda-opt-{opt}" if args.no_build else build(opt)
         for function in FUNCTIONS:
             bootstrap = lambda_dir / function / "bootstrap"
+            if not bootstrap.exists():  # only with --no-build: an earlier run that stopped
+                continue
             sizes[(function, opt)] = (bootstrap.stat().st_size, zipped_size(bootstrap))
             commands.append(f"{function} (opt {opt})={bootstrap}")
     commands.append(f"python3.11 + boto3={sys.executable} {ROOT / 'bench' / 'python_handler.py'}")
@@ -107,6 +109,9 @@ def main():
         goal = GOALS.get(function, GOAL)
         cells = []
         for opt in levels:
+            if (function, opt) not in sizes:
+                cells.append("not built in this run | | ")
+                continue
             raw, zipped = sizes[(function, opt)]
             met = "met" if zipped <= goal else f"**over** ({goal // MIB} MiB)"
             cells.append(f"{raw / MIB:.2f} MiB | {zipped / MIB:.2f} MiB | {met}")
