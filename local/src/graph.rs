@@ -3,6 +3,7 @@
 //! "field_data": [...]}`), and `GET /_local/graph/{version}/{leadgen_id}` serves it as
 //! the Graph API would, so `meta-webhook` runs with `GRAPH_API_BASE` = [`base`].
 
+use crate::graph_login::MetaAccounts;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
@@ -19,9 +20,10 @@ pub fn base(api_base: &str) -> String {
     format!("{}{GRAPH_PREFIX}", api_base.trim_end_matches('/'))
 }
 
-/// The registered leads, by id.
+/// The stand-in's state: the registered leads, by id, and the person of Connect Meta
+/// (`graph_login`).
 #[derive(Debug, Clone, Default)]
-pub struct GraphLeads(Arc<Mutex<HashMap<String, Value>>>);
+pub struct GraphLeads(Arc<Mutex<HashMap<String, Value>>>, MetaAccounts);
 
 #[derive(Debug, thiserror::Error)]
 pub enum RegisterError {
@@ -46,6 +48,11 @@ impl GraphLeads {
         Ok(id)
     }
 
+    /// The person behind the login dialog: their pages and the tokens handed out.
+    pub fn accounts(&self) -> &MetaAccounts {
+        &self.1
+    }
+
     fn get(&self, id: &str) -> Option<Value> {
         self.0
             .lock()
@@ -63,10 +70,11 @@ pub fn router(leads: GraphLeads) -> axum::Router {
             &format!("{GRAPH_PREFIX}/{{version}}/{{leadgen_id}}"),
             get(lead),
         )
+        .merge(crate::graph_login::router())
         .with_state(leads)
 }
 
-fn json_response(status: u16, body: Value) -> Response {
+pub(crate) fn json_response(status: u16, body: Value) -> Response {
     let status = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::BAD_REQUEST);
     (
         status,
@@ -89,7 +97,12 @@ async fn register(State(leads): State<GraphLeads>, body: Bytes) -> Response {
 }
 
 /// Meta's error body.
-fn graph_error(code: i64, subcode: Option<i64>, kind: &str, message: String) -> Response {
+pub(crate) fn graph_error(
+    code: i64,
+    subcode: Option<i64>,
+    kind: &str,
+    message: String,
+) -> Response {
     let mut error = json!({
         "message": message,
         "type": kind,
@@ -113,6 +126,13 @@ async fn lead(
     if !has_token {
         let message = "An access token is required to request this resource.".to_owned();
         return graph_error(104, None, "OAuthException", message);
+    }
+    if query
+        .get("access_token")
+        .is_some_and(|token| leads.accounts().has_ended(token))
+    {
+        let message = "Error validating access token: Session has expired.".to_owned();
+        return graph_error(190, Some(463), "OAuthException", message);
     }
     let Some(lead) = leads.get(&leadgen_id) else {
         let message = format!(

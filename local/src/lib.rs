@@ -5,6 +5,7 @@ pub mod calls;
 pub mod email;
 pub mod gateway;
 pub mod graph;
+pub mod graph_login;
 pub mod iam;
 pub mod intrinsics;
 pub mod moto;
@@ -118,6 +119,10 @@ pub fn doors(
 ) -> Result<HashMap<String, Handler>, shared::providers::meta::GraphError> {
     use shared::providers::meta::{GraphClient, DEFAULT_VERSION};
     calls::stands_for(meta_secret, "MetaWebhookSecret");
+    let connect = meta_connect::MetaConnectDoor {
+        connect: meta_connect(config, store, meta_secret, base_url, "meta-connect")?,
+        deployment: deployment(base_url),
+    };
     let aws = |function| calls::FunctionAws::new(config, function);
     let store = |function| aws(function).store(store);
     let meta = meta_webhook::MetaWebhook {
@@ -153,6 +158,7 @@ pub fn doors(
         ("admin-api", door(admin)),
         ("review-actions", door(review)),
         ("meta-webhook", door(meta)),
+        ("meta-connect", door(connect)),
         (
             "google-webhook",
             door(google_webhook::GoogleWebhook {
@@ -169,6 +175,31 @@ pub fn doors(
     Ok(doors.map(|(name, door)| (name.to_owned(), door)).into())
 }
 
+/// Where local runs keep each workspace's Meta page tokens (a secret per workspace).
+pub const META_PAGES_PREFIX: &str = "lead-connectors/local/meta-pages";
+
+/// Connect Meta wired to the local resources as `function` (`meta-connect` or
+/// `meta-token-health`) builds it: the Meta secret `meta_secret`, the page tokens under
+/// [`META_PAGES_PREFIX`], the Graph API and login dialog of the stand-in at `base_url`.
+pub fn meta_connect(
+    config: &aws_config::SdkConfig,
+    store: &Store,
+    meta_secret: &str,
+    base_url: &str,
+    function: &str,
+) -> Result<shared::providers::meta::MetaConnect, shared::providers::meta::GraphError> {
+    use shared::providers::meta::{GraphClient, MetaConnect, PageTokens, DEFAULT_VERSION};
+    let aws = calls::FunctionAws::new(config, function);
+    let secrets = aws.secrets();
+    Ok(MetaConnect {
+        store: aws.store(store),
+        graph: GraphClient::new(&graph::base(base_url), DEFAULT_VERSION)?,
+        secret: shared::secrets::Secret::new(secrets.clone(), meta_secret),
+        pages: PageTokens::new(secrets, META_PAGES_PREFIX, store.clock().clone()),
+        dialog_base: graph::base(base_url),
+    })
+}
+
 /// The gateway of `make dev` on `listener`: every route of the template, `/_local/email`
 /// (served by `email`), and the Graph API stand-in the Meta door reads, holding the
 /// sample lead. Nothing is served until the answer is awaited.
@@ -182,6 +213,9 @@ pub fn serve_all(
     let base = format!("http://{}", listener.local_addr()?);
     let graph_leads = graph::GraphLeads::default();
     graph_leads.register(graph::sample_lead())?;
+    graph_leads
+        .accounts()
+        .add_page(seed::SAMPLE_META_PAGE_ID, "Demo Page");
     let handlers = doors(store, config, meta_secret, &base)?;
     let routes = template::Template::load()?.http_routes();
     let extra = email::router(email, shared::aws::s3(config)).merge(graph::router(graph_leads));

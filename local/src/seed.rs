@@ -100,6 +100,8 @@ pub const SAMPLE_FORM_ORIGINS: [&str; 3] =
 pub const SAMPLE_META_PAGE_ID: &str = "102030405060708";
 pub const SAMPLE_META_VERIFY_TOKEN: &str = "lc_verify_SampleVerifyTokenForLocalRuns01";
 pub const SAMPLE_META_APP_SECRET: &str = "sample_app_secret_for_local_runs_only_01";
+/// The Meta app of local runs: Facebook Login's `client_id` at the Graph API stand-in.
+pub const SAMPLE_META_APP_ID: &str = "100200300400500";
 pub const SAMPLE_META_PAGE_TOKEN: &str = "EAAB_SamplePageTokenForLocalRunsOnly0001";
 pub const SAMPLE_META_LEADGEN_ID: &str = "1234567890123456";
 /// The Google sample: the demo connector's fixed id (its webhook URL) and key.
@@ -124,6 +126,7 @@ pub fn sample_signing_secret(vendor: Vendor) -> String {
 /// The Meta webhook secret of local runs (Secrets Manager JSON), for the demo page.
 pub fn sample_meta_secret() -> serde_json::Value {
     serde_json::json!({
+        "app_id": SAMPLE_META_APP_ID,
         "app_secret": SAMPLE_META_APP_SECRET,
         "verify_token": SAMPLE_META_VERIFY_TOKEN,
         "page_tokens": { SAMPLE_META_PAGE_ID: SAMPLE_META_PAGE_TOKEN },

@@ -7,6 +7,7 @@ use crate::api::{ApiRefusal, ConnectorProblem};
 use crate::auth::AuthError;
 use crate::domain::FieldError;
 use crate::forms::{DecodeError, FormRefusal, Refused};
+use crate::providers::meta::ConnectError;
 use crate::providers::vendors::VendorRefusal;
 use crate::providers::WebhookError;
 use crate::store::StoreError;
@@ -143,6 +144,27 @@ impl From<VendorRefusal> for ApiError {
                 ApiError::BadRequest(detail)
             }
             VendorRefusal::Store(err) => err.into(),
+        }
+    }
+}
+
+impl From<ConnectError> for ApiError {
+    fn from(err: ConnectError) -> Self {
+        let detail = err.to_string();
+        match err {
+            ConnectError::UnknownConnector => ApiError::NotFound(detail),
+            ConnectError::NotMeta(_) | ConnectError::UnknownPage(_) => {
+                ApiError::validation(detail, Vec::new())
+            }
+            ConnectError::State(_) | ConnectError::Declined(_) => ApiError::BadRequest(detail),
+            ConnectError::PageTaken(_) | ConnectError::SlotTaken(_) | ConnectError::Stale => {
+                ApiError::Conflict(detail)
+            }
+            ConnectError::Graph(ref graph) if !graph.is_retryable() => {
+                ApiError::validation(detail, Vec::new())
+            }
+            ConnectError::Store(err) => err.into(),
+            other => ApiError::Unavailable(Box::new(other)),
         }
     }
 }

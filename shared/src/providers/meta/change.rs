@@ -156,6 +156,18 @@ impl<'a> Door<'a> {
             };
             return self.import(connector, candidate, &delivery).await;
         }
+        if let Some(mark) = connector
+            .needs_reconnect
+            .as_ref()
+            .filter(|m| m.holds_leads())
+        {
+            let reason = format!(
+                "the page needs reconnecting ({}); Meta delivers the lead again meanwhile",
+                mark.reason
+            );
+            self.fail(entry, reason).await?;
+            return Err(Unfinished::Token);
+        }
         let fetched = match self.fetch(page_id, leadgen_id).await {
             Ok(fetched) => fetched,
             Err(Fetch::NoToken) => {

@@ -79,7 +79,7 @@ pub enum GraphError {
     Api(Fault),
     /// Only the position is kept: serde's message could quote the lead's answers.
     #[error(
-        "the Graph API answered with a body that is not a lead (line {line}, column {column})"
+        "the Graph API answered with a body that is not what was asked for (line {line}, column {column})"
     )]
     Decode { line: usize, column: usize },
 }
@@ -193,13 +193,25 @@ impl GraphClient {
         )
     }
 
-    /// `{base}/{version}/{leadgen_id}`, each segment escaped.
-    fn lead_url(&self, leadgen_id: &str) -> Url {
+    /// `{base}/{version}/{segments…}`, each segment escaped.
+    pub(super) fn url(&self, segments: &[&str]) -> Url {
         let mut url = self.base.clone();
-        if let Ok(mut segments) = url.path_segments_mut() {
-            segments.pop_if_empty().push(&self.version).push(leadgen_id);
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().push(&self.version).extend(segments);
         }
         url
+    }
+
+    fn lead_url(&self, leadgen_id: &str) -> Url {
+        self.url(&[leadgen_id])
+    }
+
+    pub(super) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    pub(super) fn version(&self) -> &str {
+        &self.version
     }
 
     /// Reads one lead. Errors never carry the URL, which holds the token.
@@ -209,43 +221,52 @@ impl GraphClient {
         access: PageAccess<'_>,
     ) -> Result<Fetched, GraphError> {
         let proof = appsecret_proof(access.app_secret, access.access_token);
-        let response = self
-            .http
-            .get(self.lead_url(leadgen_id))
-            .query(&[
-                ("fields", FIELDS),
-                ("access_token", access.access_token),
-                ("appsecret_proof", &proof),
-            ])
-            .send()
-            .await
-            .map_err(|e| GraphError::Transport(e.without_url()))?;
-        let status = response.status().as_u16();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| GraphError::Transport(e.without_url()))?;
-        if !(200..300).contains(&status) {
-            return Err(match serde_json::from_slice::<FaultBody>(&body) {
-                Ok(FaultBody { mut error }) => {
-                    error.status = status;
-                    GraphError::Api(error)
-                }
-                Err(_) => GraphError::Status { status },
-            });
-        }
-        let decode = |e: serde_json::Error| GraphError::Decode {
-            line: e.line(),
-            column: e.column(),
-        };
-        let raw: serde_json::Value = serde_json::from_slice(&body).map_err(decode)?;
+        let request = self.http.get(self.lead_url(leadgen_id)).query(&[
+            ("fields", FIELDS),
+            ("access_token", access.access_token),
+            ("appsecret_proof", &proof),
+        ]);
+        let raw: serde_json::Value = answer(request).await?;
         let lead = GraphLead::deserialize(&raw).map_err(decode)?;
         Ok(Fetched { lead, raw })
     }
 }
 
+/// Sends `request` and reads a 2xx body as `T`; anything else as Meta's error. Errors
+/// never carry the URL, which holds a token.
+pub(super) async fn answer<T: serde::de::DeserializeOwned>(
+    request: reqwest::RequestBuilder,
+) -> Result<T, GraphError> {
+    let response = request
+        .send()
+        .await
+        .map_err(|e| GraphError::Transport(e.without_url()))?;
+    let status = response.status().as_u16();
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| GraphError::Transport(e.without_url()))?;
+    if !(200..300).contains(&status) {
+        return Err(match serde_json::from_slice::<FaultBody>(&body) {
+            Ok(FaultBody { mut error }) => {
+                error.status = status;
+                GraphError::Api(error)
+            }
+            Err(_) => GraphError::Status { status },
+        });
+    }
+    serde_json::from_slice(&body).map_err(decode)
+}
+
+fn decode(e: serde_json::Error) -> GraphError {
+    GraphError::Decode {
+        line: e.line(),
+        column: e.column(),
+    }
+}
+
 /// `hex(HMAC-SHA256(key = app secret, message = access token))`.
-fn appsecret_proof(app_secret: &str, access_token: &str) -> String {
+pub(super) fn appsecret_proof(app_secret: &str, access_token: &str) -> String {
     let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(app_secret.as_bytes()) else {
         return String::new();
     };

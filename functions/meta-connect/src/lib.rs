@@ -1,0 +1,108 @@
+//! Connect Meta. `POST /admin/connectors/{id}/meta/authorize` answers the Facebook Login
+//! dialog URL; `GET /oauth/meta/callback` (public: Facebook sends the person's browser
+//! back) stores the workspace's page tokens and shows the pages; `POST` and `DELETE
+//! /admin/connectors/{id}/meta/page` choose a page (subscribed to `leadgen`, routed,
+//! the connector activated) or release it ([`shared::providers::meta::connect`]).
+
+use lambda_http::{Body, Request, Response};
+use shared::admin::{self, AdminContext, Deployment};
+use shared::domain::{ConnectorId, Scope};
+use shared::http::{self, ApiError, Door};
+use shared::providers::meta::connect::{self, CallbackQuery};
+use shared::providers::meta::MetaConnect;
+
+/// Where Facebook Login sends the person back, under the API's base URL.
+pub const CALLBACK_PATH: &str = "/oauth/meta/callback";
+
+/// The door and what it needs, built once per cold start.
+#[derive(Debug)]
+pub struct MetaConnectDoor {
+    pub connect: MetaConnect,
+    /// The API's public base URL (a custom domain); empty: the host each request came
+    /// in through. The callback's URL must be the same in the dialog and the exchange.
+    pub deployment: Deployment,
+}
+
+impl Door for MetaConnectDoor {
+    async fn answer(&self, request: &Request) -> Result<Response<Body>, ApiError> {
+        if http::route_key(request) == Some("GET /oauth/meta/callback") {
+            return Ok(self.callback(request).await);
+        }
+        let key = http::authenticate(&self.connect.store, request, Scope::Admin).await?;
+        let connector: ConnectorId = http::path_param(request, "id")?;
+        let workspace = &key.workspace_id;
+        let connect = &self.connect;
+        match http::route_key(request).unwrap_or_default() {
+            "POST /admin/connectors/{id}/meta/authorize" => {
+                let redirect_uri = self.redirect_uri(request);
+                let authorization =
+                    connect::authorize(connect, workspace, &connector, &redirect_uri).await?;
+                Ok(http::ok(&authorization))
+            }
+            "POST /admin/connectors/{id}/meta/page" => {
+                let body = http::json_body(request, None)?;
+                let page_id = body
+                    .get("page_id")
+                    .and_then(|id| {
+                        id.as_str()
+                            .map(str::to_owned)
+                            .or_else(|| id.as_u64().map(|n| n.to_string()))
+                    })
+                    .filter(|id| !id.trim().is_empty())
+                    .ok_or_else(|| {
+                        ApiError::validation(
+                            "page_id is required",
+                            vec![shared::domain::FieldError::new(
+                                "page_id",
+                                "the id of one of the pages Connect Meta listed",
+                            )],
+                        )
+                    })?;
+                connect::choose_page(connect, workspace, &connector, &page_id).await?;
+                self.view(&key, &connector).await
+            }
+            "DELETE /admin/connectors/{id}/meta/page" => {
+                connect::release_page(connect, workspace, &connector).await?;
+                self.view(&key, &connector).await
+            }
+            other => {
+                tracing::warn!(route = other, "a route this function does not serve");
+                Err(ApiError::NotFound("no such route".to_owned()))
+            }
+        }
+    }
+}
+
+impl MetaConnectDoor {
+    fn redirect_uri(&self, request: &Request) -> String {
+        let base = match http::public_base(request) {
+            Some(base) if self.deployment.base_url.is_empty() => base,
+            _ => self.deployment.base_url.clone(),
+        };
+        format!("{}{CALLBACK_PATH}", base.trim_end_matches('/'))
+    }
+
+    async fn callback(&self, request: &Request) -> Response<Body> {
+        let param = |name| http::query_param(request, name);
+        let (code, state) = (param("code"), param("state"));
+        let (error, error_description) = (param("error"), param("error_description"));
+        let query = CallbackQuery {
+            code: code.as_deref(),
+            state: state.as_deref(),
+            error: error.as_deref(),
+            error_description: error_description.as_deref(),
+        };
+        let redirect_uri = self.redirect_uri(request);
+        http::meta_login(connect::callback(&self.connect, query, &redirect_uri).await)
+    }
+
+    /// The connector as the admin API shows it.
+    async fn view(
+        &self,
+        key: &shared::domain::ApiKey,
+        connector: &ConnectorId,
+    ) -> Result<Response<Body>, ApiError> {
+        let ctx = AdminContext::of(&self.connect.store, key, &self.deployment);
+        Ok(http::ok(&admin::connector(&ctx, connector).await?))
+    }
+}
