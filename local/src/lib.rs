@@ -108,6 +108,20 @@ pub fn bulk_deps(
     }
 }
 
+/// The workspaces' Meta page tokens (secrets under `resources.meta_pages_prefix`), read
+/// and written with `function`'s clients, each call checked against its policy.
+pub fn page_tokens(
+    config: &aws_config::SdkConfig,
+    resources: &provision::Resources,
+    function: &str,
+) -> shared::providers::meta::PageTokens {
+    shared::providers::meta::PageTokens::new(
+        calls::FunctionAws::new(config, function).secrets(),
+        &resources.meta_pages_prefix,
+        shared::clock::Clock::system(),
+    )
+}
+
 /// Every HTTP door by its function's binary name, wired to the local resources, each
 /// with its own clients (calls checked against its policy): the Meta door reads the
 /// secret `meta_secret` and the Graph API stand-in of the gateway at `base_url`.
@@ -116,7 +130,7 @@ pub fn doors(
     config: &aws_config::SdkConfig,
     meta_secret: &str,
     base_url: &str,
-) -> Result<HashMap<String, Handler>, shared::providers::meta::GraphError> {
+) -> Result<HashMap<String, Handler>, BoxError> {
     use shared::providers::meta::{GraphClient, DEFAULT_VERSION};
     calls::stands_for(meta_secret, "MetaWebhookSecret");
     let connect = meta_connect::MetaConnectDoor {
@@ -175,27 +189,25 @@ pub fn doors(
     Ok(doors.map(|(name, door)| (name.to_owned(), door)).into())
 }
 
-/// Where local runs keep each workspace's Meta page tokens (a secret per workspace).
-pub const META_PAGES_PREFIX: &str = "lead-connectors/local/meta-pages";
-
 /// Connect Meta wired to the local resources as `function` (`meta-connect` or
 /// `meta-token-health`) builds it: the Meta secret `meta_secret`, the page tokens under
-/// [`META_PAGES_PREFIX`], the Graph API and login dialog of the stand-in at `base_url`.
+/// the template's prefix, the Graph API and login dialog of the stand-in at `base_url`.
 pub fn meta_connect(
     config: &aws_config::SdkConfig,
     store: &Store,
     meta_secret: &str,
     base_url: &str,
     function: &str,
-) -> Result<shared::providers::meta::MetaConnect, shared::providers::meta::GraphError> {
+) -> Result<shared::providers::meta::MetaConnect, BoxError> {
     use shared::providers::meta::{GraphClient, MetaConnect, PageTokens, DEFAULT_VERSION};
     let aws = calls::FunctionAws::new(config, function);
     let secrets = aws.secrets();
+    let prefix = provision::meta_pages_prefix(&template::Template::load()?)?;
     Ok(MetaConnect {
         store: aws.store(store),
         graph: GraphClient::new(&graph::base(base_url), DEFAULT_VERSION)?,
         secret: shared::secrets::Secret::new(secrets.clone(), meta_secret),
-        pages: PageTokens::new(secrets, META_PAGES_PREFIX, store.clock().clone()),
+        pages: PageTokens::new(secrets, prefix, store.clock().clone()),
         dialog_base: graph::base(base_url),
     })
 }

@@ -128,6 +128,9 @@ pub struct Resources {
     pub queue_urls: HashMap<String, String>,
     /// The Meta webhook secret, holding the sample values of `seed`.
     pub meta_secret: String,
+    /// The prefix of the workspaces' Meta page-token secrets, as template.yaml sets
+    /// `META_PAGES_SECRET_PREFIX` (`lead-connectors/local/meta-pages`).
+    pub meta_pages_prefix: String,
 }
 
 impl Resources {
@@ -141,6 +144,15 @@ impl Resources {
     pub fn queue_url(&self, logical_id: &str) -> &str {
         self.queue_urls.get(logical_id).map_or("", String::as_str)
     }
+}
+
+/// `META_PAGES_SECRET_PREFIX` of the admin function in `template`, evaluated.
+pub fn meta_pages_prefix(template: &Template) -> Result<String, TemplateError> {
+    let path = ["Environment", "Variables", "META_PAGES_SECRET_PREFIX"];
+    template
+        .property("AdminApiFunction", &path)
+        .and_then(|value| template.scope().string(value))
+        .ok_or_else(|| TemplateError::Missing("AdminApiFunction's META_PAGES_SECRET_PREFIX".into()))
 }
 
 /// Creates (or overwrites) a Secrets Manager secret with a string value.
@@ -248,6 +260,7 @@ pub async fn provision(config: &aws_config::SdkConfig) -> Result<Resources, Prov
     let mut resources = Resources {
         table: Resources::TABLE.to_owned(),
         meta_secret: Resources::META_SECRET.to_owned(),
+        meta_pages_prefix: meta_pages_prefix(&template)?,
         ..Resources::default()
     };
     let dynamodb = aws_sdk_dynamodb::Client::new(config);

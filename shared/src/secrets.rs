@@ -24,7 +24,10 @@ pub enum SecretError {
         #[source]
         source: BoxError,
     },
-    #[error("secret {secret_id} does not exist or may not be read")]
+    /// The secret was never created.
+    #[error("secret {secret_id} does not exist")]
+    NotFound { secret_id: String },
+    #[error("secret {secret_id} may not be read")]
     Missing {
         secret_id: String,
         #[source]
@@ -50,6 +53,11 @@ pub enum SecretError {
 impl SecretError {
     pub fn is_retryable(&self) -> bool {
         matches!(self, SecretError::Unavailable { .. })
+    }
+
+    /// The secret does not exist: for a secret created on first use, nothing stored yet.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, SecretError::NotFound { .. })
     }
 }
 
@@ -200,14 +208,12 @@ impl<T: DeserializeOwned + CheckSecret> Secret<T> {
         R: fmt::Debug + Send + Sync + 'static,
     {
         let secret_id = self.secret_id.clone();
+        if err.code() == Some("ResourceNotFoundException") {
+            return SecretError::NotFound { secret_id };
+        }
         let permanent = matches!(
             err.code(),
-            Some(
-                "ResourceNotFoundException"
-                    | "AccessDeniedException"
-                    | "InvalidParameterException"
-                    | "InvalidRequestException"
-            )
+            Some("AccessDeniedException" | "InvalidParameterException" | "InvalidRequestException")
         );
         if permanent {
             SecretError::Missing {

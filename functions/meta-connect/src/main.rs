@@ -16,7 +16,7 @@ async fn main() -> Result<(), lambda_http::Error> {
         let store = aws.store()?;
         let pages = PageTokens::new(
             aws.secrets(),
-            shared::aws::env("META_PAGES_PREFIX")?,
+            shared::aws::env("META_PAGES_SECRET_PREFIX")?,
             store.clock().clone(),
         );
         Ok::<_, lambda_http::Error>(meta_connect::MetaConnectDoor {

@@ -16,7 +16,8 @@ pub async fn handle(
     connect: &MetaConnect,
     stage: &str,
 ) -> Result<(HealthReport, String), ConnectError> {
-    let report = connect::check_tokens(connect).await?;
+    // Boxed: the check's future is deep enough to overflow the compiler's layout limit.
+    let report = Box::pin(connect::check_tokens(connect)).await?;
     tracing::info!(
         pages = report.pages,
         healthy = report.healthy,

@@ -12,7 +12,7 @@ async fn main() -> Result<(), Error> {
         secret: Secret::new(aws.secrets(), shared::aws::env("META_SECRET_ID")?),
         pages: PageTokens::new(
             aws.secrets(),
-            shared::aws::env("META_PAGES_PREFIX")?,
+            shared::aws::env("META_PAGES_SECRET_PREFIX")?,
             store.clock().clone(),
         ),
         dialog_base: String::new(),

@@ -118,8 +118,10 @@ impl Call<'_> {
                 )]
             }
             "Secrets Manager" => {
-                let secret = logical(self.json()["SecretId"].as_str().unwrap_or_default());
-                let resource = arn("AWS::SecretsManager::Secret", &secret);
+                let body = self.json();
+                // A call names its secret by `SecretId`, `CreateSecret` by `Name`.
+                let name = body["SecretId"].as_str().or(body["Name"].as_str());
+                let resource = secret_arn(name.unwrap_or_default());
                 vec![Access::new(
                     format!("secretsmanager:{}", self.operation),
                     resource,
@@ -127,5 +129,17 @@ impl Call<'_> {
             }
             other => vec![Access::new(format!("{other}:{}", self.operation), "*")],
         }
+    }
+}
+
+/// A secret's ARN: a template secret's by its logical id; a secret made at run time
+/// (a workspace's Meta page tokens) by its name and the six random characters AWS adds,
+/// which is what a grant on `…:secret:<prefix>/*` must match.
+fn secret_arn(name: &str) -> String {
+    const KIND: &str = "AWS::SecretsManager::Secret";
+    match logical(name) {
+        known if !known.starts_with("unknown:") => arn(KIND, &known),
+        _ if name.starts_with("arn:") => name.to_owned(),
+        _ => arn(KIND, &format!("{name}-AbCdEf")),
     }
 }
