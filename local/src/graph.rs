@@ -21,9 +21,16 @@ pub fn base(api_base: &str) -> String {
 }
 
 /// The stand-in's state: the registered leads, by id, and the person of Connect Meta
-/// (`graph_login`).
-#[derive(Debug, Clone, Default)]
+/// (`graph_login`), who is the same for every stand-in of the process, as Facebook is
+/// one service: a token one gateway handed out is known to the others.
+#[derive(Debug, Clone)]
 pub struct GraphLeads(Arc<Mutex<HashMap<String, Value>>>, MetaAccounts);
+
+impl Default for GraphLeads {
+    fn default() -> Self {
+        Self(Arc::default(), MetaAccounts::of_this_process())
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum RegisterError {

@@ -2,8 +2,9 @@
 //! once and sends the browser back with a code), the code and long-lived token
 //! exchanges, `me/accounts` with a page token per managed page, the `leadgen`
 //! subscription, and `debug_token`. The person manages the pages registered with
-//! `POST /_local/meta/pages` (`{"id", "name"}`); `POST /_local/meta/pages/{id}/expire`
-//! ends that page's tokens now, or with `{"in_seconds": n}` makes them expire then.
+//! `POST /_local/meta/pages` (`{"id", "name"}`; `GET` lists them with their
+//! subscriptions); `POST /_local/meta/pages/{id}/expire` ends that page's tokens now,
+//! or with `{"in_seconds": n}` makes them expire then.
 
 use crate::graph::{graph_error, json_response, GraphLeads, GRAPH_PREFIX};
 use axum::body::Bytes;
@@ -42,6 +43,12 @@ fn now() -> i64 {
 }
 
 impl MetaAccounts {
+    /// The one person of this process.
+    pub fn of_this_process() -> Self {
+        static ONE: std::sync::OnceLock<MetaAccounts> = std::sync::OnceLock::new();
+        ONE.get_or_init(MetaAccounts::default).clone()
+    }
+
     fn lock(&self) -> MutexGuard<'_, Accounts> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -84,7 +91,7 @@ impl MetaAccounts {
 /// The routes, to merge into the stand-in's.
 pub fn router() -> axum::Router<GraphLeads> {
     axum::Router::new()
-        .route("/_local/meta/pages", post(register_page))
+        .route("/_local/meta/pages", post(register_page).get(list_pages))
         .route("/_local/meta/pages/{page_id}/expire", post(expire))
         .route(
             &format!("{GRAPH_PREFIX}/{{version}}/dialog/oauth"),
@@ -124,6 +131,20 @@ async fn register_page(State(graph): State<GraphLeads>, body: Bytes) -> Response
     let name = page["name"].as_str().unwrap_or("Local page");
     graph.accounts().add_page(&id, name);
     json_response(201, json!({ "id": id, "name": name }))
+}
+
+/// The person's pages, each with the fields the app is subscribed to (`null`: none).
+async fn list_pages(State(graph): State<GraphLeads>) -> Response {
+    let accounts = graph.accounts().lock();
+    let pages: Vec<Value> = accounts
+        .pages
+        .iter()
+        .map(|(id, name)| {
+            let fields = accounts.subscribed.get(id);
+            json!({ "id": id, "name": name, "subscribed_fields": fields })
+        })
+        .collect();
+    json_response(200, json!({ "data": pages }))
 }
 
 async fn expire(

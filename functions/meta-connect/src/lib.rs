@@ -40,25 +40,15 @@ impl Door for MetaConnectDoor {
                 Ok(http::ok(&authorization))
             }
             "POST /admin/connectors/{id}/meta/page" => {
-                let body = http::json_body(request, None)?;
-                let page_id = body
-                    .get("page_id")
-                    .and_then(|id| {
-                        id.as_str()
-                            .map(str::to_owned)
-                            .or_else(|| id.as_u64().map(|n| n.to_string()))
-                    })
-                    .filter(|id| !id.trim().is_empty())
-                    .ok_or_else(|| {
-                        ApiError::validation(
-                            "page_id is required",
-                            vec![shared::domain::FieldError::new(
-                                "page_id",
-                                "the id of one of the pages Connect Meta listed",
-                            )],
-                        )
-                    })?;
-                connect::choose_page(connect, workspace, &connector, &page_id).await?;
+                let body = http::json_body(request, Some(serde_json::json!({})))?;
+                let page_id = match &body["page_id"] {
+                    serde_json::Value::String(id) => Some(id.clone()),
+                    serde_json::Value::Number(id) => Some(id.to_string()),
+                    _ => None,
+                };
+                let chosen =
+                    connect::choose_page(connect, workspace, &connector, page_id.as_deref());
+                chosen.await?;
                 self.view(&key, &connector).await
             }
             "DELETE /admin/connectors/{id}/meta/page" => {

@@ -153,6 +153,13 @@ impl From<ConnectError> for ApiError {
         let detail = err.to_string();
         match err {
             ConnectError::UnknownConnector => ApiError::NotFound(detail),
+            ConnectError::NoPageId => ApiError::validation(
+                detail,
+                vec![FieldError::new(
+                    "page_id",
+                    "the id of a page Connect Meta listed",
+                )],
+            ),
             ConnectError::NotMeta(_) | ConnectError::UnknownPage(_) => {
                 ApiError::validation(detail, Vec::new())
             }

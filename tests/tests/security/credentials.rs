@@ -35,15 +35,18 @@ fn expected(route: &Route, credential: Credential) -> Option<u16> {
         ("google-webhook", ..) => Some(401), // no google_key
         ("vendor-webhook", "GET", _) => Some(404), // a Typeform connector has no challenge
         ("vendor-webhook", ..) => Some(401), // no vendor signature
-        ("admin-api" | "review-actions" | "api-intake", _, credential) => match credential {
-            Credential::None | Credential::MadeUp | Credential::Revoked => Some(401),
-            Credential::Unscoped => Some(403),
-            Credential::Foreign if route.path.contains("{id}") => Some(404),
-            Credential::Foreign if route.binary == "api-intake" => Some(422), // connector_key
-            // Into the victim's connector: not one of the caller's.
-            Credential::Foreign if route.path == "/admin/bulk-imports" => Some(422),
-            Credential::Foreign => None,
-        },
+        ("meta-connect", "GET", _) => Some(400), // Facebook Login's callback, without a state
+        ("admin-api" | "review-actions" | "api-intake" | "meta-connect", _, credential) => {
+            match credential {
+                Credential::None | Credential::MadeUp | Credential::Revoked => Some(401),
+                Credential::Unscoped => Some(403),
+                Credential::Foreign if route.path.contains("{id}") => Some(404),
+                Credential::Foreign if route.binary == "api-intake" => Some(422), // connector_key
+                // Into the victim's connector: not one of the caller's.
+                Credential::Foreign if route.path == "/admin/bulk-imports" => Some(422),
+                Credential::Foreign => None,
+            }
+        }
         (binary, ..) => panic!("{binary} is new here: what does it answer without credentials?"),
     }
 }

@@ -13,10 +13,11 @@ pub async fn choose_page(
     connect: &MetaConnect,
     workspace_id: &WorkspaceId,
     connector_id: &ConnectorId,
-    page_id: &str,
+    page_id: Option<&str>,
 ) -> Result<(), ConnectError> {
-    let page_id = page_id.trim();
     let record = connect.meta_connector(workspace_id, connector_id).await?;
+    let page_id = page_id.map(str::trim).filter(|id| !id.is_empty());
+    let page_id = page_id.ok_or(ConnectError::NoPageId)?;
     let secrets = connect.secrets().await?;
     let app = MetaConnect::app(&secrets)?;
     let token = connect.pages.token(workspace_id, page_id).await?;

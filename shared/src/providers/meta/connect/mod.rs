@@ -57,6 +57,8 @@ pub enum ConnectError {
     Graph(#[source] GraphError),
     #[error("the workspace's page tokens could not be read or written")]
     Tokens(#[source] PageTokenError),
+    #[error("page_id is required: one of the pages Connect Meta listed")]
+    NoPageId,
     #[error(
         "page {0} is not one Facebook Login gave this workspace: connect Meta again and choose \
          one of the pages it lists"
