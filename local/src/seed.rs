@@ -104,6 +104,8 @@ pub const SAMPLE_META_APP_SECRET: &str = "sample_app_secret_for_local_runs_only_
 pub const SAMPLE_META_APP_ID: &str = "100200300400500";
 pub const SAMPLE_META_PAGE_TOKEN: &str = "EAAB_SamplePageTokenForLocalRunsOnly0001";
 pub const SAMPLE_META_LEADGEN_ID: &str = "1234567890123456";
+/// The demo Meta connector's fixed id (the Connect Meta sample events name it).
+pub const SAMPLE_META_CONNECTOR_ID: &str = "01JB8ZK5V7G00META000000001";
 /// The Google sample: the demo connector's fixed id (its webhook URL) and key.
 pub const SAMPLE_GOOGLE_CONNECTOR_ID: &str = "01JB8ZK5V7G00G1EADS0000001";
 pub const SAMPLE_GOOGLE_KEY: &str = "gk_SampleGoogleKeyForLocalRunsOnly0001";
@@ -208,6 +210,7 @@ pub async fn demo(store: &Store) -> Result<Seeded, SeedError> {
     })
     .await?;
     active_connector(store, &mut seeded, Provider::Meta, |c| {
+        c.id = SAMPLE_META_CONNECTOR_ID.into();
         c.display_name = "Facebook & Instagram lead ads".into();
         c.settings.page_id = Some(SAMPLE_META_PAGE_ID.into());
     })
