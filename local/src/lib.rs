@@ -213,8 +213,8 @@ pub fn meta_connect(
 }
 
 /// The gateway of `make dev` on `listener`: every route of the template, `/_local/email`
-/// (served by `email`), and the Graph API stand-in the Meta door reads, holding the
-/// sample lead. Nothing is served until the answer is awaited.
+/// (served by `email`), the Graph API stand-in the Meta door reads, holding the sample
+/// lead, and `POST /_local/meta/token-health`, one run of the daily token check. Nothing is served until the answer is awaited.
 pub fn serve_all(
     listener: tokio::net::TcpListener,
     store: &Store,
@@ -230,7 +230,10 @@ pub fn serve_all(
         .add_page(seed::SAMPLE_META_PAGE_ID, "Demo Page");
     let handlers = doors(store, config, meta_secret, &base)?;
     let routes = template::Template::load()?.http_routes();
-    let extra = email::router(email, shared::aws::s3(config)).merge(graph::router(graph_leads));
+    let health = meta_connect(config, store, meta_secret, &base, "meta-token-health")?;
+    let extra = email::router(email, shared::aws::s3(config))
+        .merge(graph::router(graph_leads))
+        .merge(graph_login::token_health_router(health));
     Ok(gateway::serve_with(listener, routes, handlers, extra))
 }
 
