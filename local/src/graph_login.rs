@@ -111,7 +111,7 @@ pub fn router() -> axum::Router<GraphLeads> {
         )
         .route(
             &format!("{GRAPH_PREFIX}/{{version}}/{{page_id}}/subscribed_apps"),
-            post(subscribe).delete(unsubscribe),
+            post(subscription).delete(subscription),
         )
 }
 
@@ -227,44 +227,29 @@ async fn me_accounts(State(graph): State<GraphLeads>, Query(query): Params) -> R
     )
 }
 
-fn page_token_check(graph: &GraphLeads, page_id: &str, token: Option<&String>) -> Option<Response> {
-    let accounts = graph.accounts().lock();
-    let token = token.filter(|t| !t.is_empty());
+/// `POST` subscribes the app to the page's `subscribed_fields`, `DELETE` removes the
+/// subscription; either needs a working token of that page.
+async fn subscription(
+    method: axum::http::Method,
+    State(graph): State<GraphLeads>,
+    Path((_version, page_id)): Path<(String, String)>,
+    Query(query): Params,
+) -> Response {
+    let mut accounts = graph.accounts().lock();
+    let token = query.get("access_token").filter(|t| !t.is_empty());
     let works = token.is_some_and(|t| {
-        accounts.tokens.get(t).is_some_and(|page| page == page_id) && !accounts.expired.contains(t)
+        accounts.tokens.get(t).is_some_and(|page| *page == page_id) && !accounts.expired.contains(t)
     });
-    (!works).then(|| {
-        graph_error(
-            190,
-            Some(460),
-            "OAuthException",
-            "Error validating access token.".into(),
-        )
-    })
-}
-
-async fn subscribe(
-    State(graph): State<GraphLeads>,
-    Path((_version, page_id)): Path<(String, String)>,
-    Query(query): Params,
-) -> Response {
-    if let Some(refused) = page_token_check(&graph, &page_id, query.get("access_token")) {
-        return refused;
+    if !works {
+        let message = "Error validating access token.".to_owned();
+        return graph_error(190, Some(460), "OAuthException", message);
     }
-    let fields = query.get("subscribed_fields").cloned().unwrap_or_default();
-    graph.accounts().lock().subscribed.insert(page_id, fields);
-    json_response(200, json!({ "success": true }))
-}
-
-async fn unsubscribe(
-    State(graph): State<GraphLeads>,
-    Path((_version, page_id)): Path<(String, String)>,
-    Query(query): Params,
-) -> Response {
-    if let Some(refused) = page_token_check(&graph, &page_id, query.get("access_token")) {
-        return refused;
+    if method == axum::http::Method::DELETE {
+        accounts.subscribed.remove(&page_id);
+    } else {
+        let fields = query.get("subscribed_fields").cloned().unwrap_or_default();
+        accounts.subscribed.insert(page_id, fields);
     }
-    graph.accounts().lock().subscribed.remove(&page_id);
     json_response(200, json!({ "success": true }))
 }
 
@@ -300,23 +285,5 @@ async fn debug_token(State(graph): State<GraphLeads>, Query(query): Params) -> R
             "data_access_expires_at": ends_at,
             "scopes": shared::providers::meta::LOGIN_SCOPES.split(',').collect::<Vec<_>>(),
         }}),
-    )
-}
-
-/// `POST /_local/meta/token-health`: one run of the daily Meta token-health check, as
-/// its schedule would start it; answers its report.
-pub fn token_health_router(connect: shared::providers::meta::MetaConnect) -> axum::Router {
-    let connect = Arc::new(connect);
-    axum::Router::new().route(
-        "/_local/meta/token-health",
-        post(move || {
-            let connect = connect.clone();
-            async move {
-                match meta_token_health::handle(&connect, "local").await {
-                    Ok((report, _)) => json_response(200, json!(report)),
-                    Err(err) => json_response(503, json!({ "message": err.to_string() })),
-                }
-            }
-        }),
     )
 }

@@ -14,6 +14,7 @@ pub mod queues;
 pub mod seed;
 pub mod streams;
 pub mod template;
+pub mod token_health;
 
 use gateway::{door, Handler};
 use shared::store::Store;
@@ -233,7 +234,7 @@ pub fn serve_all(
     let health = meta_connect(config, store, meta_secret, &base, "meta-token-health")?;
     let extra = email::router(email, shared::aws::s3(config))
         .merge(graph::router(graph_leads))
-        .merge(graph_login::token_health_router(health));
+        .merge(token_health::router(health));
     Ok(gateway::serve_with(listener, routes, handlers, extra))
 }
 

@@ -178,11 +178,7 @@ async fn a_page_another_workspace_holds_is_refused_and_the_connector_stays_a_dra
 #[tokio::test(flavor = "multi_thread")]
 async fn a_dead_token_needs_reconnect_holds_leads_back_and_the_redelivery_after_it_imports_once() {
     let connect = ConnectApp::spawn().await;
-    let page = unique_page_id();
-    connect.manages_page(&page, "Expiring").await;
-    let connector = connect.meta_connector().await;
-    assert_eq!(connect.log_in(&connector).await.status, 200);
-    assert_eq!(connect.choose_page(&connector, &page).await.status, 200);
+    let (connector, page) = connect.connected_page().await;
     let leadgen_id = format!("{page}1");
     let registered = reqwest::Client::new()
         .post(format!("{}/_local/meta/leads", connect.base))
@@ -255,11 +251,7 @@ async fn a_dead_token_needs_reconnect_holds_leads_back_and_the_redelivery_after_
 #[tokio::test(flavor = "multi_thread")]
 async fn a_token_that_expires_within_a_week_is_flagged_but_its_leads_still_come_in() {
     let connect = ConnectApp::spawn().await;
-    let page = unique_page_id();
-    connect.manages_page(&page, "Soon").await;
-    let connector = connect.meta_connector().await;
-    assert_eq!(connect.log_in(&connector).await.status, 200);
-    assert_eq!(connect.choose_page(&connector, &page).await.status, 200);
+    let (connector, page) = connect.connected_page().await;
 
     connect.expire_page_tokens(&page, Some(3 * 24 * 3600)).await;
     connect.check_token_health().await;

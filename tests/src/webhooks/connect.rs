@@ -129,6 +129,16 @@ impl ConnectApp {
         self.open(&callback).await
     }
 
+    /// A new Meta connector, logged in and active on a new page: its id and the page's.
+    pub async fn connected_page(&self) -> (String, String) {
+        let page = super::unique_page_id();
+        self.manages_page(&page, "Connected Page").await;
+        let connector = self.meta_connector().await;
+        assert_eq!(self.log_in(&connector).await.status, 200);
+        assert_eq!(self.choose_page(&connector, &page).await.status, 200);
+        (connector, page)
+    }
+
     /// `POST /admin/connectors/{id}/meta/page`.
     pub async fn choose_page(&self, connector_id: &str, page_id: &str) -> TestResponse {
         let path = format!("/admin/connectors/{connector_id}/meta/page");
