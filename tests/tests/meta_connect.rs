@@ -270,3 +270,22 @@ async fn a_token_that_expires_within_a_week_is_flagged_but_its_leads_still_come_
     let held = record.await.unwrap().unwrap().needs_reconnect.unwrap();
     assert!(!held.holds_leads());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_connector_with_an_admin_page_gets_the_browser_back_there_with_the_pages() {
+    let connect = ConnectApp::spawn().await;
+    let page = unique_page_id();
+    connect.manages_page(&page, "Back Home").await;
+    let connector = connect.meta_connector().await;
+    let admin_page = "https://admin.example.com/integrations/meta?step=pages";
+    let body = serde_json::json!({ "settings": { "redirect_url": admin_page } });
+    let path = format!("/admin/connectors/{connector}");
+    assert_eq!(connect.admin("PATCH", &path, Some(body)).await.status, 200);
+
+    let landed = connect.log_in(&connector).await;
+
+    assert_eq!(landed.status, 303, "{}", landed.text);
+    let location = landed.header("location").unwrap();
+    assert!(location.starts_with(&format!("{admin_page}&connector_id={connector}&pages=")));
+    assert!(location.contains(&page), "{location}");
+}

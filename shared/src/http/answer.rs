@@ -187,14 +187,20 @@ pub fn form(
     }
 }
 
-/// The end of Facebook Login, for the person's browser: the pages to choose from, or a
-/// readable page saying what went wrong (never the cause's internals).
+/// The end of Facebook Login, for the person's browser: the connector's admin page
+/// (`redirect_url`, with the connector and page ids) or a page listing the pages to
+/// choose from; or a readable page saying what went wrong (never the cause's internals).
 pub fn meta_login(
     connected: Result<crate::providers::meta::connect::Connected, ConnectError>,
 ) -> Response<Body> {
     use crate::providers::meta::connect::html;
     let err = match connected {
-        Ok(connected) => return html(200, html::connected(&connected)),
+        Ok(connected) => {
+            return match connected.return_url() {
+                Some(url) => see_other(&url),
+                None => html(200, html::connected(&connected)),
+            }
+        }
         Err(err) => err,
     };
     let detail = err.to_string();

@@ -44,6 +44,20 @@ pub struct Connected {
     /// The connector's page, when this login connected it again (its "needs
     /// reconnect" mark is cleared).
     pub reconnected: Option<String>,
+    /// The admin page the connector's `redirect_url` names, to send the browser back to.
+    pub return_to: Option<String>,
+}
+
+impl Connected {
+    /// `return_to` with `connector_id` and the page ids (`pages`, comma-separated) added.
+    pub fn return_url(&self) -> Option<String> {
+        let mut url = url::Url::parse(self.return_to.as_deref()?).ok()?;
+        let pages: Vec<&str> = self.pages.iter().map(|p| p.id.as_str()).collect();
+        url.query_pairs_mut()
+            .append_pair("connector_id", &self.connector_id)
+            .append_pair("pages", &pages.join(","));
+        Some(url.into())
+    }
 }
 
 /// The login dialog for the workspace's Meta connector, coming back to `redirect_uri`.
@@ -148,6 +162,7 @@ pub async fn callback(
         connector_id: state.connector_id,
         connector_name: connector.display_name,
         reconnected: reconnected.map(str::to_owned),
+        return_to: connector.settings.redirect_url.clone(),
         pages,
     })
 }

@@ -66,6 +66,7 @@ mod tests {
                 name: Some("<script>x</script>".into()),
             }],
             reconnected: None,
+            return_to: None,
         });
         assert!(!html.contains("<script>x"));
         assert!(html.contains("&lt;b&gt;Meta"));
