@@ -67,6 +67,7 @@ fn context<'a>(
         store: &target.store,
         workspace_id: workspace,
         deployment,
+        meta: None,
     }
 }
 

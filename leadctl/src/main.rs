@@ -34,7 +34,8 @@ enum Command {
     /// Issue, list and revoke a workspace's API keys.
     #[command(subcommand, name = "api-key")]
     ApiKey(ApiKeyCommand),
-    /// The Meta webhook secret: app secret, verify token, page tokens.
+    /// The Meta webhook secret: app secret and verify token (page tokens are each
+    /// workspace's: `PUT /admin/meta/pages/{page_id}`).
     #[command(subcommand)]
     Meta(MetaCommand),
     /// Check what a deployed stack needs: table, SES, the Meta secret, failure queues.
@@ -131,9 +132,6 @@ enum MetaCommand {
         app_secret: Option<String>,
         #[arg(long)]
         verify_token: Option<String>,
-        /// A page's access token, `PAGE_ID=TOKEN` (`-` as the token reads standard input).
-        #[arg(long = "page")]
-        pages: Vec<String>,
     },
 }
 
@@ -189,13 +187,11 @@ async fn run(
             app_id,
             app_secret,
             verify_token,
-            pages,
         }) => {
             let change = meta::MetaChange {
                 app_id,
                 app_secret,
                 verify_token,
-                pages,
             };
             meta::set_meta(target, out, secret_id, change).await
         }

@@ -1,9 +1,15 @@
-//! `leadctl meta set`: the Meta webhook secret, merged and checked before it is written.
+//! `leadctl meta set`: the Meta webhook secret (app secret, verify token), merged and
+//! checked before it is written. Page access tokens are not here: each workspace stores
+//! its own with `PUT /admin/meta/pages/{page_id}`.
 
 use crate::commands::{aws, CliError, Out};
 use crate::target::Target;
 use serde_json::{json, Value};
 use shared::providers::meta::MetaSecrets;
+
+/// What an older secret's `page_tokens` key now means.
+pub const LEFTOVER: &str = "its page_tokens key is no longer read: store each page's token in \
+     its workspace (PUT /admin/meta/pages/{page_id}), then remove page_tokens from the secret";
 
 /// What `meta set` changes in the secret.
 #[derive(Debug)]
@@ -12,7 +18,6 @@ pub struct MetaChange {
     pub app_id: Option<String>,
     pub app_secret: Option<String>,
     pub verify_token: Option<String>,
-    pub pages: Vec<String>,
 }
 
 fn stdin_or(value: String) -> Result<String, CliError> {
@@ -58,18 +63,6 @@ pub async fn set_meta(
     if let Some(token) = change.verify_token {
         value["verify_token"] = stdin_or(token)?.into();
     }
-    if !value["page_tokens"].is_object() {
-        value["page_tokens"] = json!({});
-    }
-    for page in change.pages {
-        let (page_id, token) = page.split_once('=').ok_or_else(|| {
-            CliError::Usage(format!(
-                "--page takes PAGE_ID=TOKEN, not '{}'",
-                page.split('=').next().unwrap_or_default()
-            ))
-        })?;
-        value["page_tokens"][page_id.trim()] = stdin_or(token.trim().to_owned())?.into();
-    }
     let secrets: MetaSecrets = serde_json::from_value(value.clone()).unwrap_or_default();
     if let Some(problem) = shared::secrets::CheckSecret::problem(&secrets) {
         return Err(CliError::Usage(format!("not written: {problem}")));
@@ -81,24 +74,20 @@ pub async fn set_meta(
         .send()
         .await
         .map_err(aws("write the Meta secret"))?;
-    let pages: Vec<&String> = secrets.page_tokens.keys().collect();
-    out.print(&json!({ "secret_id": secret_id, "pages": pages }), || {
-        vec![
-            format!(
-                "{secret_id} updated; pages: {}",
-                if pages.is_empty() {
-                    "none".to_owned()
-                } else {
-                    pages
-                        .iter()
-                        .map(|p| p.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                }
-            ),
-            "  the Meta function reads it again within 5 minutes (META_SECRET_TTL_SECONDS)"
-                .to_owned(),
-        ]
-    });
+    let leftover = value.get("page_tokens").is_some();
+    out.print(
+        &json!({ "secret_id": secret_id, "page_tokens_unused": leftover }),
+        || {
+            let mut lines = vec![
+                format!("{secret_id} updated"),
+                "  the Meta function reads it again within 5 minutes (META_SECRET_TTL_SECONDS)"
+                    .to_owned(),
+            ];
+            if leftover {
+                lines.push(format!("  {LEFTOVER}"));
+            }
+            lines
+        },
+    );
     Ok(())
 }

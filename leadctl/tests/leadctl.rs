@@ -199,7 +199,7 @@ async fn workspace_settings_set_by_leadctl_are_what_the_admin_api_shows() {
 async fn meta_set_fills_the_secret_and_refuses_the_placeholder() {
     let app = TestApp::spawn().await;
     let secret = format!("meta-{}", app.workspace_id());
-    let placeholder = serde_json::json!({"app_secret": shared::providers::meta::MetaSecrets::PLACEHOLDER, "verify_token": "v", "page_tokens": {}});
+    let placeholder = serde_json::json!({"app_secret": shared::providers::meta::MetaSecrets::PLACEHOLDER, "verify_token": "v", "page_tokens": {"123": "old"}});
     local::provision::put_secret(&app.config, &secret, &placeholder.to_string())
         .await
         .unwrap();
@@ -213,15 +213,15 @@ async fn meta_set_fills_the_secret_and_refuses_the_placeholder() {
             "set",
             "--secret-id",
             &secret,
-            "--page",
-            "123=tok",
+            "--verify-token",
+            "v2",
         ],
     );
     assert!(
         !kept.status.success(),
         "a placeholder app secret is not written as if usable"
     );
-    json(
+    let written = json(
         &app,
         &[
             "meta",
@@ -230,8 +230,6 @@ async fn meta_set_fills_the_secret_and_refuses_the_placeholder() {
             &secret,
             "--app-secret",
             "real-secret",
-            "--page",
-            "123=tok",
         ],
     );
 
@@ -244,8 +242,11 @@ async fn meta_set_fills_the_secret_and_refuses_the_placeholder() {
         .unwrap();
     let stored: Value = serde_json::from_str(stored.secret_string().unwrap()).unwrap();
     assert_eq!(stored["app_secret"], "real-secret");
-    assert_eq!(stored["verify_token"], "v");
-    assert_eq!(stored["page_tokens"]["123"], "tok");
+    assert_eq!(
+        stored["verify_token"], "v",
+        "the refused write changed nothing"
+    );
+    assert_eq!(written["page_tokens_unused"], true, "{written}");
 }
 
 #[tokio::test]

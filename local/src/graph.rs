@@ -2,6 +2,11 @@
 //! `POST /_local/meta/leads` registers a Graph-shaped lead (`{"id", "created_time",
 //! "field_data": [...]}`), and `GET /_local/graph/{version}/{leadgen_id}` serves it as
 //! the Graph API would, so `meta-webhook` runs with `GRAPH_API_BASE` = [`base`].
+//! `POST /_local/meta/pages` `{"id", "token"}` makes a page readable with that token
+//! (`graph_login` serves the route; without a token the page is only the person's):
+//! `GET /_local/graph/{version}/{page_id}?fields=id` answers `{"id"}` for it and Meta's
+//! "cannot be loaded due to missing permissions" for any other token (the admin API's
+//! page check).
 
 use crate::graph_login::MetaAccounts;
 use axum::body::Bytes;
@@ -21,8 +26,8 @@ pub fn base(api_base: &str) -> String {
 }
 
 /// The stand-in's state: the registered leads, by id, and the person of Connect Meta
-/// (`graph_login`), who is the same for every stand-in of the process, as Facebook is
-/// one service: a token one gateway handed out is known to the others.
+/// with their pages and the tokens that read each (`graph_login`), who is the same for
+/// every stand-in of the process, as Facebook is one service.
 #[derive(Debug, Clone)]
 pub struct GraphLeads(Arc<Mutex<HashMap<String, Value>>>, MetaAccounts);
 
@@ -53,6 +58,11 @@ impl GraphLeads {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .insert(id.clone(), lead);
         Ok(id)
+    }
+
+    /// Makes `page_id` readable with `token` (and with the tokens registered before).
+    pub fn register_page(&self, page_id: &str, token: &str) {
+        self.1.add_token(page_id, token);
     }
 
     /// The person behind the login dialog: their pages and the tokens handed out.
@@ -104,12 +114,7 @@ async fn register(State(leads): State<GraphLeads>, body: Bytes) -> Response {
 }
 
 /// Meta's error body.
-pub(crate) fn graph_error(
-    code: i64,
-    subcode: Option<i64>,
-    kind: &str,
-    message: String,
-) -> Response {
+pub(crate) fn graph_error(code: i64, subcode: Option<i64>, kind: &str, message: String) -> Response {
     let mut error = json!({
         "message": message,
         "type": kind,
@@ -134,19 +139,25 @@ async fn lead(
         let message = "An access token is required to request this resource.".to_owned();
         return graph_error(104, None, "OAuthException", message);
     }
-    if query
-        .get("access_token")
-        .is_some_and(|token| leads.accounts().has_ended(token))
-    {
-        let message = "Error validating access token: Session has expired.".to_owned();
-        return graph_error(190, Some(463), "OAuthException", message);
-    }
-    let Some(lead) = leads.get(&leadgen_id) else {
+    let unreadable = || {
         let message = format!(
             "Unsupported get request. Object with ID '{leadgen_id}' does not exist, cannot be \
              loaded due to missing permissions, or does not support this operation."
         );
-        return graph_error(100, Some(33), "GraphMethodException", message);
+        graph_error(100, Some(33), "GraphMethodException", message)
+    };
+    let token = query.get("access_token").map_or("", |t| t.trim());
+    if leads.accounts().has_ended(token) {
+        let message = "Error validating access token: Session has expired.".to_owned();
+        return graph_error(190, Some(463), "OAuthException", message);
+    }
+    match leads.accounts().reads(&leadgen_id, token) {
+        Some(true) => return json_response(200, json!({ "id": leadgen_id })),
+        Some(false) => return unreadable(),
+        None => {}
+    }
+    let Some(lead) = leads.get(&leadgen_id) else {
+        return unreadable();
     };
     json_response(200, only_fields(lead, query.get("fields")))
 }
@@ -182,6 +193,25 @@ pub fn sample_lead() -> Value {
             {"name": "which_service_do_you_need?", "values": ["house_wash"]}
         ]
     })
+}
+
+/// Serves the stand-in alone on a thread of its own (it outlives any one test's
+/// runtime); answers its Graph API base.
+pub fn spawn_detached(leads: GraphLeads) -> std::io::Result<String> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    listener.set_nonblocking(true)?;
+    let address = listener.local_addr()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    std::thread::spawn(move || {
+        runtime.block_on(async move {
+            if let Ok(listener) = tokio::net::TcpListener::from_std(listener) {
+                let _ = axum::serve(listener, router(leads)).await;
+            }
+        });
+    });
+    Ok(base(&format!("http://{address}")))
 }
 
 /// Serves the stand-in alone on a free loopback port (tests); answers its Graph API base.

@@ -2,8 +2,8 @@
 //! once and sends the browser back with a code), the code and long-lived token
 //! exchanges, `me/accounts` with a page token per managed page, the `leadgen`
 //! subscription, and `debug_token`. The person manages the pages registered with
-//! `POST /_local/meta/pages` (`{"id", "name"}`; `GET` lists them with their
-//! subscriptions); `POST /_local/meta/pages/{id}/expire` ends that page's tokens now,
+//! `POST /_local/meta/pages` (`{"id", "name"?, "token"?}`: a token given reads the page
+//! too; `GET` lists them with their subscriptions); `POST /_local/meta/pages/{id}/expire` ends that page's tokens now,
 //! or with `{"in_seconds": n}` makes them expire then.
 
 use crate::graph::{graph_error, json_response, GraphLeads, GRAPH_PREFIX};
@@ -56,6 +56,23 @@ impl MetaAccounts {
     /// Lets the person manage page `id`.
     pub fn add_page(&self, id: &str, name: &str) {
         self.lock().pages.insert(id.to_owned(), name.to_owned());
+    }
+
+    /// Makes page `id` (the person's) readable with `token` too.
+    pub fn add_token(&self, id: &str, token: &str) {
+        let mut accounts = self.lock();
+        let named = accounts.pages.entry(id.to_owned());
+        named.or_insert_with(|| "Local page".to_owned());
+        accounts.tokens.insert(token.to_owned(), id.to_owned());
+    }
+
+    /// Whether `id` is a page; if so, whether `token` reads it (a token of that page
+    /// that has not ended).
+    pub fn reads(&self, id: &str, token: &str) -> Option<bool> {
+        let accounts = self.lock();
+        accounts.pages.get(id)?;
+        let of_page = accounts.tokens.get(token).is_some_and(|page| page == id);
+        Some(of_page && !accounts.expired.contains(token))
     }
 
     /// Ends every token of `page_id` handed out so far: now, or in `seconds`.
@@ -126,10 +143,16 @@ async fn register_page(State(graph): State<GraphLeads>, body: Bytes) -> Response
     let id = match &page["id"] {
         Value::String(id) if !id.trim().is_empty() => id.trim().to_owned(),
         Value::Number(id) => id.to_string(),
-        _ => return json_response(400, json!({"message": "a page is {\"id\", \"name\"}"})),
+        _ => {
+            let message = "a page is {\"id\", \"name\"?, \"token\"?}";
+            return json_response(400, json!({ "message": message }));
+        }
     };
     let name = page["name"].as_str().unwrap_or("Local page");
     graph.accounts().add_page(&id, name);
+    if let Some(token) = page["token"].as_str().map(str::trim).filter(|t| !t.is_empty()) {
+        graph.accounts().add_token(&id, token);
+    }
     json_response(201, json!({ "id": id, "name": name }))
 }
 

@@ -116,11 +116,37 @@ pub fn page_tokens(
     resources: &provision::Resources,
     function: &str,
 ) -> shared::providers::meta::PageTokens {
+    tokens_under(config, &resources.meta_pages_prefix, function)
+}
+
+fn tokens_under(
+    config: &aws_config::SdkConfig,
+    prefix: &str,
+    function: &str,
+) -> shared::providers::meta::PageTokens {
     shared::providers::meta::PageTokens::new(
         calls::FunctionAws::new(config, function).secrets(),
-        &resources.meta_pages_prefix,
+        prefix,
         shared::clock::Clock::system(),
     )
+}
+
+/// The admin API's Meta pages: page tokens under `prefix`, the Meta secret
+/// `meta_secret` (app secret) and the Graph API at `graph_base`, calls checked as
+/// `admin-api`'s.
+pub fn admin_meta(
+    config: &aws_config::SdkConfig,
+    prefix: &str,
+    meta_secret: &str,
+    graph_base: &str,
+) -> Result<shared::admin::MetaPages, shared::providers::meta::GraphError> {
+    use shared::providers::meta::{GraphClient, DEFAULT_VERSION};
+    let secrets = calls::FunctionAws::new(config, "admin-api").secrets();
+    Ok(shared::admin::MetaPages {
+        tokens: tokens_under(config, prefix, "admin-api"),
+        graph: GraphClient::new(graph_base, DEFAULT_VERSION)?,
+        app: std::sync::Arc::new(shared::secrets::Secret::new(secrets, meta_secret)),
+    })
 }
 
 /// Every HTTP door by its function's binary name, wired to the local resources, each
@@ -138,12 +164,15 @@ pub fn doors(
         connect: meta_connect(config, store, meta_secret, base_url, "meta-connect")?,
         deployment: deployment(base_url),
     };
+    let prefix = provision::meta_pages_prefix(&template::Template::load()?)?;
     let aws = |function| calls::FunctionAws::new(config, function);
     let store = |function| aws(function).store(store);
+    let graph_base = graph::base(base_url);
     let meta = meta_webhook::MetaWebhook {
         store: store("meta-webhook"),
         secrets: shared::secrets::Secret::new(aws("meta-webhook").secrets(), meta_secret),
-        graph: GraphClient::new(&graph::base(base_url), DEFAULT_VERSION)?,
+        pages: tokens_under(config, &prefix, "meta-webhook"),
+        graph: GraphClient::new(&graph_base, DEFAULT_VERSION)?,
     };
     let admin = admin_api::AdminApi {
         store: store("admin-api"),
@@ -153,6 +182,7 @@ pub fn doors(
             s3: aws("admin-api").s3(),
             bucket: provision::local_name("BulkImportBucket"),
         },
+        meta: admin_meta(config, &prefix, meta_secret, &graph_base)?,
     };
     let review = review_actions::ReviewActions {
         store: store("review-actions"),
@@ -229,6 +259,7 @@ pub fn serve_all(
     graph_leads
         .accounts()
         .add_page(seed::SAMPLE_META_PAGE_ID, "Demo Page");
+    graph_leads.register_page(seed::SAMPLE_META_PAGE_ID, seed::SAMPLE_META_PAGE_TOKEN);
     let handlers = doors(store, config, meta_secret, &base)?;
     let routes = template::Template::load()?.http_routes();
     let health = meta_connect(config, store, meta_secret, &base, "meta-token-health")?;

@@ -24,6 +24,8 @@ async fn main() -> Result<(), BoxError> {
     let resources = provision::provision(&config).await?;
     let store = shared::store::Store::new(shared::aws::dynamodb(&config), &resources.table);
     let seeded = seed::demo(&store).await?;
+    let pages = local::page_tokens(&config, &resources, "admin-api");
+    seed::demo_meta_page(&pages, &seeded).await?;
 
     let stream = streams::StreamReader::latest(&config, &resources.table).await?;
     let followups = local::speed_deps(&config, &store, &resources)?;

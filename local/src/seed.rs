@@ -131,8 +131,22 @@ pub fn sample_meta_secret() -> serde_json::Value {
         "app_id": SAMPLE_META_APP_ID,
         "app_secret": SAMPLE_META_APP_SECRET,
         "verify_token": SAMPLE_META_VERIFY_TOKEN,
-        "page_tokens": { SAMPLE_META_PAGE_ID: SAMPLE_META_PAGE_TOKEN },
     })
+}
+
+/// The demo page's access token, stored in the demo workspace's page tokens (as
+/// `PUT /admin/meta/pages/{page_id}` would); the Graph API stand-in knows it.
+pub async fn demo_meta_page(
+    pages: &shared::providers::meta::PageTokens,
+    seeded: &Seeded,
+) -> Result<(), shared::providers::meta::PageTokenError> {
+    let page = shared::providers::meta::NewPage {
+        page_id: SAMPLE_META_PAGE_ID.into(),
+        name: Some("Demo page".into()),
+        token: SAMPLE_META_PAGE_TOKEN.into(),
+        expires_at: None,
+    };
+    pages.store(&seeded.workspace.id, vec![page]).await
 }
 
 async fn sample_key(

@@ -148,8 +148,9 @@ async fn intake(
         }
     };
     let candidate = mapping::map(&payload, &connector.field_aliases);
-    let outcome = pipeline::import_settling(store, &connector, candidate, &logged, settles);
-    Ok(outcome.await?)
+    let entry = pipeline::record(store.clock(), &connector, &logged);
+    let options = pipeline::Options::settling(settles);
+    Ok(pipeline::import_as(store, &connector, candidate, entry, options).await?)
 }
 
 /// A post's body as label/value pairs, `connector_key` among them; why not, in words.

@@ -34,7 +34,28 @@ impl TestApp {
                 s3: self.function("admin-api").s3(),
                 bucket: self.resources().bucket("BulkImportBucket").to_owned(),
             },
+            meta: local::admin_meta(
+                &self.config,
+                &self.resources().meta_pages_prefix,
+                &self.resources().meta_secret,
+                &crate::webhooks::shared_graph().1,
+            )
+            .expect("the Graph API client"),
         }
+    }
+
+    /// A Meta page this workspace may connect: the Graph API stand-in lets its token
+    /// read the page, and the token is stored with `PUT /admin/meta/pages/{page_id}`.
+    pub async fn own_meta_page(&self, page_id: &str) {
+        let token = crate::webhooks::page_token(page_id);
+        crate::webhooks::shared_graph()
+            .0
+            .register_page(page_id, &token);
+        let path = format!("/admin/meta/pages/{page_id}");
+        let put = self
+            .admin("PUT", &path, Some(serde_json::json!({ "token": token })))
+            .await;
+        assert_eq!(put.status, 204, "{}", put.text);
     }
 
     /// An admin call with the workspace's admin key.

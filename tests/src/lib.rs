@@ -73,7 +73,14 @@ impl TestApp {
         static DEMO: tokio::sync::OnceCell<Seeded> = tokio::sync::OnceCell::const_new();
         let (config, store) = Self::connect().await;
         let seeded = DEMO
-            .get_or_init(|| async { seed::demo(&store).await.expect("demo seed") })
+            .get_or_init(|| async {
+                let seeded = seed::demo(&store).await.expect("demo seed");
+                let pages = local::page_tokens(&config, &aws().resources, "admin-api");
+                seed::demo_meta_page(&pages, &seeded)
+                    .await
+                    .expect("the demo page's token");
+                seeded
+            })
             .await
             .clone();
         Self {

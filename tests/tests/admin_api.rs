@@ -102,6 +102,7 @@ async fn creating_a_connector_answers_what_its_provider_needs() {
     let google = app
         .create_connector(json!({"display_name": "Google", "provider": "google_ads"}))
         .await;
+    app.own_meta_page("1234567890").await;
     let meta = app
         .create_connector(json!({"display_name": "Meta", "provider": "meta", "settings": {"page_id": "1234567890"}}))
         .await;

@@ -232,7 +232,8 @@ async fn deleting_a_draft_leaves_the_active_connector_of_its_kind_alone() {
 #[tokio::test]
 async fn a_meta_page_connects_to_one_connector_only() {
     let app = TestApp::spawn().await;
-    let page = format!("page{}", app.workspace_id().to_lowercase());
+    let page = e2e::webhooks::unique_page_id();
+    app.own_meta_page(&page).await;
     app.create_connector(
         json!({"display_name": "M1", "provider": "meta", "settings": {"page_id": page}}),
     )

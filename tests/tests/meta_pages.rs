@@ -196,3 +196,42 @@ fn only_the_admin_function_writes_page_tokens_and_only_the_meta_door_also_reads_
         assert_eq!(set.as_deref(), Some(prefix.as_str()), "{function}'s prefix");
     }
 }
+
+#[tokio::test]
+async fn the_admin_api_stores_page_tokens_write_only_and_lists_them_without_tokens() {
+    let app = TestApp::spawn().await;
+    let page = e2e::webhooks::unique_page_id();
+    let path = format!("/admin/meta/pages/{page}");
+    let body = serde_json::json!({"token": "EAAG-admin-token", "name": "Shop"});
+
+    let put = app.admin("PUT", &path, Some(body)).await;
+    let listed = app.admin_get("/admin/meta/pages").await;
+    let no_token = app
+        .admin("PUT", &path, Some(serde_json::json!({"name": "x"})))
+        .await;
+    let not_a_page = app
+        .admin(
+            "PUT",
+            "/admin/meta/pages/abc",
+            Some(serde_json::json!({"token": "t"})),
+        )
+        .await;
+    let removed = app.admin("DELETE", &path, None).await;
+    let again = app.admin("DELETE", &path, None).await;
+
+    assert_eq!(put.status, 204, "{}", put.text);
+    assert!(put.text.is_empty(), "the token is never answered");
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    let item = &listed.json()["items"][0];
+    assert_eq!(item["page_id"], page.as_str());
+    assert_eq!(item["name"], "Shop");
+    assert!(item["stored_at"].as_str().unwrap().ends_with('Z'), "{item}");
+    assert!(!listed.text.contains("EAAG"), "{}", listed.text);
+    assert_eq!(no_token.status, 422, "{}", no_token.text);
+    assert_eq!(no_token.json()["errors"][0]["field"], "token");
+    assert_eq!(not_a_page.status, 422, "{}", not_a_page.text);
+    assert_eq!(removed.status, 204, "{}", removed.text);
+    assert_eq!(again.status, 404, "{}", again.text);
+    let listed = app.admin_get("/admin/meta/pages").await.json();
+    assert_eq!(listed["items"], serde_json::json!([]));
+}

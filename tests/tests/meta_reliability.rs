@@ -4,7 +4,8 @@
 
 use axum::extract::{Path, State};
 use e2e::webhooks::{
-    graph_lead, leadgen_delivery, page_token, unique_page_id, MetaApp, APP_SECRET, VERIFY_TOKEN,
+    graph_lead, leadgen_delivery, page_token, store_page_token, unique_page_id, MetaApp,
+    APP_SECRET, VERIFY_TOKEN,
 };
 use e2e::TestResponse;
 use lambda_http::RequestExt;
@@ -28,16 +29,14 @@ async fn stand_in(leads: &[Value]) -> String {
     local::graph::spawn(graph).await.unwrap()
 }
 
+/// The Meta secret with `app_secret`, and `token` for the page in the workspace's tokens.
 async fn put_secret(meta: &MetaApp, app_secret: &str, token: &str) {
-    let secret = json!({
-        "app_secret": app_secret,
-        "verify_token": VERIFY_TOKEN,
-        "page_tokens": { meta.page_id.as_str(): token },
-    });
+    let secret = json!({ "app_secret": app_secret, "verify_token": VERIFY_TOKEN });
     let name = format!("meta-webhook-{}", meta.app.workspace_id());
     local::provision::put_secret(&meta.app.config, &name, &secret.to_string())
         .await
         .unwrap();
+    store_page_token(&meta.app, &meta.page_id, token).await;
 }
 
 fn statuses(log: &[shared::domain::ImportRecord]) -> Vec<ImportStatus> {

@@ -1,11 +1,12 @@
 //! The admin API of a workspace: connector profiles (create, edit, activate, pause,
 //! regenerate, delete, Run Test Import, stats), Recent Imports and their retries, leads
 //! (JSON or CSV), source performance, territories, API keys, the workspace's settings,
-//! forwarding destinations and their deliveries, bulk imports. Every route takes an API
+//! forwarding destinations and their deliveries, bulk imports, Meta page tokens
+//! (write-only) checked against the Graph API before a Meta connector takes a page. Every route takes an API
 //! key with the `admin` scope; the key's workspace scopes every read and write.
 
 use lambda_http::{Body, Request, Response};
-use shared::admin::{self, AdminContext, Deployment, Uploads};
+use shared::admin::{self, AdminContext, Deployment, MetaPages, Uploads};
 use shared::domain::{ConnectorId, Scope};
 use shared::forwarding::Reach;
 use shared::http::{self, created, json_body, no_content, ok, page, path_param, route_key};
@@ -24,6 +25,8 @@ pub struct AdminApi {
     pub reach: Reach,
     /// Where bulk imports are uploaded.
     pub uploads: Uploads,
+    /// The workspaces' Meta page tokens and the Graph API that checks them.
+    pub meta: MetaPages,
 }
 
 impl Door for AdminApi {
@@ -36,7 +39,7 @@ impl Door for AdminApi {
             }),
             _ => Cow::Borrowed(&self.deployment),
         };
-        let ctx = AdminContext::of(&self.store, &key, &deployment);
+        let ctx = AdminContext::of(&self.store, &key, &deployment).with_meta(&self.meta);
         match route_key(request).unwrap_or_default() {
             route
                 if route.contains("/admin/destinations") || route.contains("/admin/deliveries") =>
@@ -200,6 +203,16 @@ async fn route(ctx: AdminContext<'_>, request: &Request) -> Result<Response<Body
         "GET /admin/api-keys" => ok(&admin::list_api_keys(&ctx, page(request)?).await?),
         "DELETE /admin/api-keys/{id}" => {
             admin::revoke_api_key(&ctx, &path_param::<String>(request, "id")?).await?;
+            no_content()
+        }
+        "GET /admin/meta/pages" => ok(&admin::list_meta_pages(&ctx).await?),
+        "PUT /admin/meta/pages/{page_id}" => {
+            let page_id = path_param::<String>(request, "page_id")?;
+            admin::put_meta_page(&ctx, &page_id, body()?).await?;
+            no_content()
+        }
+        "DELETE /admin/meta/pages/{page_id}" => {
+            admin::delete_meta_page(&ctx, &path_param::<String>(request, "page_id")?).await?;
             no_content()
         }
         other => return Err(unserved(other)),

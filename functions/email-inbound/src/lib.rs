@@ -102,11 +102,17 @@ fn queued_arrivals(body: &str) -> Option<Vec<Arrival>> {
         return Some(vec![retry.into_arrival()]);
     }
     let failed: FailedInvocation = serde_json::from_str(body).ok()?;
+    // The failed run's own error text (ours, written as a redacted chain), as a string.
     let error = failed
         .response_payload
         .as_ref()
-        .and_then(|p| p.get("errorMessage"));
-    tracing::warn!(error = ?error, "an SES delivery that failed past Lambda's retries, delivered again");
+        .and_then(|p| p.get("errorMessage"))
+        .and_then(Value::as_str)
+        .unwrap_or("unknown");
+    tracing::warn!(
+        error,
+        "an SES delivery that failed past Lambda's retries, delivered again"
+    );
     ses_arrivals(failed.request_payload)
 }
 

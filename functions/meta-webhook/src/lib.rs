@@ -5,18 +5,22 @@
 
 use lambda_http::{Body, Request, Response};
 use shared::http::{self, ApiError, Door};
-use shared::providers::meta::{self, GraphClient, MetaDelivery, MetaSecrets};
+use shared::providers::meta::{self, GraphClient, MetaDelivery, MetaSecrets, PageTokens};
 use shared::providers::WebhookError;
 use shared::secrets::Secret;
 use shared::store::Store;
 use std::sync::Arc;
 
-/// The door and what it needs, built once per cold start; the secret is read on first
-/// use and again once its time to live has passed.
+/// The door and what it needs, built once per cold start; the secret and each
+/// workspace's page tokens are read on first use and again once their time to live has
+/// passed.
 #[derive(Debug)]
 pub struct MetaWebhook {
     pub store: Store,
     pub secrets: Secret<MetaSecrets>,
+    /// Each workspace's page access tokens: a page's leads are read with the token of
+    /// the workspace its route points to.
+    pub pages: PageTokens,
     pub graph: GraphClient,
 }
 
@@ -70,7 +74,14 @@ impl MetaWebhook {
             origin: http::origin(request),
             deadline: http::deadline(request),
         };
-        let report = meta::receive(&self.store, &self.graph, &self.secrets, delivery).await?;
+        let report = meta::receive(
+            &self.store,
+            &self.graph,
+            &self.secrets,
+            &self.pages,
+            delivery,
+        )
+        .await?;
         Ok(http::ok(&report))
     }
 }

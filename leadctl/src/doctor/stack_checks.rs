@@ -14,14 +14,15 @@ pub async fn meta_secret(target: &Target) -> Check {
         Ok(value) => value,
         Err(err) => return Check::unknown(name, &err),
     };
-    let parsed: Option<MetaSecrets> = value
-        .secret_string()
-        .and_then(|t| serde_json::from_str(t).ok());
+    let text = value.secret_string().unwrap_or_default();
+    let parsed: Option<MetaSecrets> = serde_json::from_str(text).ok();
+    let leftover = serde_json::from_str::<serde_json::Value>(text)
+        .is_ok_and(|v| v.get("page_tokens").is_some());
     let Some(secrets) = parsed else {
         return Check::fail(
             name,
             format!("{secret_id} is not the expected JSON"),
-            "leadctl meta set --app-secret - --verify-token … --page PAGE_ID=TOKEN",
+            "leadctl meta set --app-secret - --verify-token …",
         );
     };
     if let Some(problem) = shared::secrets::CheckSecret::problem(&secrets) {
@@ -38,19 +39,16 @@ pub async fn meta_secret(target: &Target) -> Check {
             "leadctl meta set --app-id APP_ID (Meta app → Settings → Basic → App ID)",
         );
     }
-    if secrets.page_tokens.is_empty() {
+    if leftover {
         return Check::warn(
             name,
-            format!("{secret_id} holds no page token: no Meta lead can be fetched"),
-            "leadctl meta set --page PAGE_ID=TOKEN",
+            format!("{secret_id}: {}", crate::meta::LEFTOVER),
+            "PUT /admin/meta/pages/{page_id} with each workspace's admin key (docs/deploy.md)",
         );
     }
     Check::ok(
         name,
-        format!(
-            "app secret set, {} page token(s)",
-            secrets.page_tokens.len()
-        ),
+        "app secret set (page tokens are each workspace's)".to_owned(),
     )
 }
 

@@ -2,6 +2,7 @@
 //! regenerate the provider's key, delete.
 
 use super::input::Fields;
+use super::meta_pages::{check_meta_page, MetaPages};
 use super::profile::{self, STATUSES};
 use super::{AdminError, ConnectorView, Deployment, Listing, PageRequest};
 use crate::domain::{
@@ -17,6 +18,8 @@ pub struct AdminContext<'a> {
     pub store: &'a Store,
     pub workspace_id: &'a WorkspaceId,
     pub deployment: &'a Deployment,
+    /// Page tokens and the Graph API, where the function reaches them (the admin API).
+    pub meta: Option<&'a MetaPages>,
 }
 
 impl<'a> AdminContext<'a> {
@@ -26,6 +29,15 @@ impl<'a> AdminContext<'a> {
             store,
             workspace_id: &key.workspace_id,
             deployment,
+            meta: None,
+        }
+    }
+
+    /// The same context, able to hold and check Meta pages.
+    pub fn with_meta(self, meta: &'a MetaPages) -> Self {
+        Self {
+            meta: Some(meta),
+            ..self
         }
     }
 }
@@ -128,6 +140,7 @@ pub async fn create_connector(
     connector.display_name = display_name.unwrap_or_default();
     profile::check_activation(&mut fields, &connector);
     fields.finish()?;
+    check_page_route(ctx, None, &connector).await?;
 
     if !ctx.store.create_connector(&connector).await? {
         return Err(create_conflict(ctx, &connector).await?);
@@ -144,6 +157,24 @@ pub async fn create_connector(
         Some(secret) => view.with_secret(&secret),
         None => view,
     })
+}
+
+/// A Meta connector takes its page's route only if its workspace's token reads the page:
+/// checked when a page id is set or changed, and when the connector becomes active.
+async fn check_page_route(
+    ctx: &AdminContext<'_>,
+    before: Option<&Connector>,
+    after: &Connector,
+) -> Result<(), AdminError> {
+    let Some(page_id) = after.settings.page_id.as_deref() else {
+        return Ok(());
+    };
+    let unchanged = before.is_some_and(|b| b.settings.page_id.as_deref() == Some(page_id));
+    let activated = after.is_active() && !before.is_some_and(Connector::is_active);
+    if after.provider != Provider::Meta || (unchanged && !activated) {
+        return Ok(());
+    }
+    check_meta_page(ctx, &after.workspace_id, page_id, "settings.page_id").await
 }
 
 /// Why a create was refused: the active slot, or a route already taken.
@@ -219,6 +250,7 @@ pub async fn update_connector(
     profile::edit(&mut fields, &mut after);
     profile::check_activation(&mut fields, &after);
     fields.finish()?;
+    check_page_route(ctx, Some(before), &after).await?;
     after.updated_at = ctx.store.clock().stamp();
 
     let saved = ctx.store.save_connector(&record, &after).await?;

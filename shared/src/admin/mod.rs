@@ -13,6 +13,7 @@ mod export;
 mod form_settings;
 mod input;
 mod leads;
+mod meta_pages;
 mod presets;
 mod profile;
 mod records;
@@ -43,6 +44,10 @@ pub use export::{
     leads_csv, neutral, restored, rows as csv_rows, CsvExport, MAX_ROWS as CSV_MAX_ROWS,
 };
 pub use leads::{leads, LeadSearch};
+pub use meta_pages::{
+    check_meta_page, delete_meta_page, list_meta_pages, put_meta_page, MetaPageList, MetaPageView,
+    MetaPages,
+};
 pub use records::{import, imports, lead, ImportDetail, ImportSummary, LeadView};
 pub use retry::{retry_import, retry_imports, BulkRetry, Retried, Skipped};
 pub use reviews::{approve_review, list_reviews, reject_review, Decision, ReviewView};
@@ -72,6 +77,11 @@ pub enum AdminError {
     BadRequest(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A dependency (Secrets Manager, Meta's Graph API) could not be reached: retry later.
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("unexpected error")]
+    Unexpected(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl AdminError {

@@ -246,6 +246,7 @@ pub async fn create_workspace(
         store,
         workspace_id: &workspace.id,
         deployment,
+        meta: None,
     };
     let key = serde_json::json!({ "scopes": [Scope::Admin], "name": "first admin key" });
     let admin_key = super::create_api_key(&ctx, key).await?;

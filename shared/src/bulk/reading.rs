@@ -137,6 +137,7 @@ impl Reading<'_> {
             speed_to_lead: self.import.speed_to_lead,
             forward: self.import.forward,
         };
+        let entry = pipeline::record(store.clock(), connector, &delivery);
         let outcome = match rows::payload(&pairs) {
             Ok(payload) => {
                 let mut candidate = mapping::map(&payload, &connector.field_aliases);
@@ -144,12 +145,10 @@ impl Reading<'_> {
                 if own_id.is_none_or(str::is_empty) {
                     candidate.external_id = Some(row_hash(&pairs));
                 }
-                pipeline::import_with(store, connector, candidate, &delivery, aftercare).await?
+                let options = pipeline::Options::with_aftercare(aftercare);
+                pipeline::import_as(store, connector, candidate, entry, options).await?
             }
-            Err(err) => {
-                let entry = pipeline::record(store.clock(), connector, &delivery);
-                pipeline::fail(store, entry, err.to_string(), Vec::new()).await?
-            }
+            Err(err) => pipeline::fail(store, entry, err.to_string(), Vec::new()).await?,
         };
         let redone = self.redo > 0;
         self.redo = self.redo.saturating_sub(1);

@@ -184,6 +184,8 @@ impl From<AdminError> for ApiError {
             AdminError::Invalid { detail, errors } => ApiError::validation(detail, errors),
             AdminError::BadRequest(detail) => ApiError::BadRequest(detail),
             AdminError::Store(err) => err.into(),
+            AdminError::Unavailable(detail) => ApiError::Unavailable(detail.into()),
+            AdminError::Unexpected(source) => ApiError::Unexpected(source),
         }
     }
 }

@@ -161,6 +161,44 @@ impl Aftercare {
     };
 }
 
+/// What an import settles and sets going besides its lead and entry.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// What the attempt's own transaction settles besides (the request's
+    /// `Idempotency-Key`, the inbound email it came from, a held review): an outcome, its
+    /// entry and that are written together or not at all.
+    pub settles: Settles,
+    /// What a stored lead sets going (a bulk import's row may start neither).
+    pub aftercare: Aftercare,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            settles: Settles::Nothing,
+            aftercare: Aftercare::LIVE,
+        }
+    }
+}
+
+impl Options {
+    /// A live attempt that settles `settles` in its own transaction.
+    pub fn settling(settles: Settles) -> Self {
+        Self {
+            settles,
+            ..Self::default()
+        }
+    }
+
+    /// An attempt that settles nothing and sets going only what `aftercare` says.
+    pub fn with_aftercare(aftercare: Aftercare) -> Self {
+        Self {
+            aftercare,
+            ..Self::default()
+        }
+    }
+}
+
 /// Takes one candidate through the whole pipeline on `connector`, its rules included.
 /// Only an active connector creates leads; on any other the attempt is logged as
 /// [`Outcome::Inactive`].
@@ -170,67 +208,25 @@ pub async fn import(
     candidate: LeadCandidate,
     delivery: &Delivery<'_>,
 ) -> Result<Outcome, StoreError> {
-    import_settling(store, connector, candidate, delivery, Settles::Nothing).await
-}
-
-/// [`import`], with what the attempt's own transaction settles besides (the request's
-/// `Idempotency-Key`, the inbound email it came from): an outcome, its entry and that
-/// are written together or not at all.
-pub async fn import_settling(
-    store: &Store,
-    connector: &Connector,
-    candidate: LeadCandidate,
-    delivery: &Delivery<'_>,
-    settles: Settles,
-) -> Result<Outcome, StoreError> {
     let entry = record(store.clock(), connector, delivery);
-    import_as(store, connector, candidate, entry, settles).await
+    import_as(store, connector, candidate, entry, Options::default()).await
 }
 
-/// [`import`], with what the lead sets going besides (a bulk import's row).
-pub async fn import_with(
-    store: &Store,
-    connector: &Connector,
-    candidate: LeadCandidate,
-    delivery: &Delivery<'_>,
-    aftercare: Aftercare,
-) -> Result<Outcome, StoreError> {
-    let entry = record(store.clock(), connector, delivery);
-    import_under(
-        store,
-        connector,
-        candidate,
-        entry,
-        Settles::Nothing,
-        aftercare,
-    )
-    .await
-}
-
-/// [`import_settling`] under an entry made beforehand (a retry's, whose id its old
-/// entry names).
+/// [`import`] under an entry made beforehand (a retry's, whose id its old entry names;
+/// a held review's), with what it settles and sets going.
 pub async fn import_as(
     store: &Store,
     connector: &Connector,
     candidate: LeadCandidate,
     entry: ImportRecord,
-    settles: Settles,
+    options: Options,
 ) -> Result<Outcome, StoreError> {
-    import_under(store, connector, candidate, entry, settles, Aftercare::LIVE).await
-}
-
-async fn import_under(
-    store: &Store,
-    connector: &Connector,
-    candidate: LeadCandidate,
-    entry: ImportRecord,
-    settles: Settles,
-    aftercare: Aftercare,
-) -> Result<Outcome, StoreError> {
-    let mut entry = match settles {
+    let Options { settles, aftercare } = options;
+    let mut entry = if settles.settles_held_entry() {
         // A held entry keeps the payload it was held with.
-        Settles::Review(_) => entry,
-        _ => payload_expiring(store, connector, entry).await?,
+        entry
+    } else {
+        payload_expiring(store, connector, entry).await?
     };
     match limits::external_id(candidate.external_id.as_deref()) {
         Ok(external_id) => entry.external_id = external_id,
@@ -344,7 +340,7 @@ async fn store_lead(
             return Ok(Outcome::Imported(receipt));
         }
         Ok(Stored::Duplicate { lead_id, client_id }) => (lead_id, client_id),
-        Err(err) if err.is_permanent() && !matches!(settles, Settles::Review(_)) => {
+        Err(err) if err.is_permanent() && !settles.settles_held_entry() => {
             let reason = format!("the lead cannot be stored: {err}");
             return fail_settling(store, entry, reason, Vec::new(), &settles).await;
         }

@@ -2,7 +2,7 @@
 //! the pipeline under a given import entry: how a retry re-runs a stored payload
 //! exactly as its door first ran it.
 
-use super::{fail_settling, hold_for_review_as, ignore_settling, import_as, needs_review};
+use super::{fail_settling, hold_for_review_as, ignore_settling, import_as, needs_review, Options};
 use super::{Doubt, Outcome, MAX_EXTERNAL_ID_BYTES};
 use crate::domain::{Connector, ImportRecord, LeadCandidate};
 use crate::email::{parse_email, ParsedEmail};
@@ -66,7 +66,14 @@ pub async fn settle(
             hold_for_review_as(store, connector, candidate, doubt, entry, &settles).await
         }
         Reading::Lead(candidate) | Reading::Email(candidate, _) => {
-            import_as(store, connector, candidate, entry, settles).await
+            import_as(
+                store,
+                connector,
+                candidate,
+                entry,
+                Options::settling(settles),
+            )
+            .await
         }
         Reading::NotALead(reason) => ignore_settling(store, entry, reason, &settles).await,
         Reading::Unreadable(reason) => {

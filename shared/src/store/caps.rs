@@ -3,11 +3,9 @@
 //! item every lead of a connector shares within a transaction.
 
 use super::keys;
-use super::{n, s, Store, StoreError};
+use super::{n, Store, StoreError};
 use crate::domain::{ConnectorId, WorkspaceId};
 use serde::Deserialize;
-
-const COUNT: &str = "count";
 
 /// One day's counter of one connector.
 #[derive(Debug, Clone)]
@@ -32,16 +30,9 @@ impl Store {
     /// `false` when the cap is reached.
     pub async fn take_cap_slot(&self, day: &CapDay<'_>, cap: u32) -> Result<bool, StoreError> {
         let result = self
-            .update(&day.key())
-            .update_expression("ADD #count :one SET #expires_at = :expires_at, #entity = :entity")
+            .count_up(&day.key(), "daily_cap", day.expires_at)
             .condition_expression("attribute_not_exists(#count) OR #count < :cap")
-            .expression_attribute_names("#count", COUNT)
-            .expression_attribute_names("#expires_at", keys::EXPIRES_AT)
-            .expression_attribute_names("#entity", "entity")
-            .expression_attribute_values(":one", n(1))
             .expression_attribute_values(":cap", n(cap))
-            .expression_attribute_values(":expires_at", n(day.expires_at))
-            .expression_attribute_values(":entity", s("daily_cap"))
             .send()
             .await;
         Ok(self.written(result)?.passed()?.is_some())
@@ -50,11 +41,7 @@ impl Store {
     /// Gives back a slot taken for a lead that was not made (a replay, a failed write).
     pub async fn release_cap_slot(&self, day: &CapDay<'_>) -> Result<(), StoreError> {
         let result = self
-            .update(&day.key())
-            .update_expression("ADD #count :minus_one")
-            .condition_expression("#count > :zero")
-            .expression_attribute_names("#count", COUNT)
-            .expression_attribute_values(":minus_one", n(-1))
+            .count_down(&day.key(), "#count > :zero")
             .expression_attribute_values(":zero", n(0))
             .send()
             .await;

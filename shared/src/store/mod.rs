@@ -15,6 +15,7 @@
 //!            settle     what an attempt settles in its transaction: an
 //!                       Idempotency-Key's record, an inbound email, a review
 //!            cache      configuration kept per warm container for a short time
+//!            counter    an expiring counter item: one atomic `ADD` a hit
 //!            claim      take / settle / release a claim whose hold may lapse
 //!            page       `Query` paging and cursors, whole-partition reads
 //!            filter     the conditions a `Query` keeps items by
@@ -36,6 +37,7 @@ mod caps;
 mod claim;
 mod condition;
 mod connectors;
+mod counter;
 mod error;
 mod filter;
 mod followups;

@@ -66,8 +66,10 @@ pub enum Settles {
 }
 
 impl Settles {
-    /// Whether the attempt's entry is one held before (settled in place) rather than new.
-    pub(super) fn settles_held_entry(&self) -> bool {
+    /// Whether the attempt's entry is one held before (settled in place) rather than new:
+    /// it keeps the payload it was held with, and a lead that cannot be stored is the
+    /// holder's to answer, not a failed entry.
+    pub fn settles_held_entry(&self) -> bool {
         matches!(self, Settles::Review(_))
     }
 }

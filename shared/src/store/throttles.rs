@@ -1,10 +1,9 @@
 //! Throttle windows: one atomic counter per scope, value and fixed window, gone by TTL.
 
+use super::counter::{count, COUNT};
 use super::keys;
-use super::{n, Store, StoreError};
-use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
-
-const COUNT: &str = "count";
+use super::{Store, StoreError};
+use aws_sdk_dynamodb::types::ReturnValue;
 
 impl Store {
     /// Adds one to the counter of `window` and answers the count with this hit.
@@ -17,14 +16,11 @@ impl Store {
         expires_at: u64,
     ) -> Result<u64, StoreError> {
         let output = self
-            .update(&keys::throttle(scope, value, window))
-            .update_expression("ADD #count :one SET #expires_at = :expires_at, #entity = :entity")
-            .expression_attribute_names("#count", COUNT)
-            .expression_attribute_names("#expires_at", keys::EXPIRES_AT)
-            .expression_attribute_names("#entity", "entity")
-            .expression_attribute_values(":one", n(1))
-            .expression_attribute_values(":expires_at", n(expires_at))
-            .expression_attribute_values(":entity", super::s("throttle"))
+            .count_up(
+                &keys::throttle(scope, value, window),
+                "throttle",
+                expires_at,
+            )
             .return_values(ReturnValue::UpdatedNew)
             .send()
             .await
@@ -44,17 +40,9 @@ impl Store {
         value: &str,
         window: u64,
     ) -> Result<(), StoreError> {
-        let update = self
-            .update(&keys::throttle(scope, value, window))
-            .update_expression("ADD #count :minus")
-            .condition_expression(super::write::PRESENT)
-            .expression_attribute_names("#count", COUNT)
-            .expression_attribute_values(":minus", n(-1));
+        let key = keys::throttle(scope, value, window);
+        let update = self.count_down(&key, super::write::PRESENT);
         self.written(update.send().await)?.passed()?;
         Ok(())
     }
-}
-
-fn count(value: &AttributeValue) -> Option<u64> {
-    value.as_n().ok().and_then(|count| count.parse().ok())
 }

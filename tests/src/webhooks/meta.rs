@@ -1,6 +1,6 @@
-//! The Meta door: a workspace whose active Meta connector takes a page of its own, the
-//! Meta secret in Secrets Manager (moto), a Graph API to fetch leads from, and
-//! requests as API Gateway delivers them.
+//! The Meta door: a workspace whose active Meta connector takes a page of its own (its
+//! token in the workspace's page tokens), the Meta secret in Secrets Manager (moto), a
+//! Graph API to fetch leads from, and requests as API Gateway delivers them.
 
 use crate::{TestApp, TestResponse};
 use local::gateway::HttpCall;
@@ -11,6 +11,7 @@ use shared::domain::{Connector, Provider};
 use shared::providers::meta::{self, GraphClient, DEFAULT_VERSION};
 use shared::secrets::Secret;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
 
 pub const APP_SECRET: &str = "test-app-secret";
 pub const VERIFY_TOKEN: &str = "test-verify-token";
@@ -27,6 +28,17 @@ pub async fn graph_stand_in(leads: &[Value]) -> String {
     local::graph::spawn(graph)
         .await
         .expect("the stand-in listens")
+}
+
+/// The Graph API stand-in the admin API of this test binary checks pages against (on
+/// a thread of its own, so it outlives each test): its leads and pages, and its base.
+pub fn shared_graph() -> &'static (GraphLeads, String) {
+    static GRAPH: OnceLock<(GraphLeads, String)> = OnceLock::new();
+    GRAPH.get_or_init(|| {
+        let leads = GraphLeads::default();
+        let base = local::graph::spawn_detached(leads.clone()).expect("the stand-in listens");
+        (leads, base)
+    })
 }
 
 /// A page id no other test of this binary (one moto each) uses.
@@ -69,14 +81,13 @@ impl MetaApp {
         .await
         .expect("meta connector");
         let secret_name = format!("meta-webhook-{}", app.workspace_id());
-        let secret = json!({
-            "app_secret": APP_SECRET,
-            "verify_token": VERIFY_TOKEN,
-            "page_tokens": { page_id: token },
-        });
+        let secret = json!({ "app_secret": APP_SECRET, "verify_token": VERIFY_TOKEN });
         local::provision::put_secret(&app.config, &secret_name, &secret.to_string())
             .await
             .expect("meta secret");
+        if !token.is_empty() {
+            store_page_token(&app, page_id, token).await;
+        }
         let deps = meta_deps(&app, &secret_name, graph_base);
         Self {
             app,
@@ -131,12 +142,27 @@ impl MetaApp {
     }
 }
 
+/// Stores `token` for `page_id` in `app`'s workspace, with the admin function's grants.
+pub async fn store_page_token(app: &TestApp, page_id: &str, token: &str) {
+    let page = meta::NewPage {
+        page_id: page_id.to_owned(),
+        name: None,
+        token: token.to_owned(),
+        expires_at: None,
+    };
+    local::page_tokens(&app.config, app.resources(), "admin-api")
+        .store(app.workspace_id(), vec![page])
+        .await
+        .expect("the page token is stored");
+}
+
 /// The Meta door's deps for `app`, with secret `secret_name` and the Graph API at `graph_base`.
 pub fn meta_deps(app: &TestApp, secret_name: &str, graph_base: &str) -> meta_webhook::MetaWebhook {
     local::calls::stands_for(secret_name, "MetaWebhookSecret");
     meta_webhook::MetaWebhook {
         store: app.store_of("meta-webhook"),
         secrets: Secret::new(app.function("meta-webhook").secrets(), secret_name),
+        pages: local::page_tokens(&app.config, app.resources(), "meta-webhook"),
         graph: GraphClient::new(graph_base, DEFAULT_VERSION).expect("graph client"),
     }
 }

@@ -161,7 +161,7 @@ async fn a_graph_outage_for_one_change_keeps_the_others_and_redelivery_finishes_
 }
 
 #[tokio::test]
-async fn a_page_without_a_token_in_the_secret_is_logged_as_failed_and_redelivered() {
+async fn a_page_without_a_token_in_the_workspace_is_logged_as_failed_and_redelivered() {
     let page = unique_page_id();
     let meta = MetaApp::spawn_for(NO_GRAPH, &page, "", |_| {}).await;
 
@@ -170,7 +170,8 @@ async fn a_page_without_a_token_in_the_secret_is_logged_as_failed_and_redelivere
     assert_eq!(response.status, 503, "{}", response.text);
     let log = meta.app.import_log().await;
     assert_eq!(log[0].status, ImportStatus::Failed);
-    assert!(log[0].reason.as_deref().unwrap().contains("page_tokens"));
+    let reason = log[0].reason.as_deref().unwrap();
+    assert!(reason.contains("PUT /admin/meta/pages/"), "{reason}");
 }
 
 #[tokio::test]

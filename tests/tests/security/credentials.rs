@@ -64,6 +64,7 @@ fn path_of(route: &Route, ids: &BTreeMap<&str, String>) -> String {
         .path
         .replace("{id}", id)
         .replace("{zip}", "17601")
+        .replace("{page_id}", &ids["meta"])
         .replace("{provider}", "typeform")
         .replace("{connector_id}", connector)
         .replace("{form_id}", "frm_made_up");
@@ -85,6 +86,7 @@ fn body_of(route: &Route, victim: &TestApp) -> Option<Value> {
         ("PATCH", "/admin/destinations/{id}") => json!({"url": "https://intruder.example.com/"}),
         ("POST", "/admin/bulk-imports") => json!({"connector_id": victim.api_connector().id}),
         ("PATCH", _) => json!({"display_name": "Taken over", "status": "paused"}),
+        ("PUT", "/admin/meta/pages/{page_id}") => json!({"token": "intruder-page-token"}),
         ("PUT", _) => json!({"rep": "intruder@example.com"}),
         ("POST", "/webhooks/google/{connector_id}") => {
             let mut lead = google_lead("sweep", "");
@@ -117,6 +119,8 @@ async fn every_route_refuses_every_wrong_credential_and_leaves_the_victim_as_it_
         .add_destination("https://crm.example.com/hooks/leads", json!({}))
         .await;
     let bulk_import = victim.create_bulk_import(json!({})).await;
+    let page = e2e::webhooks::unique_page_id();
+    victim.own_meta_page(&page).await;
     let ids = BTreeMap::from([
         ("destinations", id(&destination["id"])),
         ("bulk-imports", id(&bulk_import["id"])),
@@ -127,6 +131,7 @@ async fn every_route_refuses_every_wrong_credential_and_leaves_the_victim_as_it_
         ("reviews", review),
         ("google", victim.google().0),
         ("typeform", victim.typeform()),
+        ("meta", page.clone()),
     ]);
     let made_up = random_token(shared::auth::KEY_PREFIX);
     let mut secrets = [victim.secrets(), other.secrets()].concat();
@@ -143,6 +148,7 @@ async fn every_route_refuses_every_wrong_credential_and_leaves_the_victim_as_it_
         ]
         .map(String::from),
     );
+    secrets.push(e2e::webhooks::page_token(&page));
     let before = items(&victim).await;
     let base = victim.serve_gateway().await;
     let client = reqwest::Client::new();
@@ -204,6 +210,23 @@ async fn every_route_refuses_every_wrong_credential_and_leaves_the_victim_as_it_
     assert!(routes.len() >= 26, "the template's {} routes", routes.len());
     let after = items(&victim).await;
     assert_eq!(after, before, "the victim's items are unchanged");
+    let pages = victim.admin_get("/admin/meta/pages").await.json();
+    assert_eq!(
+        pages["items"][0]["page_id"],
+        page.as_str(),
+        "the victim's page is kept"
+    );
+    let tokens = local::page_tokens(&victim.config, victim.resources(), "meta-webhook");
+    let token = tokens
+        .fresh_token(victim.workspace_id(), &page)
+        .await
+        .unwrap();
+    let token = token.expect("the victim's token");
+    assert_eq!(
+        token.expose(),
+        e2e::webhooks::page_token(&page),
+        "unchanged"
+    );
     let lead = victim.lead_with_connector_key("after-the-sweep");
     let own = client.post(format!("{base}/api/v1/leads")).json(&lead);
     let own = TestResponse::of(own.bearer_auth(&victim.seeded.api_key)).await;

@@ -10,6 +10,7 @@ mod form_door;
 mod hostile_input;
 mod inbound_bucket;
 mod logs;
+mod meta_pages;
 mod public_ids;
 mod retention;
 mod settings;

@@ -1,23 +1,23 @@
 //! One `leadgen` change of a delivery: routed by page id, the lead fetched from the
-//! Graph API with the page token, mapped and taken through the pipeline. A page token
-//! missing from the secret, or one Meta calls expired (code 190), has the secret read
-//! again, once per delivery, before the change is given up for now.
+//! Graph API with the token the routed connector's workspace holds for that page (never
+//! another workspace's), mapped and taken through the pipeline. A page token missing, or
+//! one Meta calls expired (code 190), has the workspace's tokens read again past the
+//! cache before the change is given up for now.
 
 use super::graph::{Fetched, GraphClient, GraphError, PageAccess};
 use super::intake::TIME_A_CHANGE_NEEDS;
+use super::pages::{PageToken, PageTokenError, PageTokens};
 use super::webhook::LeadgenChange;
 use super::{preset, MetaSecrets};
-use crate::domain::{Connector, ImportRecord, LeadCandidate, Provider, RequestOrigin};
+use crate::domain::{Connector, ImportRecord, LeadCandidate, Provider, RequestOrigin, WorkspaceId};
 use crate::http::chain;
 use crate::pipeline::{self, Delivery, Outcome};
 use crate::providers::{other_form, Id};
-use crate::secrets::Secret;
 use crate::store::keys::RouteKind;
 use crate::store::{Store, StoreError};
 use serde_json::json;
 use std::sync::Arc;
 use std::time::Instant;
-use tokio::sync::OnceCell;
 
 pub(super) enum Handled {
     Logged(Outcome),
@@ -28,7 +28,8 @@ pub(super) enum Handled {
 pub(super) enum Unfinished {
     Store(StoreError),
     Graph(GraphError),
-    /// No usable page token, even after reading the secret again: logged `failed`.
+    /// No usable page token, even after reading the workspace's tokens again (logged
+    /// `failed`), or the tokens could not be read.
     Token,
     /// Not started: the function's time was running out.
     OutOfTime,
@@ -50,11 +51,9 @@ impl Unfinished {
 pub(super) struct Door<'a> {
     store: &'a Store,
     graph: &'a GraphClient,
-    secret: &'a Secret<MetaSecrets>,
+    pages: &'a PageTokens,
     /// The secret as the delivery was verified with.
     secrets: Arc<MetaSecrets>,
-    /// The secret read again for this delivery, once, if a change needed it.
-    reread: OnceCell<Option<Arc<MetaSecrets>>>,
     origin: RequestOrigin,
 }
 
@@ -66,16 +65,15 @@ impl<'a> Door<'a> {
     pub(super) fn new(
         store: &'a Store,
         graph: &'a GraphClient,
-        secret: &'a Secret<MetaSecrets>,
+        pages: &'a PageTokens,
         secrets: Arc<MetaSecrets>,
         origin: RequestOrigin,
     ) -> Self {
         Self {
             store,
             graph,
-            secret,
+            pages,
             secrets,
-            reread: OnceCell::new(),
             origin,
         }
     }
@@ -168,13 +166,31 @@ impl<'a> Door<'a> {
             self.fail(entry, reason).await?;
             return Err(Unfinished::Token);
         }
-        let fetched = match self.fetch(page_id, leadgen_id).await {
+        let workspace = &connector.workspace_id;
+        let fetched = match self.fetch(workspace, page_id, leadgen_id).await {
             Ok(fetched) => fetched,
             Err(Fetch::NoToken) => {
                 let reason = format!(
-                    "no page access token for page {page_id}: add it under page_tokens in the \
-                     Meta webhook secret (reconnect the page); Meta delivers the lead again \
-                     meanwhile"
+                    "this workspace holds no page access token for page {page_id}: store it \
+                     with PUT /admin/meta/pages/{page_id} (reconnect the page); Meta delivers \
+                     the lead again meanwhile"
+                );
+                self.fail(entry, reason).await?;
+                return Err(Unfinished::Token);
+            }
+            Err(Fetch::Tokens(err)) if err.is_retryable() => {
+                tracing::warn!(
+                    page_id,
+                    leadgen_id,
+                    error = %chain(&err),
+                    "the workspace's page tokens could not be read: nothing stored, Meta will redeliver"
+                );
+                return Err(Unfinished::Token);
+            }
+            Err(Fetch::Tokens(err)) => {
+                let reason = format!(
+                    "the workspace's page tokens could not be read ({err}); Meta delivers the \
+                     lead again meanwhile"
                 );
                 self.fail(entry, reason).await?;
                 return Err(Unfinished::Token);
@@ -219,25 +235,34 @@ impl<'a> Door<'a> {
         self.import(connector, candidate, &delivery).await
     }
 
-    /// The lead from the Graph API with the page's token. A token missing, or one Meta
-    /// calls expired, has the secret read again (once per delivery) and, if that gives
-    /// another token, the lead asked for again.
-    async fn fetch(&self, page_id: &str, leadgen_id: &str) -> Result<Fetched, Fetch> {
-        let token = match self.secrets.page_token(page_id) {
-            Some(token) => token.to_owned(),
+    /// The lead from the Graph API with the token `workspace` holds for the page. A
+    /// token missing, or one Meta calls expired, has the workspace's tokens read again
+    /// and, if that gives another token, the lead asked for again.
+    async fn fetch(
+        &self,
+        workspace: &WorkspaceId,
+        page_id: &str,
+        leadgen_id: &str,
+    ) -> Result<Fetched, Fetch> {
+        let token = match self.pages.token(workspace, page_id).await? {
+            Some(token) => token,
             None => {
-                let reread = self.reread().await.ok_or(Fetch::NoToken)?;
-                reread.page_token(page_id).ok_or(Fetch::NoToken)?.to_owned()
+                tracing::info!(
+                    page_id,
+                    "no page token held: the workspace's tokens are read again"
+                );
+                let fresh = self.pages.fresh_token(workspace, page_id).await?;
+                fresh.ok_or(Fetch::NoToken)?
             }
         };
         match self.ask(leadgen_id, &token).await {
             Err(err) if err.is_expired_token() => {
-                let newer = self
-                    .reread()
-                    .await
-                    .and_then(|s| s.page_token(page_id).map(str::to_owned))
-                    .filter(|newer| *newer != token);
-                match newer {
+                tracing::info!(
+                    page_id,
+                    "page token expired: the workspace's tokens are read again"
+                );
+                let newer = self.pages.fresh_token(workspace, page_id).await;
+                match newer.ok().flatten().filter(|newer| *newer != token) {
                     Some(newer) => self.ask(leadgen_id, &newer).await.map_err(Fetch::Graph),
                     None => Err(Fetch::Graph(err)),
                 }
@@ -246,27 +271,12 @@ impl<'a> Door<'a> {
         }
     }
 
-    async fn ask(&self, leadgen_id: &str, token: &str) -> Result<Fetched, GraphError> {
+    async fn ask(&self, leadgen_id: &str, token: &PageToken) -> Result<Fetched, GraphError> {
         let access = PageAccess {
-            access_token: token,
+            access_token: token.expose(),
             app_secret: &self.secrets.app_secret,
         };
         self.graph.lead(leadgen_id, access).await
-    }
-
-    /// The secret read again, once for the whole delivery; `None` when it cannot be.
-    async fn reread(&self) -> Option<&Arc<MetaSecrets>> {
-        let reread = self.reread.get_or_init(|| async {
-            tracing::info!("page token missing or expired: the Meta secret is read again");
-            match self.secret.refresh(&self.secrets).await {
-                Ok(secrets) => Some(secrets),
-                Err(err) => {
-                    tracing::warn!(error = %err, "the Meta secret could not be read again");
-                    None
-                }
-            }
-        });
-        reread.await.as_ref()
     }
 
     async fn import(
@@ -300,5 +310,12 @@ impl<'a> Door<'a> {
 /// Why a lead could not be fetched.
 enum Fetch {
     NoToken,
+    Tokens(PageTokenError),
     Graph(GraphError),
+}
+
+impl From<PageTokenError> for Fetch {
+    fn from(err: PageTokenError) -> Self {
+        Fetch::Tokens(err)
+    }
 }

@@ -202,10 +202,6 @@ impl GraphClient {
         url
     }
 
-    fn lead_url(&self, leadgen_id: &str) -> Url {
-        self.url(&[leadgen_id])
-    }
-
     pub(super) fn http(&self) -> &reqwest::Client {
         &self.http
     }
@@ -220,15 +216,41 @@ impl GraphClient {
         leadgen_id: &str,
         access: PageAccess<'_>,
     ) -> Result<Fetched, GraphError> {
+        let raw = self.object(leadgen_id, FIELDS, access).await?;
+        let lead = GraphLead::deserialize(&raw).map_err(decode)?;
+        Ok(Fetched { lead, raw })
+    }
+
+    /// Reads the page `page_id` (`?fields=id`) with `access`: whether the token may
+    /// see that page. Errors never carry the URL, which holds the token.
+    pub async fn page(&self, page_id: &str, access: PageAccess<'_>) -> Result<(), GraphError> {
+        let raw = self.object(page_id, "id", access).await?;
+        let id = match &raw["id"] {
+            serde_json::Value::String(id) => id.clone(),
+            serde_json::Value::Number(id) => id.to_string(),
+            _ => String::new(),
+        };
+        if id == page_id {
+            Ok(())
+        } else {
+            Err(GraphError::Decode { line: 1, column: 1 })
+        }
+    }
+
+    /// `GET {base}/{version}/{id}?fields=…` with the token and its proof, as JSON.
+    async fn object(
+        &self,
+        id: &str,
+        fields: &str,
+        access: PageAccess<'_>,
+    ) -> Result<serde_json::Value, GraphError> {
         let proof = appsecret_proof(access.app_secret, access.access_token);
-        let request = self.http.get(self.lead_url(leadgen_id)).query(&[
-            ("fields", FIELDS),
+        let request = self.http.get(self.url(&[id])).query(&[
+            ("fields", fields),
             ("access_token", access.access_token),
             ("appsecret_proof", &proof),
         ]);
-        let raw: serde_json::Value = answer(request).await?;
-        let lead = GraphLead::deserialize(&raw).map_err(decode)?;
-        Ok(Fetched { lead, raw })
+        answer(request).await
     }
 }
 
@@ -258,6 +280,7 @@ pub(super) async fn answer<T: serde::de::DeserializeOwned>(
     serde_json::from_slice(&body).map_err(decode)
 }
 
+/// Only the position is kept: serde's message could quote the lead's answers.
 fn decode(e: serde_json::Error) -> GraphError {
     GraphError::Decode {
         line: e.line(),
@@ -307,12 +330,12 @@ mod tests {
     fn the_lead_url_escapes_its_segments_under_any_base() {
         let client = GraphClient::new("http://127.0.0.1:3000/_local/graph/", "v21.0").unwrap();
         assert_eq!(
-            client.lead_url("444/../me").as_str(),
+            client.url(&["444/../me"]).as_str(),
             "http://127.0.0.1:3000/_local/graph/v21.0/444%2F..%2Fme"
         );
         let meta = GraphClient::new(DEFAULT_BASE, DEFAULT_VERSION).unwrap();
         assert_eq!(
-            meta.lead_url("444").as_str(),
+            meta.url(&["444"]).as_str(),
             "https://graph.facebook.com/v21.0/444"
         );
     }

@@ -6,6 +6,7 @@
 
 use super::change::{Door, Handled, Unfinished};
 use super::graph::GraphClient;
+use super::pages::PageTokens;
 use super::webhook::{verify_signature, Notification};
 use super::MetaSecrets;
 use crate::domain::{ImportStatus, RequestOrigin};
@@ -52,6 +53,7 @@ pub async fn receive(
     store: &Store,
     graph: &GraphClient,
     secret: &Secret<MetaSecrets>,
+    pages: &PageTokens,
     delivery: MetaDelivery<'_>,
 ) -> Result<DeliveryReport, WebhookError> {
     let secrets = secret.get().await.map_err(WebhookError::Secret)?;
@@ -77,7 +79,7 @@ pub async fn receive(
         tracing::info!(object = %notification.object, "Meta notification for another object: ignored");
         return Ok(report);
     }
-    let door = Door::new(store, graph, secret, secrets, delivery.origin);
+    let door = Door::new(store, graph, pages, secrets, delivery.origin);
     let changes = notification.leadgen_changes();
     // Collected first: a stream over a closure trips the compiler's `Send` check.
     let started: Vec<_> = changes

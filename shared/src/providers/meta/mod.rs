@@ -24,11 +24,11 @@ pub use webhook::{
 
 use crate::secrets::CheckSecret;
 use serde::Deserialize;
-use std::collections::BTreeMap;
 use std::fmt;
 
-/// The Meta door's one secret (JSON in Secrets Manager):
-/// `{"app_id": "…", "app_secret": "…", "verify_token": "…", "page_tokens": {"<page_id>": "<token>"}}`.
+/// The Meta door's one secret (JSON in Secrets Manager): `{"app_id": "…", "app_secret":
+/// "…", "verify_token": "…"}`. Page access tokens are each workspace's ([`PageTokens`]); a
+/// `page_tokens` key left in an older secret is not read (`leadctl doctor` says so).
 #[derive(Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct MetaSecrets {
@@ -38,15 +38,11 @@ pub struct MetaSecrets {
     pub app_secret: String,
     /// The token the subscription handshake must present.
     pub verify_token: String,
-    /// Page id → page access token with `leads_retrieval`.
-    pub page_tokens: BTreeMap<String, String>,
 }
 
 impl fmt::Debug for MetaSecrets {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MetaSecrets")
-            .field("pages", &self.page_tokens.keys().collect::<Vec<_>>())
-            .finish_non_exhaustive()
+        f.debug_struct("MetaSecrets").finish_non_exhaustive()
     }
 }
 
@@ -69,11 +65,4 @@ impl MetaSecrets {
     /// What `template.yaml` creates the secret's `app_secret` with, until an operator
     /// sets the Meta app's own.
     pub const PLACEHOLDER: &'static str = "REPLACE_WITH_META_APP_SECRET";
-
-    pub fn page_token(&self, page_id: &str) -> Option<&str> {
-        self.page_tokens
-            .get(page_id)
-            .map(String::as_str)
-            .filter(|token| !token.trim().is_empty())
-    }
 }
