@@ -114,7 +114,12 @@ async fn register(State(leads): State<GraphLeads>, body: Bytes) -> Response {
 }
 
 /// Meta's error body.
-pub(crate) fn graph_error(code: i64, subcode: Option<i64>, kind: &str, message: String) -> Response {
+pub(crate) fn graph_error(
+    code: i64,
+    subcode: Option<i64>,
+    kind: &str,
+    message: String,
+) -> Response {
     let mut error = json!({
         "message": message,
         "type": kind,

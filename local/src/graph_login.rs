@@ -150,7 +150,11 @@ async fn register_page(State(graph): State<GraphLeads>, body: Bytes) -> Response
     };
     let name = page["name"].as_str().unwrap_or("Local page");
     graph.accounts().add_page(&id, name);
-    if let Some(token) = page["token"].as_str().map(str::trim).filter(|t| !t.is_empty()) {
+    if let Some(token) = page["token"]
+        .as_str()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
         graph.accounts().add_token(&id, token);
     }
     json_response(201, json!({ "id": id, "name": name }))

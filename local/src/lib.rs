@@ -230,15 +230,16 @@ pub fn meta_connect(
     base_url: &str,
     function: &str,
 ) -> Result<shared::providers::meta::MetaConnect, BoxError> {
-    use shared::providers::meta::{GraphClient, MetaConnect, PageTokens, DEFAULT_VERSION};
+    use shared::providers::meta::{GraphClient, MetaConnect, DEFAULT_VERSION};
     let aws = calls::FunctionAws::new(config, function);
-    let secrets = aws.secrets();
     let prefix = provision::meta_pages_prefix(&template::Template::load()?)?;
     Ok(MetaConnect {
         store: aws.store(store),
-        graph: GraphClient::new(&graph::base(base_url), DEFAULT_VERSION)?,
-        secret: shared::secrets::Secret::new(secrets.clone(), meta_secret),
-        pages: PageTokens::new(secrets, prefix, store.clock().clone()),
+        meta: shared::admin::MetaPages {
+            tokens: tokens_under(config, &prefix, function),
+            graph: GraphClient::new(&graph::base(base_url), DEFAULT_VERSION)?,
+            app: std::sync::Arc::new(shared::secrets::Secret::new(aws.secrets(), meta_secret)),
+        },
         dialog_base: graph::base(base_url),
     })
 }

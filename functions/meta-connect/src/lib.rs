@@ -5,7 +5,7 @@
 //! the connector activated) or release it ([`shared::providers::meta::connect`]).
 
 use lambda_http::{Body, Request, Response};
-use shared::admin::{self, AdminContext, Deployment};
+use shared::admin::{AdminContext, Deployment};
 use shared::domain::{ConnectorId, Scope};
 use shared::http::{self, ApiError, Door};
 use shared::providers::meta::connect::{self, CallbackQuery};
@@ -46,14 +46,15 @@ impl Door for MetaConnectDoor {
                     serde_json::Value::Number(id) => Some(id.to_string()),
                     _ => None,
                 };
-                let chosen =
-                    connect::choose_page(connect, workspace, &connector, page_id.as_deref());
-                chosen.await?;
-                self.view(&key, &connector).await
+                let ctx = self.admin(&key);
+                let chosen = connect::choose_page(connect, &ctx, &connector, page_id.as_deref());
+                Ok(http::ok(&chosen.await?))
             }
             "DELETE /admin/connectors/{id}/meta/page" => {
-                connect::release_page(connect, workspace, &connector).await?;
-                self.view(&key, &connector).await
+                let ctx = self.admin(&key);
+                Ok(http::ok(
+                    &connect::release_page(connect, &ctx, &connector).await?,
+                ))
             }
             other => {
                 tracing::warn!(route = other, "a route this function does not serve");
@@ -86,13 +87,8 @@ impl MetaConnectDoor {
         http::meta_login(connect::callback(&self.connect, query, &redirect_uri).await)
     }
 
-    /// The connector as the admin API shows it.
-    async fn view(
-        &self,
-        key: &shared::domain::ApiKey,
-        connector: &ConnectorId,
-    ) -> Result<Response<Body>, ApiError> {
-        let ctx = AdminContext::of(&self.connect.store, key, &self.deployment);
-        Ok(http::ok(&admin::connector(&ctx, connector).await?))
+    /// The admin API's context for `key`'s workspace, able to check Meta pages.
+    fn admin<'a>(&'a self, key: &'a shared::domain::ApiKey) -> AdminContext<'a> {
+        AdminContext::of(&self.connect.store, key, &self.deployment).with_meta(&self.connect.meta)
     }
 }

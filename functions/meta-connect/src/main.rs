@@ -1,7 +1,9 @@
 use shared::admin::Deployment;
+use shared::admin::MetaPages;
 use shared::providers::meta::connect::DEFAULT_DIALOG_BASE;
 use shared::providers::meta::{GraphClient, MetaConnect, PageTokens};
 use shared::secrets::Secret;
+use std::sync::Arc;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
@@ -21,9 +23,14 @@ async fn main() -> Result<(), lambda_http::Error> {
         );
         Ok::<_, lambda_http::Error>(meta_connect::MetaConnectDoor {
             connect: MetaConnect {
-                graph: GraphClient::from_env()?,
-                secret: Secret::new(aws.secrets(), shared::aws::env("META_SECRET_ID")?),
-                pages,
+                meta: MetaPages {
+                    tokens: pages,
+                    graph: GraphClient::from_env()?,
+                    app: Arc::new(Secret::new(
+                        aws.secrets(),
+                        shared::aws::env("META_SECRET_ID")?,
+                    )),
+                },
                 dialog_base,
                 store,
             },

@@ -1,6 +1,8 @@
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
+use shared::admin::MetaPages;
 use shared::providers::meta::{GraphClient, MetaConnect, PageTokens};
 use shared::secrets::Secret;
+use std::sync::Arc;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
@@ -8,13 +10,18 @@ async fn main() -> Result<(), Error> {
     let aws = shared::aws::Aws::load().await;
     let store = aws.store()?;
     let connect = MetaConnect {
-        graph: GraphClient::from_env()?,
-        secret: Secret::new(aws.secrets(), shared::aws::env("META_SECRET_ID")?),
-        pages: PageTokens::new(
-            aws.secrets(),
-            shared::aws::env("META_PAGES_SECRET_PREFIX")?,
-            store.clock().clone(),
-        ),
+        meta: MetaPages {
+            tokens: PageTokens::new(
+                aws.secrets(),
+                shared::aws::env("META_PAGES_SECRET_PREFIX")?,
+                store.clock().clone(),
+            ),
+            graph: GraphClient::from_env()?,
+            app: Arc::new(Secret::new(
+                aws.secrets(),
+                shared::aws::env("META_SECRET_ID")?,
+            )),
+        },
         dialog_base: String::new(),
         store,
     };

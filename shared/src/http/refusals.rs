@@ -164,9 +164,7 @@ impl From<ConnectError> for ApiError {
                 ApiError::validation(detail, Vec::new())
             }
             ConnectError::State(_) | ConnectError::Declined(_) => ApiError::BadRequest(detail),
-            ConnectError::PageTaken(_) | ConnectError::SlotTaken(_) | ConnectError::Stale => {
-                ApiError::Conflict(detail)
-            }
+            ConnectError::Admin(err) => err.into(),
             ConnectError::Graph(ref graph) if !graph.is_retryable() => {
                 ApiError::validation(detail, Vec::new())
             }

@@ -71,7 +71,7 @@ pub async fn authorize(
     let secrets = connect.secrets().await?;
     let app = MetaConnect::app(&secrets)?;
     let state = LoginState::new(workspace_id, connector_id, connect.store.clock().epoch());
-    let url = connect.graph.login_dialog(
+    let url = connect.meta.graph.login_dialog(
         &connect.dialog_base,
         app.app_id,
         redirect_uri,
@@ -119,9 +119,21 @@ pub async fn callback(
         .connector;
     meta_only(&connector)?;
 
-    let short = connect.graph.exchange_code(app, code, redirect_uri).await?;
-    let user = connect.graph.long_lived(app, &short.access_token).await?;
-    let mut managed = connect.graph.managed_pages(app, &user.access_token).await?;
+    let short = connect
+        .meta
+        .graph
+        .exchange_code(app, code, redirect_uri)
+        .await?;
+    let user = connect
+        .meta
+        .graph
+        .long_lived(app, &short.access_token)
+        .await?;
+    let mut managed = connect
+        .meta
+        .graph
+        .managed_pages(app, &user.access_token)
+        .await?;
     managed.retain(|page| page.id.is_meaningful());
     let pages: Vec<PageChoice> = managed
         .iter()
@@ -140,7 +152,11 @@ pub async fn callback(
         })
         .collect::<Vec<_>>();
     if !tokens.is_empty() {
-        connect.pages.store(&state.workspace_id, tokens).await?;
+        connect
+            .meta
+            .tokens
+            .store(&state.workspace_id, tokens)
+            .await?;
     }
     tracing::info!(
         workspace_id = %state.workspace_id,

@@ -44,7 +44,7 @@ pub async fn check_tokens(connect: &MetaConnect) -> Result<HealthReport, Connect
             .store
             .routed_meta_pages(BATCH, cursor.as_deref())
             .await?
-            .map_err(|_| ConnectError::Stale)?;
+            .map_err(|bad| crate::store::StoreError::Unexpected(bad.to_string().into()))?;
         for routed in &page.items {
             check_page(connect, app, routed, &mut report).await?;
         }
@@ -109,7 +109,12 @@ async fn check_page(
 
 async fn verdict(connect: &MetaConnect, app: MetaApp<'_>, routed: &RoutedPage) -> Verdict {
     let page_id = routed.page_id.as_str();
-    let token = match connect.pages.token(&routed.workspace_id, page_id).await {
+    let token = match connect
+        .meta
+        .tokens
+        .token(&routed.workspace_id, page_id)
+        .await
+    {
         Ok(Some(token)) => token,
         Ok(None) => {
             let reason =
@@ -121,7 +126,7 @@ async fn verdict(connect: &MetaConnect, app: MetaApp<'_>, routed: &RoutedPage) -
             return Verdict::Unchecked;
         }
     };
-    let info = match connect.graph.debug_token(app, token.expose()).await {
+    let info = match connect.meta.graph.debug_token(app, token.expose()).await {
         Ok(info) => info,
         Err(err) if err.is_expired_token() => {
             let reason =

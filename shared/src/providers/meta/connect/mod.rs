@@ -14,12 +14,13 @@ pub use handoff::{authorize, callback, Authorization, CallbackQuery, Connected, 
 pub use health::{check_tokens, HealthReport, EXPIRY_WARNING};
 pub use state::{LoginState, StateError, STATE_TTL};
 
-use super::graph::{GraphClient, GraphError};
+use super::graph::GraphError;
 use super::login::MetaApp;
-use super::pages::{PageTokenError, PageTokens};
+use super::pages::PageTokenError;
 use super::MetaSecrets;
+use crate::admin::{AdminError, MetaPages};
 use crate::domain::{Connector, ConnectorId, Provider, WorkspaceId};
-use crate::secrets::{Secret, SecretError};
+use crate::secrets::SecretError;
 use crate::store::{ConnectorRecord, Store, StoreError};
 use std::sync::Arc;
 
@@ -27,14 +28,12 @@ use std::sync::Arc;
 pub const DEFAULT_DIALOG_BASE: &str = "https://www.facebook.com";
 
 /// What connecting a page needs, built once per cold start.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct MetaConnect {
     pub store: Store,
-    pub graph: GraphClient,
-    /// The Meta secret: the app's id and secret.
-    pub secret: Secret<MetaSecrets>,
-    /// The workspaces' page tokens.
-    pub pages: PageTokens,
+    /// The workspaces' page tokens, the Graph API and the Meta secret (the app's id and
+    /// secret), as the admin API checks pages with them.
+    pub meta: MetaPages,
     /// Where the login dialog is: [`DEFAULT_DIALOG_BASE`], or the local stand-in.
     pub dialog_base: String,
 }
@@ -64,12 +63,9 @@ pub enum ConnectError {
          one of the pages it lists"
     )]
     UnknownPage(String),
-    #[error("page {0} is already connected to another connector; disconnect it there first")]
-    PageTaken(String),
-    #[error("{0}")]
-    SlotTaken(String),
-    #[error("the connector changed meanwhile; read it again and retry")]
-    Stale,
+    /// The page's route, the connector's activation, as the admin API refuses them.
+    #[error(transparent)]
+    Admin(AdminError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -82,7 +78,17 @@ impl ConnectError {
             ConnectError::Graph(err) => err.is_retryable(),
             ConnectError::Tokens(err) => err.is_retryable(),
             ConnectError::Store(_) => true,
+            ConnectError::Admin(err) => matches!(err, AdminError::Unavailable(_)),
             _ => false,
+        }
+    }
+}
+
+impl From<AdminError> for ConnectError {
+    fn from(err: AdminError) -> Self {
+        match err {
+            AdminError::Store(err) => ConnectError::Store(err),
+            other => ConnectError::Admin(other),
         }
     }
 }
@@ -102,7 +108,7 @@ impl From<PageTokenError> for ConnectError {
 impl MetaConnect {
     /// The Meta secret, refused while it is still the template's placeholder.
     async fn secrets(&self) -> Result<Arc<MetaSecrets>, ConnectError> {
-        self.secret.get().await.map_err(ConnectError::Secret)
+        self.meta.app.get().await.map_err(ConnectError::Secret)
     }
 
     /// The app, once the Meta secret names its id.
