@@ -2,202 +2,30 @@
 //! assign → de-duplicate and store in one transaction → log. Every attempt, whatever
 //! its outcome, ends up in the import log, and its [`Outcome`] says which.
 
+mod attempt;
 mod defaults;
 mod limits;
+mod options;
 mod outcome;
 mod reading;
 mod retention;
 mod review;
 pub mod rules;
 
+pub use attempt::{attempt, fail, fail_settling, ignore, ignore_settling, record, Delivery};
 pub use defaults::{prepare, Prepared};
 pub use limits::MAX_EXTERNAL_ID_BYTES;
+pub use options::{Aftercare, Options};
 pub use outcome::{inactive_reason, Acknowledgement, Outcome, Receipt};
 pub use reading::{email_doubt, read_email, settle, Reading};
 pub use review::{approve, hold_for_review, hold_for_review_as, needs_review, Doubt};
 
-use crate::clock::Clock;
-use crate::domain::{ClientId, ImportId, LeadId, WorkspaceId};
 use crate::domain::{
-    Connector, FieldError, ImportRecord, ImportStatus, Lead, LeadCandidate, OutsideRules, Provider,
-    RequestOrigin,
+    ClientId, Connector, FieldError, ImportRecord, ImportStatus, Lead, LeadCandidate, LeadId,
+    OutsideRules,
 };
 use crate::store::{NewLead, Settles, Store, StoreError, Stored};
 use retention::{expiring, payload_expiring};
-
-/// What a door received, kept in the import log as it arrived.
-#[derive(Debug, Clone, Default)]
-pub struct Delivery<'a> {
-    pub raw: &'a str,
-    pub origin: RequestOrigin,
-}
-
-/// A new import-log entry for one attempt on `connector`.
-pub fn record(clock: &Clock, connector: &Connector, delivery: &Delivery) -> ImportRecord {
-    let mut record = attempt(
-        clock,
-        &connector.workspace_id,
-        Some(connector.provider),
-        delivery,
-    );
-    record.connector_id = Some(connector.id.clone());
-    record.source = Some(connector.source());
-    record
-}
-
-/// A new import-log entry for an attempt that reached a workspace but no connector.
-/// Its status is `failed` until the attempt settles otherwise.
-pub fn attempt(
-    clock: &Clock,
-    workspace_id: &WorkspaceId,
-    provider: Option<Provider>,
-    delivery: &Delivery,
-) -> ImportRecord {
-    let (payload, payload_truncated) = ImportRecord::capped_payload(delivery.raw);
-    ImportRecord {
-        id: ImportId::at(clock),
-        workspace_id: workspace_id.clone(),
-        connector_id: None,
-        provider,
-        status: ImportStatus::Failed,
-        external_id: None,
-        lead_id: None,
-        client_id: None,
-        review_id: None,
-        source: provider.map(|provider| provider.key().to_owned()),
-        reason: None,
-        errors: Vec::new(),
-        warnings: Vec::new(),
-        payload,
-        payload_truncated,
-        origin: delivery.origin.clone(),
-        received_at: clock.stamp(),
-        retry_of: None,
-        retried_by: None,
-        retried_at: None,
-        expires_at: None,
-        payload_expires_at: None,
-    }
-}
-
-/// Logs an attempt that cannot make a lead, with its reason (and field errors).
-pub async fn fail(
-    store: &Store,
-    record: ImportRecord,
-    reason: impl Into<String>,
-    errors: Vec<FieldError>,
-) -> Result<Outcome, StoreError> {
-    fail_settling(store, record, reason, errors, &Settles::Nothing).await
-}
-
-/// [`fail`], settling `settles` (an inbound email) in the same write.
-pub async fn fail_settling(
-    store: &Store,
-    record: ImportRecord,
-    reason: impl Into<String>,
-    errors: Vec<FieldError>,
-    settles: &Settles,
-) -> Result<Outcome, StoreError> {
-    let (record, reason) = settled(record, ImportStatus::Failed, reason.into());
-    let record = ImportRecord { errors, ..record };
-    let record = expiring(store, record).await?;
-    store.log_settling(&record, settles, None).await?;
-    Ok(Outcome::Failed {
-        import_id: record.id,
-        reason,
-        errors: record.errors,
-    })
-}
-
-/// Logs an attempt that makes no lead on purpose (a test lead, a honeypot, another
-/// form's lead), with its reason.
-pub async fn ignore(
-    store: &Store,
-    record: ImportRecord,
-    reason: impl Into<String>,
-) -> Result<Outcome, StoreError> {
-    ignore_settling(store, record, reason, &Settles::Nothing).await
-}
-
-/// [`ignore`], settling `settles` (an inbound email) in the same write.
-pub async fn ignore_settling(
-    store: &Store,
-    record: ImportRecord,
-    reason: impl Into<String>,
-    settles: &Settles,
-) -> Result<Outcome, StoreError> {
-    let (record, reason) = settled(record, ImportStatus::Ignored, reason.into());
-    let record = expiring(store, record).await?;
-    store.log_settling(&record, settles, None).await?;
-    Ok(Outcome::Ignored {
-        import_id: record.id,
-        reason,
-    })
-}
-
-fn settled(
-    mut record: ImportRecord,
-    status: ImportStatus,
-    reason: String,
-) -> (ImportRecord, String) {
-    record.status = status;
-    record.reason = Some(reason.clone());
-    (record, reason)
-}
-
-/// What a stored lead sets going besides itself: speed-to-lead (when its connector has
-/// it on) and forwarding to the workspace's destinations. A live delivery starts both;
-/// a bulk import of past leads neither, unless asked for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Aftercare {
-    pub speed_to_lead: bool,
-    pub forward: bool,
-}
-
-impl Aftercare {
-    pub const LIVE: Aftercare = Aftercare {
-        speed_to_lead: true,
-        forward: true,
-    };
-}
-
-/// What an import settles and sets going besides its lead and entry.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// What the attempt's own transaction settles besides (the request's
-    /// `Idempotency-Key`, the inbound email it came from, a held review): an outcome, its
-    /// entry and that are written together or not at all.
-    pub settles: Settles,
-    /// What a stored lead sets going (a bulk import's row may start neither).
-    pub aftercare: Aftercare,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Self {
-            settles: Settles::Nothing,
-            aftercare: Aftercare::LIVE,
-        }
-    }
-}
-
-impl Options {
-    /// A live attempt that settles `settles` in its own transaction.
-    pub fn settling(settles: Settles) -> Self {
-        Self {
-            settles,
-            ..Self::default()
-        }
-    }
-
-    /// An attempt that settles nothing and sets going only what `aftercare` says.
-    pub fn with_aftercare(aftercare: Aftercare) -> Self {
-        Self {
-            aftercare,
-            ..Self::default()
-        }
-    }
-}
 
 /// Takes one candidate through the whole pipeline on `connector`, its rules included.
 /// Only an active connector creates leads; on any other the attempt is logged as

@@ -2,9 +2,13 @@
 //! the checkpoint, and nothing is made twice or counted twice.
 
 use e2e::bulk::{bad_rows, leads_csv, upload};
+use e2e::crash::Crash;
 use e2e::TestApp;
 use serde_json::json;
 use std::time::Duration;
+
+/// Writes the stopped worker makes: its claim and first checkpoint, then a row each.
+const STOP_AFTER_WRITES: usize = 44;
 
 #[tokio::test]
 async fn a_stop_mid_file_resumes_at_the_checkpoint_without_a_duplicate() {
@@ -19,20 +23,26 @@ async fn a_stop_mid_file_resumes_at_the_checkpoint_without_a_duplicate() {
         .unwrap();
     let chunk = run.next_chunk().await;
 
-    // The worker is stopped between two writes once 40 rows are in the log: past a
-    // checkpoint (every 25 rows), short of the next one.
-    let deps = run.deps.clone();
-    let first = chunk.clone();
-    let worker = tokio::spawn(async move { deps.chunk(&first, 1, Duration::from_secs(600)).await });
-    while app.import_log().await.len() < 40 {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    worker.abort();
-    let _ = worker.await;
+    // The worker is stopped between two writes after about 40 rows (a row is one
+    // write): past a checkpoint (every 25 rows), short of the next one.
+    let crash = Crash::after(STOP_AFTER_WRITES);
+    let mut stopping = run.deps.clone();
+    stopping.store = app.store_through(&crash, &run.clock);
+    let first = crash
+        .run(stopping.chunk(&chunk, 1, Duration::from_secs(600)))
+        .await;
+    assert!(first.is_none(), "the worker is stopped mid-file");
     let stopped = app.bulk_import(&id).await;
     assert_eq!(stopped["status"], "running");
-    let made_before = app.leads().await.len();
-    assert!(made_before >= 38, "{made_before} leads before the stop");
+    let logged = app.import_log().await.len();
+    println!(
+        "stopped after {:?}: {logged} rows logged",
+        crash.writes().len()
+    );
+    assert!(
+        (26..50).contains(&logged),
+        "{logged} rows logged before the stop: between two checkpoints"
+    );
 
     // Its message comes back after the visibility time-out, when the hold has lapsed.
     run.advance(961);

@@ -8,20 +8,20 @@
 //! Writes read the secret, change it and put it back: two writes to one workspace's pages
 //! at the same instant keep the last (admin writes are rare; each answers what it did).
 
+mod book;
+mod token;
+
+pub use token::{PageToken, PageTokenError};
+
 use crate::clock::Clock;
 use crate::domain::WorkspaceId;
-use crate::secrets::{CheckSecret, Secret, SecretError, DEFAULT_TTL};
-use aws_sdk_secretsmanager::error::ProvideErrorMetadata;
-use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use crate::secrets::{Secret, DEFAULT_TTL};
+use book::{token_of, Book, Held};
+use serde::Serialize;
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
-
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
-
-/// Secrets Manager's limit on a secret's value.
-const MAX_SECRET_BYTES: usize = 65_536;
 
 /// A workspace's Meta page access tokens, read through a cache per workspace.
 #[derive(Clone)]
@@ -51,57 +51,6 @@ pub struct StoredPage {
     pub stored_at: i64,
     pub expires_at: Option<i64>,
 }
-
-/// A page access token. Shown as `[redacted]`; [`PageToken::expose`] gives it to the one
-/// call that sends it to Meta.
-#[derive(Clone, PartialEq, Eq)]
-pub struct PageToken(String);
-
-/// Why the page tokens could not be read or written. No variant carries a token.
-#[derive(Debug, thiserror::Error)]
-pub enum PageTokenError {
-    #[error(transparent)]
-    Read(#[from] SecretError),
-    #[error("the Meta page tokens {secret_id} could not be written")]
-    Write {
-        secret_id: String,
-        retryable: bool,
-        #[source]
-        source: BoxError,
-    },
-    /// Secrets Manager holds at most 64 KiB a secret.
-    #[error("the Meta page tokens {secret_id} would exceed Secrets Manager's 64 KiB: remove pages first")]
-    TooLarge { secret_id: String },
-}
-
-impl PageTokenError {
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            PageTokenError::Read(err) => err.is_retryable(),
-            PageTokenError::Write { retryable, .. } => *retryable,
-            PageTokenError::TooLarge { .. } => false,
-        }
-    }
-}
-
-#[derive(Clone, Default, Serialize, Deserialize)]
-struct Book {
-    #[serde(default)]
-    pages: BTreeMap<String, Held>,
-}
-
-#[derive(Clone, Serialize, Deserialize)]
-struct Held {
-    token: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    name: Option<String>,
-    #[serde(default)]
-    stored_at: i64,
-    #[serde(default)]
-    expires_at: Option<i64>,
-}
-
-impl CheckSecret for Book {}
 
 impl PageTokens {
     pub fn new(
@@ -234,105 +183,25 @@ impl PageTokens {
         }
     }
 
+    /// Writes `book` as the workspace's secret; this process sees its own write at
+    /// once, others within their TTL.
     async fn write(
         &self,
         workspace: &WorkspaceId,
         book: &Book,
         exists: bool,
     ) -> Result<(), PageTokenError> {
-        let secret_id = self.secret_id(workspace);
-        let value = serde_json::to_string(book).unwrap_or_default();
-        if value.len() > MAX_SECRET_BYTES {
-            return Err(PageTokenError::TooLarge { secret_id });
-        }
-        let created = if exists {
-            None
-        } else {
-            let description = format!(
-                "Meta page access tokens of workspace {}",
-                workspace.as_str()
-            );
-            let created = self
-                .client
-                .create_secret()
-                .name(&secret_id)
-                .description(description)
-                .secret_string(&value)
-                .send()
-                .await;
-            match created {
-                Ok(_) => Some(Ok(())),
-                // Created by a write at the same instant: put this value over it.
-                Err(err) if err.code() == Some("ResourceExistsException") => None,
-                Err(err) => Some(Err(write_error(&secret_id, err))),
-            }
-        };
-        let written = match created {
-            Some(result) => result,
-            None => self
-                .client
-                .put_secret_value()
-                .secret_id(&secret_id)
-                .secret_string(value)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(|err| write_error(&secret_id, err)),
-        };
-        // This process sees its own write at once; others within their TTL.
+        let written = book::put(
+            &self.client,
+            &self.secret_id(workspace),
+            workspace,
+            book,
+            exists,
+        )
+        .await;
         let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
         held.remove(workspace);
         written
-    }
-}
-
-fn token_of(book: &Book, page_id: &str) -> Option<PageToken> {
-    let held = book.pages.get(page_id)?;
-    let token = held.token.trim();
-    (!token.is_empty()).then(|| PageToken(token.to_owned()))
-}
-
-fn write_error<E, R>(
-    secret_id: &str,
-    err: aws_sdk_secretsmanager::error::SdkError<E, R>,
-) -> PageTokenError
-where
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: fmt::Debug + Send + Sync + 'static,
-{
-    let permanent = matches!(
-        err.code(),
-        Some(
-            "AccessDeniedException"
-                | "InvalidParameterException"
-                | "InvalidRequestException"
-                | "LimitExceededException"
-                | "ValidationException"
-        )
-    );
-    PageTokenError::Write {
-        secret_id: secret_id.to_owned(),
-        retryable: !permanent,
-        source: Box::new(err),
-    }
-}
-
-impl PageToken {
-    /// The token itself, for the request that sends it to Meta.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for PageToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("PageToken([redacted])")
-    }
-}
-
-impl fmt::Display for PageToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
     }
 }
 
@@ -353,45 +222,5 @@ impl fmt::Debug for PageTokens {
             .field("prefix", &self.prefix)
             .field("ttl", &self.ttl)
             .finish_non_exhaustive()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_token_is_never_shown() {
-        let token = PageToken("EAAG-secret-token".into());
-        let page = NewPage {
-            page_id: "1".into(),
-            name: None,
-            token: "EAAG-secret-token".into(),
-            expires_at: None,
-        };
-        for shown in [
-            format!("{token:?}"),
-            format!("{token}"),
-            format!("{page:?}"),
-        ] {
-            assert!(!shown.contains("EAAG"), "{shown}");
-        }
-        assert_eq!(token.expose(), "EAAG-secret-token");
-    }
-
-    #[test]
-    fn a_blank_token_is_none() {
-        let mut book = Book::default();
-        let held = |token: &str| Held {
-            token: token.into(),
-            name: None,
-            stored_at: 0,
-            expires_at: None,
-        };
-        book.pages.insert("1".into(), held("  "));
-        book.pages.insert("2".into(), held("t"));
-        assert!(token_of(&book, "1").is_none());
-        assert!(token_of(&book, "3").is_none());
-        assert_eq!(token_of(&book, "2").unwrap().expose(), "t");
     }
 }
