@@ -124,6 +124,9 @@ enum MetaCommand {
         /// The secret's name or ARN (default: the stack's `MetaWebhookSecretName`).
         #[arg(long)]
         secret_id: Option<String>,
+        /// The Meta app's id: Connect Meta opens Facebook Login for this app.
+        #[arg(long)]
+        app_id: Option<String>,
         /// The Meta app's secret; `-` reads it from standard input.
         #[arg(long)]
         app_secret: Option<String>,
@@ -181,10 +184,12 @@ async fn run(
         }
         Command::Meta(MetaCommand::Set {
             secret_id,
+            app_id,
             app_secret,
             verify_token,
         }) => {
             let change = meta::MetaChange {
+                app_id,
                 app_secret,
                 verify_token,
             };

@@ -14,6 +14,8 @@ pub const LEFTOVER: &str = "its page_tokens key is no longer read: store each pa
 /// What `meta set` changes in the secret.
 #[derive(Debug)]
 pub struct MetaChange {
+    /// The Meta app's id (Facebook Login's client id for Connect Meta).
+    pub app_id: Option<String>,
     pub app_secret: Option<String>,
     pub verify_token: Option<String>,
 }
@@ -52,6 +54,9 @@ pub async fn set_meta(
         .and_then(|text| serde_json::from_str(text).ok())
         .filter(Value::is_object)
         .unwrap_or_else(|| json!({}));
+    if let Some(app_id) = change.app_id {
+        value["app_id"] = app_id.trim().into();
+    }
     if let Some(app_secret) = change.app_secret {
         value["app_secret"] = stdin_or(app_secret)?.into();
     }

@@ -283,3 +283,34 @@ async fn doctor_reports_on_moto_line_by_line_without_failing_to_answer() {
     assert!(!unnamed.status.success());
     assert!(String::from_utf8_lossy(&unnamed.stderr).contains("--stack"));
 }
+
+#[tokio::test]
+async fn doctor_names_the_meta_connector_whose_page_needs_reconnecting() {
+    let meta = e2e::webhooks::MetaApp::spawn(e2e::webhooks::NO_GRAPH, |_| {}).await;
+    let app = &meta.app;
+    let mark = shared::domain::NeedsReconnect {
+        page_id: meta.page_id.clone(),
+        reason: format!(
+            "the token of page {} stops reading leads soon",
+            meta.page_id
+        ),
+        since: app.store.clock().stamp(),
+        works_until: Some("2026-12-01T00:00:00Z".to_owned()),
+    };
+    let marked = app
+        .store
+        .mark_reconnect(app.workspace_id(), &meta.connector.id, Some(&mark));
+    assert!(marked.await.unwrap());
+
+    let checks = json(app, &["doctor"]);
+
+    let checks = checks.as_array().expect("a list of checks");
+    let pages = checks
+        .iter()
+        .find(|c| c["name"] == "Meta pages")
+        .expect("the Meta pages check");
+    assert_eq!(pages["status"], "warn", "{pages}");
+    let detail = pages["detail"].as_str().unwrap();
+    assert!(detail.contains(meta.connector.id.as_str()), "{detail}");
+    assert!(detail.contains("stops reading leads soon"), "{detail}");
+}

@@ -2,11 +2,13 @@
 //! `POST /_local/meta/leads` registers a Graph-shaped lead (`{"id", "created_time",
 //! "field_data": [...]}`), and `GET /_local/graph/{version}/{leadgen_id}` serves it as
 //! the Graph API would, so `meta-webhook` runs with `GRAPH_API_BASE` = [`base`].
-//! `POST /_local/meta/pages` `{"id", "token"}` makes a page readable with that token:
+//! `POST /_local/meta/pages` `{"id", "token"}` makes a page readable with that token
+//! (`graph_login` serves the route; without a token the page is only the person's):
 //! `GET /_local/graph/{version}/{page_id}?fields=id` answers `{"id"}` for it and Meta's
 //! "cannot be loaded due to missing permissions" for any other token (the admin API's
 //! page check).
 
+use crate::graph_login::MetaAccounts;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
@@ -23,11 +25,17 @@ pub fn base(api_base: &str) -> String {
     format!("{}{GRAPH_PREFIX}", api_base.trim_end_matches('/'))
 }
 
-/// The registered leads by id, and the pages with the tokens that may read each.
-#[derive(Debug, Clone, Default)]
-pub struct GraphLeads(Arc<Mutex<HashMap<String, Value>>>, Pages);
+/// The stand-in's state: the registered leads, by id, and the person of Connect Meta
+/// with their pages and the tokens that read each (`graph_login`), who is the same for
+/// every stand-in of the process, as Facebook is one service.
+#[derive(Debug, Clone)]
+pub struct GraphLeads(Arc<Mutex<HashMap<String, Value>>>, MetaAccounts);
 
-type Pages = Arc<Mutex<HashMap<String, Vec<String>>>>;
+impl Default for GraphLeads {
+    fn default() -> Self {
+        Self(Arc::default(), MetaAccounts::of_this_process())
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum RegisterError {
@@ -54,25 +62,12 @@ impl GraphLeads {
 
     /// Makes `page_id` readable with `token` (and with the tokens registered before).
     pub fn register_page(&self, page_id: &str, token: &str) {
-        let mut pages = self
-            .1
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        pages
-            .entry(page_id.to_owned())
-            .or_default()
-            .push(token.to_owned());
+        self.1.add_token(page_id, token);
     }
 
-    /// Whether `id` is a registered page; if so, whether `token` may read it.
-    fn page(&self, id: &str, token: &str) -> Option<bool> {
-        let pages = self
-            .1
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        pages
-            .get(id)
-            .map(|tokens| tokens.iter().any(|t| t == token))
+    /// The person behind the login dialog: their pages and the tokens handed out.
+    pub fn accounts(&self) -> &MetaAccounts {
+        &self.1
     }
 
     fn get(&self, id: &str) -> Option<Value> {
@@ -88,15 +83,15 @@ impl GraphLeads {
 pub fn router(leads: GraphLeads) -> axum::Router {
     axum::Router::new()
         .route("/_local/meta/leads", post(register))
-        .route("/_local/meta/pages", post(register_page))
         .route(
             &format!("{GRAPH_PREFIX}/{{version}}/{{leadgen_id}}"),
             get(lead),
         )
+        .merge(crate::graph_login::router())
         .with_state(leads)
 }
 
-fn json_response(status: u16, body: Value) -> Response {
+pub(crate) fn json_response(status: u16, body: Value) -> Response {
     let status = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::BAD_REQUEST);
     (
         status,
@@ -118,24 +113,13 @@ async fn register(State(leads): State<GraphLeads>, body: Bytes) -> Response {
     }
 }
 
-async fn register_page(State(leads): State<GraphLeads>, body: Bytes) -> Response {
-    let page: Value = serde_json::from_slice(&body).unwrap_or_default();
-    let id = match &page["id"] {
-        Value::String(id) => id.trim().to_owned(),
-        Value::Number(id) => id.to_string(),
-        _ => String::new(),
-    };
-    match (id.is_empty(), page["token"].as_str()) {
-        (false, Some(token)) if !token.trim().is_empty() => {
-            leads.register_page(&id, token.trim());
-            json_response(201, json!({ "id": id }))
-        }
-        _ => json_response(400, json!({ "message": "a page is {\"id\", \"token\"}" })),
-    }
-}
-
 /// Meta's error body.
-fn graph_error(code: i64, subcode: Option<i64>, kind: &str, message: String) -> Response {
+pub(crate) fn graph_error(
+    code: i64,
+    subcode: Option<i64>,
+    kind: &str,
+    message: String,
+) -> Response {
     let mut error = json!({
         "message": message,
         "type": kind,
@@ -168,7 +152,11 @@ async fn lead(
         graph_error(100, Some(33), "GraphMethodException", message)
     };
     let token = query.get("access_token").map_or("", |t| t.trim());
-    match leads.page(&leadgen_id, token) {
+    if leads.accounts().has_ended(token) {
+        let message = "Error validating access token: Session has expired.".to_owned();
+        return graph_error(190, Some(463), "OAuthException", message);
+    }
+    match leads.accounts().reads(&leadgen_id, token) {
         Some(true) => return json_response(200, json!({ "id": leadgen_id })),
         Some(false) => return unreadable(),
         None => {}

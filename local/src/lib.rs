@@ -5,6 +5,7 @@ pub mod calls;
 pub mod email;
 pub mod gateway;
 pub mod graph;
+pub mod graph_login;
 pub mod iam;
 pub mod intrinsics;
 pub mod moto;
@@ -13,6 +14,7 @@ pub mod queues;
 pub mod seed;
 pub mod streams;
 pub mod template;
+pub mod token_health;
 
 use gateway::{door, Handler};
 use shared::store::Store;
@@ -158,6 +160,10 @@ pub fn doors(
 ) -> Result<HashMap<String, Handler>, BoxError> {
     use shared::providers::meta::{GraphClient, DEFAULT_VERSION};
     calls::stands_for(meta_secret, "MetaWebhookSecret");
+    let connect = meta_connect::MetaConnectDoor {
+        connect: meta_connect(config, store, meta_secret, base_url, "meta-connect")?,
+        deployment: deployment(base_url),
+    };
     let prefix = provision::meta_pages_prefix(&template::Template::load()?)?;
     let aws = |function| calls::FunctionAws::new(config, function);
     let store = |function| aws(function).store(store);
@@ -197,6 +203,7 @@ pub fn doors(
         ("admin-api", door(admin)),
         ("review-actions", door(review)),
         ("meta-webhook", door(meta)),
+        ("meta-connect", door(connect)),
         (
             "google-webhook",
             door(google_webhook::GoogleWebhook {
@@ -213,9 +220,33 @@ pub fn doors(
     Ok(doors.map(|(name, door)| (name.to_owned(), door)).into())
 }
 
+/// Connect Meta wired to the local resources as `function` (`meta-connect` or
+/// `meta-token-health`) builds it: the Meta secret `meta_secret`, the page tokens under
+/// the template's prefix, the Graph API and login dialog of the stand-in at `base_url`.
+pub fn meta_connect(
+    config: &aws_config::SdkConfig,
+    store: &Store,
+    meta_secret: &str,
+    base_url: &str,
+    function: &str,
+) -> Result<shared::providers::meta::MetaConnect, BoxError> {
+    use shared::providers::meta::{GraphClient, MetaConnect, DEFAULT_VERSION};
+    let aws = calls::FunctionAws::new(config, function);
+    let prefix = provision::meta_pages_prefix(&template::Template::load()?)?;
+    Ok(MetaConnect {
+        store: aws.store(store),
+        meta: shared::admin::MetaPages {
+            tokens: tokens_under(config, &prefix, function),
+            graph: GraphClient::new(&graph::base(base_url), DEFAULT_VERSION)?,
+            app: std::sync::Arc::new(shared::secrets::Secret::new(aws.secrets(), meta_secret)),
+        },
+        dialog_base: graph::base(base_url),
+    })
+}
+
 /// The gateway of `make dev` on `listener`: every route of the template, `/_local/email`
-/// (served by `email`), and the Graph API stand-in the Meta door reads, holding the
-/// sample lead. Nothing is served until the answer is awaited.
+/// (served by `email`), the Graph API stand-in the Meta door reads, holding the sample
+/// lead, and `POST /_local/meta/token-health`, one run of the daily token check. Nothing is served until the answer is awaited.
 pub fn serve_all(
     listener: tokio::net::TcpListener,
     store: &Store,
@@ -226,10 +257,16 @@ pub fn serve_all(
     let base = format!("http://{}", listener.local_addr()?);
     let graph_leads = graph::GraphLeads::default();
     graph_leads.register(graph::sample_lead())?;
+    graph_leads
+        .accounts()
+        .add_page(seed::SAMPLE_META_PAGE_ID, "Demo Page");
     graph_leads.register_page(seed::SAMPLE_META_PAGE_ID, seed::SAMPLE_META_PAGE_TOKEN);
     let handlers = doors(store, config, meta_secret, &base)?;
     let routes = template::Template::load()?.http_routes();
-    let extra = email::router(email, shared::aws::s3(config)).merge(graph::router(graph_leads));
+    let health = meta_connect(config, store, meta_secret, &base, "meta-token-health")?;
+    let extra = email::router(email, shared::aws::s3(config))
+        .merge(graph::router(graph_leads))
+        .merge(token_health::router(health));
     Ok(gateway::serve_with(listener, routes, handlers, extra))
 }
 

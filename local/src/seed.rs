@@ -100,8 +100,12 @@ pub const SAMPLE_FORM_ORIGINS: [&str; 3] =
 pub const SAMPLE_META_PAGE_ID: &str = "102030405060708";
 pub const SAMPLE_META_VERIFY_TOKEN: &str = "lc_verify_SampleVerifyTokenForLocalRuns01";
 pub const SAMPLE_META_APP_SECRET: &str = "sample_app_secret_for_local_runs_only_01";
+/// The Meta app of local runs: Facebook Login's `client_id` at the Graph API stand-in.
+pub const SAMPLE_META_APP_ID: &str = "100200300400500";
 pub const SAMPLE_META_PAGE_TOKEN: &str = "EAAB_SamplePageTokenForLocalRunsOnly0001";
 pub const SAMPLE_META_LEADGEN_ID: &str = "1234567890123456";
+/// The demo Meta connector's fixed id (the Connect Meta sample events name it).
+pub const SAMPLE_META_CONNECTOR_ID: &str = "01JB8ZK5V7G00META000000001";
 /// The Google sample: the demo connector's fixed id (its webhook URL) and key.
 pub const SAMPLE_GOOGLE_CONNECTOR_ID: &str = "01JB8ZK5V7G00G1EADS0000001";
 pub const SAMPLE_GOOGLE_KEY: &str = "gk_SampleGoogleKeyForLocalRunsOnly0001";
@@ -124,6 +128,7 @@ pub fn sample_signing_secret(vendor: Vendor) -> String {
 /// The Meta webhook secret of local runs (Secrets Manager JSON), for the demo page.
 pub fn sample_meta_secret() -> serde_json::Value {
     serde_json::json!({
+        "app_id": SAMPLE_META_APP_ID,
         "app_secret": SAMPLE_META_APP_SECRET,
         "verify_token": SAMPLE_META_VERIFY_TOKEN,
     })
@@ -219,6 +224,7 @@ pub async fn demo(store: &Store) -> Result<Seeded, SeedError> {
     })
     .await?;
     active_connector(store, &mut seeded, Provider::Meta, |c| {
+        c.id = SAMPLE_META_CONNECTOR_ID.into();
         c.display_name = "Facebook & Instagram lead ads".into();
         c.settings.page_id = Some(SAMPLE_META_PAGE_ID.into());
     })

@@ -125,6 +125,10 @@ impl TestApp {
                 shared::http::answer(&deps, request).await
             }
             "api-intake" => shared::http::answer(&self.api_deps(), request).await,
+            "meta-connect" => {
+                let deps = self.meta_connect_deps(crate::webhooks::NO_GRAPH);
+                shared::http::answer(&deps, request).await
+            }
             other => panic!("no handler for {other} in the tests"),
         }
     }

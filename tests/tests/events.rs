@@ -348,3 +348,25 @@ async fn every_forwarder_and_bulk_import_event_is_taken_without_a_retry() {
         assert!(response.batch_item_failures.is_empty(), "{}", name(&path));
     }
 }
+
+#[tokio::test]
+async fn every_meta_connect_event_gets_the_status_its_name_promises() {
+    let app = TestApp::demo().await;
+    let deps = app.meta_connect_deps(e2e::webhooks::NO_GRAPH);
+
+    check_events("meta-connect", 4, |request| {
+        shared::http::answer(&deps, request)
+    })
+    .await;
+}
+
+/// The token-health function takes any payload: its sample is what EventBridge
+/// Scheduler sends (`sam local invoke -e`); the check itself is in `meta_connect.rs`.
+#[test]
+fn the_meta_token_health_sample_is_a_scheduler_event() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../events/meta-token-health");
+    let event = std::fs::read_to_string(dir.join("scheduled.json")).unwrap();
+    let event: serde_json::Value = serde_json::from_str(&event).unwrap();
+    assert_eq!(event["source"], "aws.scheduler");
+    assert_eq!(event["detail-type"], "Scheduled Event");
+}

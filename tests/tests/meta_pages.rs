@@ -169,8 +169,9 @@ fn only_the_admin_function_writes_page_tokens_and_only_the_meta_door_also_reads_
             })
             .collect();
         let expected: &[&str] = match function.as_str() {
-            "admin-api" => &["GetSecretValue", "CreateSecret", "PutSecretValue"],
-            "meta-webhook" => &["GetSecretValue"],
+            // Connect Meta stores the tokens its Facebook Login gives (issue 20).
+            "admin-api" | "meta-connect" => &["GetSecretValue", "CreateSecret", "PutSecretValue"],
+            "meta-webhook" | "meta-token-health" => &["GetSecretValue"],
             _ => &[],
         };
         assert_eq!(
@@ -182,12 +183,12 @@ fn only_the_admin_function_writes_page_tokens_and_only_the_meta_door_also_reads_
         });
         assert!(!outside, "{function} reaches secrets outside the prefix");
     }
-    for function in ["admin-api", "meta-webhook"] {
-        let logical = if function == "admin-api" {
-            "AdminApiFunction"
-        } else {
-            "MetaWebhookFunction"
-        };
+    for (function, logical) in [
+        ("admin-api", "AdminApiFunction"),
+        ("meta-webhook", "MetaWebhookFunction"),
+        ("meta-connect", "MetaConnectFunction"),
+        ("meta-token-health", "MetaTokenHealthFunction"),
+    ] {
         let path = ["Environment", "Variables", "META_PAGES_SECRET_PREFIX"];
         let set = template
             .property(logical, &path)

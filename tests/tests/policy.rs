@@ -180,6 +180,7 @@ async fn drive_every_function() {
 
     // Boxed: the forwarder's and the importer's futures are too deep for the test's stack.
     let destination = Box::pin(drive_forwarding_and_bulk_import(&app)).await;
+    Box::pin(drive_meta_connect(&app, &base)).await;
 
     // Speed-to-lead and the forwarder: what the stream carried since the first lead.
     let records = stream.records().await;
@@ -195,6 +196,49 @@ async fn drive_every_function() {
     );
     let response = app.speed_to_lead(batch(records)).await;
     assert!(response.batch_item_failures.is_empty());
+}
+
+/// Connect Meta on the demo connector (login, page released and chosen again through the
+/// gateway and its Graph API stand-in), then one run of the token-health check.
+async fn drive_meta_connect(app: &TestApp, base: &str) {
+    use reqwest::Method;
+    let http = reqwest::Client::new();
+    let connector = seed::SAMPLE_META_CONNECTOR_ID;
+    let admin = |method: Method, path: &str| {
+        let url = format!("{base}/admin/connectors/{connector}/meta/{path}");
+        http.request(method, url)
+            .bearer_auth(seed::SAMPLE_ADMIN_KEY)
+    };
+    let authorized = admin(Method::POST, "authorize").send().await.unwrap();
+    let dialog: serde_json::Value = authorized.json().await.unwrap();
+    // The client follows the dialog's redirect back to the callback.
+    let landed = http
+        .get(dialog["url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(landed.status(), 200, "{}", landed.text().await.unwrap());
+    let released = admin(Method::DELETE, "page").send().await.unwrap();
+    assert_eq!(released.status(), 200);
+    let page = json!({ "page_id": seed::SAMPLE_META_PAGE_ID });
+    let chosen = admin(Method::POST, "page")
+        .json(&page)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(chosen.status(), 200, "{}", chosen.text().await.unwrap());
+    let meta_secret = &app.resources().meta_secret;
+    let health = local::meta_connect(
+        &app.config,
+        &app.store,
+        meta_secret,
+        base,
+        "meta-token-health",
+    );
+    let (report, _) = meta_token_health::handle(&health.unwrap(), "test")
+        .await
+        .unwrap();
+    assert!(report.pages >= 1, "{report:?}");
 }
 
 /// A forwarding destination (answers its id) and a bulk import uploaded and read.

@@ -3,6 +3,7 @@
 //! a warning that says so, never a crash.
 
 mod aws_checks;
+mod meta_pages;
 mod stack_checks;
 
 use crate::target::Target;
@@ -82,6 +83,7 @@ pub async fn run(target: &Target, json: bool) -> ExitCode {
     checks.extend(aws_checks::identities(target).await);
     checks.push(aws_checks::sandbox(target).await);
     checks.push(stack_checks::meta_secret(target).await);
+    checks.push(meta_pages::reconnects(target).await);
     checks.extend(stack_checks::failure_queues(target).await);
     if json {
         match serde_json::to_string_pretty(&checks) {

@@ -32,6 +32,13 @@ pub async fn meta_secret(target: &Target) -> Check {
             "leadctl meta set --app-secret - (Meta app → Settings → Basic → App secret)",
         );
     }
+    if secrets.app_id.trim().is_empty() {
+        return Check::warn(
+            name,
+            format!("{secret_id} has no app_id: Connect Meta cannot open Facebook Login"),
+            "leadctl meta set --app-id APP_ID (Meta app → Settings → Basic → App ID)",
+        );
+    }
     if leftover {
         return Check::warn(
             name,

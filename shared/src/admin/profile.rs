@@ -181,7 +181,12 @@ fn edit_settings(fields: &mut Fields, connector: &mut Connector) {
         }
     }
     if let Some(url) = fields.patch_text("redirect_url", 2048) {
-        if only(fields, "redirect_url", &[Provider::WebsiteForm]) {
+        // A form's thank-you page; a Meta connector's admin page after Connect Meta.
+        if only(
+            fields,
+            "redirect_url",
+            &[Provider::WebsiteForm, Provider::Meta],
+        ) {
             match url {
                 Some(url) if !is_web_url(&url) => {
                     fields.error("redirect_url", "must be an http(s) URL")

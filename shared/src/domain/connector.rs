@@ -209,6 +209,26 @@ where
     Ok(T::deserialize(value).unwrap_or_default())
 }
 
+/// Why a Meta connector's page must be connected again, and since when.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NeedsReconnect {
+    pub page_id: String,
+    pub reason: String,
+    pub since: String,
+    /// When the token still reads leads until (RFC 3339): it expires soon. Unset: it
+    /// no longer works, and the Meta door holds the page's leads back (5xx) until the
+    /// page is connected again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub works_until: Option<String>,
+}
+
+impl NeedsReconnect {
+    /// Whether the page's leads wait for the reconnect (the token no longer works).
+    pub fn holds_leads(&self) -> bool {
+        self.works_until.is_none()
+    }
+}
+
 /// A connector profile: one door of one workspace, with the defaults its leads get.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Connector {
@@ -240,6 +260,15 @@ pub struct Connector {
     /// compliance certificate.
     #[serde(default)]
     pub rules: SourceRules,
+    /// Meta: the page's token has stopped working or soon will (the daily token-health
+    /// check says why); connecting the page again clears it. While the token no longer
+    /// works, the Meta door answers 5xx for this connector's leads, so Meta keeps them.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient"
+    )]
+    pub needs_reconnect: Option<NeedsReconnect>,
     pub created_at: String,
     pub updated_at: String,
     /// The workspace's `retention_days` when it was read with the connector (a door's
@@ -327,6 +356,7 @@ impl Connector {
             field_aliases: BTreeMap::new(),
             settings: ProviderSettings::generate(provider),
             rules: SourceRules::default(),
+            needs_reconnect: None,
             created_at: now.to_owned(),
             updated_at: now.to_owned(),
             workspace_retention_days: None,

@@ -23,7 +23,7 @@ pub use bulk::{BulkCounts, BulkImport, BulkStatus, FailedRow};
 pub use candidate::{FieldError, LeadCandidate, ValidLead};
 pub use certificate::{JornayaLeadId, TrustedFormCert};
 pub use connector::{
-    random_token, Connector, ConnectorStatus, Provider, ProviderSettings, Transport,
+    random_token, Connector, ConnectorStatus, NeedsReconnect, Provider, ProviderSettings, Transport,
 };
 pub use contact::{Email, PhoneE164, Zip};
 pub use followup::{FollowUp, FollowUpKind, FollowUpStatus, FollowUpTemplates, WorkspaceSettings};

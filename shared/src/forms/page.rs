@@ -2,19 +2,7 @@
 //! Everything echoed is escaped.
 
 use crate::domain::FieldError;
-use crate::http::escape_html as escape;
-
-fn page(title: &str, body: &str) -> String {
-    format!(
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{title}</title>\n\
-         <style>body{{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;\
-         padding:0 1rem;line-height:1.5}}</style>\n</head>\n<body>\n<h1>{title}</h1>\n{body}\n\
-         </body>\n</html>\n",
-        title = escape(title),
-    )
-}
+use crate::http::{escape_html as escape, html_document as page};
 
 /// The page for a received submission.
 pub fn thank_you() -> String {

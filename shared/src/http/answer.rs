@@ -10,6 +10,8 @@ use crate::domain::{ImportId, ImportStatus};
 use crate::forms::cors::Cors;
 use crate::forms::{page, redirect, Refused, Submitted};
 use crate::pipeline::{Acknowledgement, Outcome};
+#[cfg(feature = "admin")]
+use crate::providers::meta::ConnectError;
 use crate::store::{Replay, StoredResponse};
 use lambda_http::{Body, Response};
 use serde::Serialize;
@@ -184,4 +186,36 @@ pub fn form(
         }
         _ => response,
     }
+}
+
+/// The end of Facebook Login, for the person's browser: the connector's admin page
+/// (`redirect_url`, with the connector and page ids) or a page listing the pages to
+/// choose from; or a readable page saying what went wrong (never the cause's internals).
+#[cfg(feature = "admin")]
+pub fn meta_login(
+    connected: Result<crate::providers::meta::connect::Connected, ConnectError>,
+) -> Response<Body> {
+    use crate::providers::meta::connect::html;
+    let err = match connected {
+        Ok(connected) => {
+            return match connected.return_url() {
+                Some(url) => see_other(&url),
+                None => html(200, html::connected(&connected)),
+            }
+        }
+        Err(err) => err,
+    };
+    let detail = err.to_string();
+    let error = ApiError::from(err);
+    let status = error.status();
+    let (title, detail) = if status >= 500 {
+        tracing::error!(status, error = %super::chain(&error), "Meta login failed");
+        let detail = "Something went wrong on our side or at Meta. Please try again in a few \
+                      minutes.";
+        ("Meta could not be connected", detail.to_owned())
+    } else {
+        tracing::info!(status, problem = %error.problem().kind, "Meta login refused");
+        ("Meta could not be connected", detail)
+    };
+    html(status, html::failed(title, &detail))
 }

@@ -9,6 +9,8 @@ mod refusals;
 mod request;
 mod response;
 
+#[cfg(feature = "admin")]
+pub use answer::meta_login;
 pub use answer::{acknowledge, api, api_stored, form, lead, preflight, respond};
 pub use door::{answer, run, serve, Door};
 pub use error::{chain, ApiError, Problem};
@@ -19,8 +21,8 @@ pub use request::{
     query_param, require_json, route_key, url, BODY_LIMIT,
 };
 pub use response::{
-    created, csv, escape_html, html, json, json_text, no_content, ok, plain_text, see_other,
-    status, with_headers, HeaderValue,
+    created, csv, escape_html, html, html_document, json, json_text, no_content, ok, plain_text,
+    see_other, status, with_headers, HeaderValue,
 };
 
 use crate::domain::{ApiKey, Scope};

@@ -8,6 +8,8 @@ use crate::api::{ApiRefusal, ConnectorProblem};
 use crate::auth::AuthError;
 use crate::domain::FieldError;
 use crate::forms::{DecodeError, FormRefusal, Refused};
+#[cfg(feature = "admin")]
+use crate::providers::meta::ConnectError;
 use crate::providers::vendors::VendorRefusal;
 use crate::providers::WebhookError;
 use crate::store::StoreError;
@@ -144,6 +146,33 @@ impl From<VendorRefusal> for ApiError {
                 ApiError::BadRequest(detail)
             }
             VendorRefusal::Store(err) => err.into(),
+        }
+    }
+}
+
+#[cfg(feature = "admin")]
+impl From<ConnectError> for ApiError {
+    fn from(err: ConnectError) -> Self {
+        let detail = err.to_string();
+        match err {
+            ConnectError::UnknownConnector => ApiError::NotFound(detail),
+            ConnectError::NoPageId => ApiError::validation(
+                detail,
+                vec![FieldError::new(
+                    "page_id",
+                    "the id of a page Connect Meta listed",
+                )],
+            ),
+            ConnectError::NotMeta(_) | ConnectError::UnknownPage(_) => {
+                ApiError::validation(detail, Vec::new())
+            }
+            ConnectError::State(_) | ConnectError::Declined(_) => ApiError::BadRequest(detail),
+            ConnectError::Admin(err) => err.into(),
+            ConnectError::Graph(ref graph) if !graph.is_retryable() => {
+                ApiError::validation(detail, Vec::new())
+            }
+            ConnectError::Store(err) => err.into(),
+            other => ApiError::Unavailable(Box::new(other)),
         }
     }
 }

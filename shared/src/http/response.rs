@@ -93,6 +93,20 @@ pub fn with_headers(
     response
 }
 
+/// A small, self-contained HTML page: `title` (escaped here) as its heading, then
+/// `body` (markup the caller escaped).
+pub fn html_document(title: &str, body: &str) -> String {
+    format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{title}</title>\n\
+         <style>body{{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;\
+         padding:0 1rem;line-height:1.5}}</style>\n</head>\n<body>\n<h1>{title}</h1>\n{body}\n\
+         </body>\n</html>\n",
+        title = escape_html(title),
+    )
+}
+
 /// Text for an HTML page or mail body: the five characters that mean something in
 /// HTML as entities.
 pub fn escape_html(text: &str) -> String {

@@ -141,6 +141,10 @@ pub fn api_key_ref(workspace_id: &WorkspaceId, key_id: &str) -> Key {
 /// The sort-key prefix of a workspace's API key pointers.
 pub const API_KEY_REF_PREFIX: &str = "APIKEYREF#";
 
+/// The [`BY_TIME`] partition listing every routed Meta page of the deployment (their
+/// route items, by page id): the pages whose tokens the daily health check reads.
+pub const META_PAGES_INDEX: &str = "ROUTES#META_PAGE";
+
 pub fn route(kind: RouteKind, value: &str) -> Key {
     Key::new(format!("ROUTE#{}#{value}", kind.tag()), "ROUTE")
 }
@@ -269,6 +273,12 @@ pub fn throttle(scope: &str, value: &str, window: u64) -> Key {
 /// A connector's lead count of one UTC day (`2026-01-05`), for its daily cap.
 pub fn daily_cap(workspace_id: &WorkspaceId, connector_id: &ConnectorId, day: &str) -> Key {
     Key::new(ws(workspace_id), format!("CAP#{connector_id}#{day}"))
+}
+
+/// A Meta login `state` that has been used: its nonce, kept until the state would have
+/// expired anyway (TTL), so that each state opens one callback.
+pub fn oauth_state(nonce: &str) -> Key {
+    Key::new(format!("OAUTHSTATE#{nonce}"), "OAUTHSTATE")
 }
 
 pub fn inbound_email(message_id: &str) -> Key {

@@ -8,7 +8,7 @@
 //! ```text
 //! entities   workspaces  api_keys  connectors/  leads/  imports  reviews  territories
 //!            throttles  caps  followups/  inbound_email  idempotency  forwarding/
-//!            bulk_imports
+//!            bulk_imports  oauth_states
 //!  ─────────────────────────────────────────────────────────────────────────────────
 //! base       attempt    an intake attempt's import-log entry (written with a lead,
 //!                       a review, or alone)
@@ -48,6 +48,7 @@ mod inbound_email;
 pub mod keys;
 mod leads;
 pub mod limits;
+mod oauth_states;
 mod page;
 mod reviews;
 mod settle;
@@ -59,7 +60,7 @@ mod write;
 pub use api_keys::{ApiKeyEntry, Revoked};
 pub use bulk_imports::Lease;
 pub use caps::CapDay;
-pub use connectors::{ConnectorRecord, Counters, ImportChange, RouteTarget, Saved};
+pub use connectors::{ConnectorRecord, Counters, ImportChange, RouteTarget, RoutedPage, Saved};
 pub use error::StoreError;
 pub use followups::{change, Change, Claim, DigestRecord, PendingReview};
 pub use forwarding::{forwarding, Forwarding};

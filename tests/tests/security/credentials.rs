@@ -35,15 +35,18 @@ fn expected(route: &Route, credential: Credential) -> Option<u16> {
         ("google-webhook", ..) => Some(401), // no google_key
         ("vendor-webhook", "GET", _) => Some(404), // a Typeform connector has no challenge
         ("vendor-webhook", ..) => Some(401), // no vendor signature
-        ("admin-api" | "review-actions" | "api-intake", _, credential) => match credential {
-            Credential::None | Credential::MadeUp | Credential::Revoked => Some(401),
-            Credential::Unscoped => Some(403),
-            Credential::Foreign if route.path.contains("{id}") => Some(404),
-            Credential::Foreign if route.binary == "api-intake" => Some(422), // connector_key
-            // Into the victim's connector: not one of the caller's.
-            Credential::Foreign if route.path == "/admin/bulk-imports" => Some(422),
-            Credential::Foreign => None,
-        },
+        ("meta-connect", "GET", _) => Some(400), // Facebook Login's callback, without a state
+        ("admin-api" | "review-actions" | "api-intake" | "meta-connect", _, credential) => {
+            match credential {
+                Credential::None | Credential::MadeUp | Credential::Revoked => Some(401),
+                Credential::Unscoped => Some(403),
+                Credential::Foreign if route.path.contains("{id}") => Some(404),
+                Credential::Foreign if route.binary == "api-intake" => Some(422), // connector_key
+                // Into the victim's connector: not one of the caller's.
+                Credential::Foreign if route.path == "/admin/bulk-imports" => Some(422),
+                Credential::Foreign => None,
+            }
+        }
         (binary, ..) => panic!("{binary} is new here: what does it answer without credentials?"),
     }
 }
@@ -192,7 +195,14 @@ async fn every_route_refuses_every_wrong_credential_and_leaves_the_victim_as_it_
                 }
                 continue;
             };
-            answer.assert_refused(status, &what);
+            if route.binary == "meta-connect" && route.method == "GET" {
+                // Facebook Login's callback answers a person's browser: a page, no problem.
+                assert_eq!(answer.status, status, "{what}: {}", answer.text);
+                let html = answer.header("content-type").unwrap_or_default();
+                assert!(html.starts_with("text/html"), "{what}");
+            } else {
+                answer.assert_refused(status, &what);
+            }
             refusals.push(answer);
         }
     }

@@ -154,6 +154,18 @@ impl<'a> Door<'a> {
             };
             return self.import(connector, candidate, &delivery).await;
         }
+        if let Some(mark) = connector
+            .needs_reconnect
+            .as_ref()
+            .filter(|m| m.holds_leads())
+        {
+            let reason = format!(
+                "the page needs reconnecting ({}); Meta delivers the lead again meanwhile",
+                mark.reason
+            );
+            self.fail(entry, reason).await?;
+            return Err(Unfinished::Token);
+        }
         let workspace = &connector.workspace_id;
         let fetched = match self.fetch(workspace, page_id, leadgen_id).await {
             Ok(fetched) => fetched,

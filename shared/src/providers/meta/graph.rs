@@ -193,13 +193,21 @@ impl GraphClient {
         )
     }
 
-    /// `{base}/{version}/{id}`, each segment escaped.
-    fn url(&self, id: &str) -> Url {
+    /// `{base}/{version}/{segments…}`, each segment escaped.
+    pub(super) fn url(&self, segments: &[&str]) -> Url {
         let mut url = self.base.clone();
-        if let Ok(mut segments) = url.path_segments_mut() {
-            segments.pop_if_empty().push(&self.version).push(id);
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().push(&self.version).extend(segments);
         }
         url
+    }
+
+    pub(super) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    pub(super) fn version(&self) -> &str {
+        &self.version
     }
 
     /// Reads one lead. Errors never carry the URL, which holds the token.
@@ -237,33 +245,39 @@ impl GraphClient {
         access: PageAccess<'_>,
     ) -> Result<serde_json::Value, GraphError> {
         let proof = appsecret_proof(access.app_secret, access.access_token);
-        let response = self
-            .http
-            .get(self.url(id))
-            .query(&[
-                ("fields", fields),
-                ("access_token", access.access_token),
-                ("appsecret_proof", &proof),
-            ])
-            .send()
-            .await
-            .map_err(|e| GraphError::Transport(e.without_url()))?;
-        let status = response.status().as_u16();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| GraphError::Transport(e.without_url()))?;
-        if !(200..300).contains(&status) {
-            return Err(match serde_json::from_slice::<FaultBody>(&body) {
-                Ok(FaultBody { mut error }) => {
-                    error.status = status;
-                    GraphError::Api(error)
-                }
-                Err(_) => GraphError::Status { status },
-            });
-        }
-        serde_json::from_slice(&body).map_err(decode)
+        let request = self.http.get(self.url(&[id])).query(&[
+            ("fields", fields),
+            ("access_token", access.access_token),
+            ("appsecret_proof", &proof),
+        ]);
+        answer(request).await
     }
+}
+
+/// Sends `request` and reads a 2xx body as `T`; anything else as Meta's error. Errors
+/// never carry the URL, which holds a token.
+pub(super) async fn answer<T: serde::de::DeserializeOwned>(
+    request: reqwest::RequestBuilder,
+) -> Result<T, GraphError> {
+    let response = request
+        .send()
+        .await
+        .map_err(|e| GraphError::Transport(e.without_url()))?;
+    let status = response.status().as_u16();
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| GraphError::Transport(e.without_url()))?;
+    if !(200..300).contains(&status) {
+        return Err(match serde_json::from_slice::<FaultBody>(&body) {
+            Ok(FaultBody { mut error }) => {
+                error.status = status;
+                GraphError::Api(error)
+            }
+            Err(_) => GraphError::Status { status },
+        });
+    }
+    serde_json::from_slice(&body).map_err(decode)
 }
 
 /// Only the position is kept: serde's message could quote the lead's answers.
@@ -275,7 +289,7 @@ fn decode(e: serde_json::Error) -> GraphError {
 }
 
 /// `hex(HMAC-SHA256(key = app secret, message = access token))`.
-fn appsecret_proof(app_secret: &str, access_token: &str) -> String {
+pub(super) fn appsecret_proof(app_secret: &str, access_token: &str) -> String {
     let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(app_secret.as_bytes()) else {
         return String::new();
     };
@@ -316,12 +330,12 @@ mod tests {
     fn the_lead_url_escapes_its_segments_under_any_base() {
         let client = GraphClient::new("http://127.0.0.1:3000/_local/graph/", "v21.0").unwrap();
         assert_eq!(
-            client.url("444/../me").as_str(),
+            client.url(&["444/../me"]).as_str(),
             "http://127.0.0.1:3000/_local/graph/v21.0/444%2F..%2Fme"
         );
         let meta = GraphClient::new(DEFAULT_BASE, DEFAULT_VERSION).unwrap();
         assert_eq!(
-            meta.url("444").as_str(),
+            meta.url(&["444"]).as_str(),
             "https://graph.facebook.com/v21.0/444"
         );
     }

@@ -2,17 +2,23 @@
 //! page id, with each lead's answers fetched from the Graph API.
 
 mod change;
+#[cfg(feature = "admin")]
+pub mod connect;
 mod graph;
 mod intake;
+mod login;
 mod pages;
 pub mod preset;
 mod webhook;
 
+#[cfg(feature = "admin")]
+pub use connect::{ConnectError, MetaConnect};
 pub use graph::{
     Fault, Fetched, FieldDatum, GraphClient, GraphError, GraphLead, PageAccess, DEFAULT_BASE,
     DEFAULT_VERSION,
 };
 pub use intake::{receive, DeliveryReport, MetaDelivery, CONCURRENT_CHANGES, TIME_A_CHANGE_NEEDS};
+pub use login::{AccessToken, ManagedPage, MetaApp, TokenInfo, UserToken, LOGIN_SCOPES};
 pub use pages::{NewPage, PageToken, PageTokenError, PageTokens, StoredPage};
 pub use webhook::{
     handshake, sign, verify_signature, Change, Entry, LeadgenChange, Notification, SignatureError,
@@ -22,12 +28,14 @@ use crate::secrets::CheckSecret;
 use serde::Deserialize;
 use std::fmt;
 
-/// The Meta door's one secret (JSON in Secrets Manager): `{"app_secret": "…",
-/// "verify_token": "…"}`. Page access tokens are each workspace's ([`PageTokens`]); a
+/// The Meta door's one secret (JSON in Secrets Manager): `{"app_id": "…", "app_secret":
+/// "…", "verify_token": "…"}`. Page access tokens are each workspace's ([`PageTokens`]); a
 /// `page_tokens` key left in an older secret is not read (`leadctl doctor` says so).
 #[derive(Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct MetaSecrets {
+    /// The Meta app's id: Facebook Login's `client_id` (Connect Meta needs it).
+    pub app_id: String,
     /// The Meta app's secret: the key of `X-Hub-Signature-256`.
     pub app_secret: String,
     /// The token the subscription handshake must present.

@@ -4,11 +4,12 @@
 
 mod changes;
 mod counts;
+mod reconnect;
 mod routes;
 mod save;
 
 pub use counts::{Counters, ImportChange};
-pub use routes::RouteTarget;
+pub use routes::{RouteTarget, RoutedPage};
 pub use save::Saved;
 
 use super::keys;
@@ -87,7 +88,7 @@ impl Store {
         let key = keys::connector(&connector.workspace_id, &connector.id);
         let mut items = vec![to_item(&key, "connector", connector)?];
         for (kind, value) in routes(connector) {
-            items.push(to_item(&keys::route(kind, &value), "route", &target)?);
+            items.push(routes::route_item(kind, &value, connector)?);
         }
         if connector.is_active() {
             items.push(to_item(&routes::slot(connector), "active_slot", &target)?);

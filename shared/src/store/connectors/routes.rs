@@ -3,7 +3,7 @@
 
 use super::super::cache::Missing;
 use super::super::keys::{self, Key, RouteKind};
-use super::super::{from_item, Store, StoreError};
+use super::super::{from_item, page, s, to_item, Item, Page, Store, StoreError};
 use crate::domain::{Connector, Provider, Transport};
 use crate::domain::{ConnectorId, Workspace, WorkspaceId};
 use serde::{Deserialize, Serialize};
@@ -47,6 +47,34 @@ pub(super) fn routes(connector: &Connector) -> Vec<(RouteKind, String)> {
     routes
 }
 
+/// The route item of `value` for `connector`. A Meta page's is also listed in
+/// [`keys::META_PAGES_INDEX`], for the token-health check.
+pub(super) fn route_item(
+    kind: RouteKind,
+    value: &str,
+    connector: &Connector,
+) -> Result<Item, StoreError> {
+    let mut item = to_item(
+        &keys::route(kind, value),
+        "route",
+        &RouteTarget::of(connector),
+    )?;
+    if kind == RouteKind::MetaPage {
+        item.insert(keys::GSI1PK.into(), s(keys::META_PAGES_INDEX));
+        item.insert(keys::GSI1SK.into(), s(value));
+        item.insert("page_id".into(), s(value));
+    }
+    Ok(item)
+}
+
+/// A routed Meta page: the page id and the connector it routes to.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct RoutedPage {
+    pub page_id: String,
+    pub workspace_id: WorkspaceId,
+    pub connector_id: ConnectorId,
+}
+
 /// The active slot of `connector`'s provider and transport in its workspace.
 pub(super) fn slot(connector: &Connector) -> Key {
     keys::active_slot(
@@ -57,6 +85,16 @@ pub(super) fn slot(connector: &Connector) -> Key {
 }
 
 impl Store {
+    /// One page of every routed Meta page of the deployment, by page id.
+    pub async fn routed_meta_pages(
+        &self,
+        limit: i32,
+        cursor: Option<&str>,
+    ) -> Result<Result<Page<RoutedPage>, page::BadCursor>, StoreError> {
+        let source = page::Source::index(keys::META_PAGES_INDEX.to_owned()).ascending();
+        self.page(source, limit, cursor).await
+    }
+
     /// The connector a public identifier (connector key, form id, page id) points at.
     pub async fn connector_by_route(
         &self,

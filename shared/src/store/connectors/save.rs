@@ -6,7 +6,7 @@ use super::super::condition::Written;
 use super::super::keys::{self, RouteKind};
 use super::super::{n, s, to_item, Item, Store, StoreError};
 use super::changes::Changes;
-use super::routes::{routes, slot, RouteTarget};
+use super::routes::{route_item, routes, slot, RouteTarget};
 use super::ConnectorRecord;
 use crate::domain::Connector;
 use crate::domain::ConnectorId;
@@ -88,7 +88,7 @@ impl Store {
         }
         for (kind, value) in new_routes.iter().filter(|r| !old_routes.contains(r)) {
             route_puts.insert(items.len(), *kind);
-            let route = to_item(&keys::route(*kind, value), "route", &RouteTarget::of(after))?;
+            let route = route_item(*kind, value, after)?;
             items.push(self.put_new(route)?);
         }
 

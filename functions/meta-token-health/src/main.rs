@@ -1,0 +1,38 @@
+use lambda_runtime::{run, service_fn, Error, LambdaEvent};
+use shared::admin::MetaPages;
+use shared::providers::meta::{GraphClient, MetaConnect, PageTokens};
+use shared::secrets::Secret;
+use std::sync::Arc;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    shared::telemetry::init();
+    let aws = shared::aws::Aws::load().await;
+    let store = aws.store()?;
+    let connect = MetaConnect {
+        meta: MetaPages {
+            tokens: PageTokens::new(
+                aws.secrets(),
+                shared::aws::env("META_PAGES_SECRET_PREFIX")?,
+                store.clock().clone(),
+            ),
+            graph: GraphClient::from_env()?,
+            app: Arc::new(Secret::new(
+                aws.secrets(),
+                shared::aws::env("META_SECRET_ID")?,
+            )),
+        },
+        dialog_base: String::new(),
+        store,
+    };
+    let stage = shared::aws::env("STAGE")?;
+    run(service_fn(|_: LambdaEvent<serde_json::Value>| {
+        let (connect, stage) = (&connect, &stage);
+        async move {
+            let (report, metric) = meta_token_health::handle(connect, stage).await?;
+            println!("{metric}");
+            Ok::<_, Error>(serde_json::to_value(report)?)
+        }
+    }))
+    .await
+}
