@@ -88,7 +88,7 @@ def main():
                FORWARD_FAILURES_QUEUE_URL="http://127.0.0.1:9/queue",
                BULK_IMPORT_BUCKET="measure", BULK_IMPORT_QUEUE_URL="http://127.0.0.1:9/queue",
                REVIEW_DIGEST_QUEUE_URL="http://127.0.0.1:9/queue",
-               META_PAGES_SECRET_PREFIX="measure/")
+               META_PAGES_SECRET_PREFIX="measure/", STAGE="measure")
     startup = json.loads(subprocess.run(
         [sys.executable, str(ROOT / "bench" / "runtime_api.py"), "--runs", str(args.runs), *commands],
         env=env, check=True, capture_output=True, text=True).stdout)
