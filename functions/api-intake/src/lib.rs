@@ -28,7 +28,8 @@ impl Door for ApiIntake {
         let named = body.as_deref().ok().filter(|_| credentials);
         let lookup = api::look_up(&self.store, named.unwrap_or_default());
         let authenticate = http::authenticate(&self.store, request, Scope::LeadsWrite);
-        let (key, lookup) = tokio::join!(authenticate, lookup);
+        // Boxed: both futures side by side would make the door's own future twice as big.
+        let (key, lookup) = tokio::join!(Box::pin(authenticate), Box::pin(lookup));
         let key = key?;
         http::require_json(request)?;
         let delivery = ApiDelivery {
@@ -36,7 +37,8 @@ impl Door for ApiIntake {
             body: body?,
             origin: http::origin(request),
         };
-        let answer = api::receive(&self.store, &key, delivery, lookup, http::api_stored).await;
+        let receive = api::receive(&self.store, &key, delivery, lookup, http::api_stored);
+        let answer = Box::pin(receive).await;
         Ok(http::api(answer))
     }
 }
