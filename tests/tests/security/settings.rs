@@ -74,7 +74,9 @@ async fn a_stored_setting_of_the_wrong_shape_reads_as_unset() {
 async fn the_form_limits_and_honeypot_field_are_settable() {
     let app = TestApp::spawn_form(|_| {}).await;
     let path = format!("/admin/connectors/{}", app.form_connector().id);
-    let settings = json!({"form_throttle": {"ip_limit": 1}, "honeypot_field": "website"});
+    // A day's IP window: the two posts below cannot fall into two minute windows.
+    let throttle = json!({"ip_limit": 1, "ip_window_seconds": 86_400});
+    let settings = json!({"form_throttle": throttle, "honeypot_field": "website"});
 
     let patched = app
         .admin("PATCH", &path, Some(json!({ "settings": settings })))
