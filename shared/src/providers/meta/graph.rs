@@ -6,6 +6,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use reqwest::Url;
 use serde::Deserialize;
 use sha2::Sha256;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 pub const DEFAULT_BASE: &str = "https://graph.facebook.com";
@@ -126,10 +127,11 @@ impl GraphError {
     /// Whether asking again later could succeed (then Meta is told to redeliver).
     pub fn is_retryable(&self) -> bool {
         match self {
-            GraphError::Transport(_) => true,
+            // The client is built on the first call: a lead is never given up for it.
+            GraphError::Transport(_) | GraphError::Client(_) => true,
             GraphError::Status { status } => *status >= 500 || *status == 429,
             GraphError::Api(fault) => fault.is_retryable(),
-            GraphError::BadBase(_) | GraphError::Client(_) | GraphError::Decode { .. } => false,
+            GraphError::BadBase(_) | GraphError::Decode { .. } => false,
         }
     }
 
@@ -148,10 +150,12 @@ impl GraphError {
     }
 }
 
-/// The Graph API at a configurable base URL and version.
+/// The Graph API at a configurable base URL and version. Its HTTP client is built on
+/// the first call, not at start: building one reads the system's CA store, which a
+/// function's cold start should not pay for a call it may never make.
 #[derive(Debug, Clone)]
 pub struct GraphClient {
-    http: reqwest::Client,
+    http: Arc<OnceLock<reqwest::Client>>,
     base: Url,
     version: String,
 }
@@ -167,13 +171,8 @@ pub struct PageAccess<'a> {
 impl GraphClient {
     pub fn new(base: &str, version: &str) -> Result<Self, GraphError> {
         let base = Url::parse(base).map_err(|e| GraphError::BadBase(Box::new(e)))?;
-        let http = crate::tls::client_builder()
-            .timeout(TIMEOUT)
-            .connect_timeout(CONNECT_TIMEOUT)
-            .build()
-            .map_err(|e| GraphError::Client(e.without_url()))?;
         Ok(Self {
-            http,
+            http: Arc::default(),
             base,
             version: version.trim_matches('/').to_owned(),
         })
@@ -202,8 +201,17 @@ impl GraphClient {
         url
     }
 
-    pub(super) fn http(&self) -> &reqwest::Client {
-        &self.http
+    /// The HTTP client, built on first use (then shared by every clone).
+    pub(super) fn http(&self) -> Result<&reqwest::Client, GraphError> {
+        if let Some(http) = self.http.get() {
+            return Ok(http);
+        }
+        let http = crate::tls::client_builder()
+            .timeout(TIMEOUT)
+            .connect_timeout(CONNECT_TIMEOUT)
+            .build()
+            .map_err(|e| GraphError::Client(e.without_url()))?;
+        Ok(self.http.get_or_init(|| http))
     }
 
     pub(super) fn version(&self) -> &str {
@@ -245,7 +253,7 @@ impl GraphClient {
         access: PageAccess<'_>,
     ) -> Result<serde_json::Value, GraphError> {
         let proof = appsecret_proof(access.app_secret, access.access_token);
-        let request = self.http.get(self.url(&[id])).query(&[
+        let request = self.http()?.get(self.url(&[id])).query(&[
             ("fields", fields),
             ("access_token", access.access_token),
             ("appsecret_proof", &proof),

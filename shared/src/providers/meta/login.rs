@@ -154,7 +154,7 @@ impl GraphClient {
         redirect_uri: &str,
     ) -> Result<UserToken, GraphError> {
         let request = self
-            .http()
+            .http()?
             .get(self.url(&["oauth", "access_token"]))
             .query(&[
                 ("client_id", app.app_id),
@@ -173,7 +173,7 @@ impl GraphClient {
         token: &AccessToken,
     ) -> Result<UserToken, GraphError> {
         let request = self
-            .http()
+            .http()?
             .get(self.url(&["oauth", "access_token"]))
             .query(&[
                 ("grant_type", "fb_exchange_token"),
@@ -203,7 +203,10 @@ impl GraphClient {
             if let Some(after) = &after {
                 query.push(("after", after));
             }
-            let request = self.http().get(self.url(&["me", "accounts"])).query(&query);
+            let request = self
+                .http()?
+                .get(self.url(&["me", "accounts"]))
+                .query(&query);
             let accounts: Accounts = answer(request).await?;
             pages.extend(accounts.data);
             after = accounts
@@ -231,11 +234,11 @@ impl GraphClient {
         let auth = [("access_token", page_token), ("appsecret_proof", &proof)];
         let request = match on {
             true => self
-                .http()
+                .http()?
                 .post(url)
                 .query(&auth)
                 .query(&[("subscribed_fields", "leadgen")]),
-            false => self.http().delete(url).query(&auth),
+            false => self.http()?.delete(url).query(&auth),
         };
         Ok(answer::<Success>(request).await?.success)
     }
@@ -247,7 +250,7 @@ impl GraphClient {
         token: &str,
     ) -> Result<TokenInfo, GraphError> {
         let request = self
-            .http()
+            .http()?
             .get(self.url(&["debug_token"]))
             .query(&[("input_token", token), ("access_token", &app.token())]);
         Ok(answer::<Debugged>(request).await?.data)
