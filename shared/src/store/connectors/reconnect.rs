@@ -17,7 +17,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let update = self
             .update(&keys::connector(workspace_id, connector_id))
-            .condition_expression("attribute_exists(pk)")
+            .condition_expression(super::super::write::PRESENT)
             .expression_attribute_names("#mark", FIELD)
             .expression_attribute_names("#revision", "revision")
             .expression_attribute_values(":one", n(1));

@@ -32,12 +32,7 @@ pub async fn choose_page(
         .graph
         .subscribe(app, page_id, token.expose(), true)
         .await?;
-    if record.connector.needs_reconnect.is_some() {
-        let store = &connect.store;
-        store
-            .mark_reconnect(ctx.workspace_id, connector_id, None)
-            .await?;
-    }
+    connect.clear_mark(&record.connector).await?;
     let edit = json!({ "status": "active", "settings": { "page_id": page_id } });
     Ok(admin::update_connector(ctx, connector_id, edit).await?)
 }
@@ -76,12 +71,7 @@ pub async fn release_page(
             ),
         }
     }
-    if record.connector.needs_reconnect.is_some() {
-        let store = &connect.store;
-        store
-            .mark_reconnect(ctx.workspace_id, connector_id, None)
-            .await?;
-    }
+    connect.clear_mark(&record.connector).await?;
     let mut edit = json!({ "settings": { "page_id": null } });
     if record.connector.status == ConnectorStatus::Active {
         edit["status"] = "paused".into();

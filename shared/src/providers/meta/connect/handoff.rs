@@ -167,11 +167,8 @@ pub async fn callback(
 
     let page = connector.settings.page_id.as_deref();
     let reconnected = page.filter(|page| pages.iter().any(|p| p.id == *page));
-    if reconnected.is_some() && connector.needs_reconnect.is_some() {
-        let store = &connect.store;
-        store
-            .mark_reconnect(&state.workspace_id, &state.connector_id, None)
-            .await?;
+    if reconnected.is_some() {
+        connect.clear_mark(&connector).await?;
     }
     Ok(Connected {
         workspace_id: state.workspace_id,

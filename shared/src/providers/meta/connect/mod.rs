@@ -139,6 +139,18 @@ impl MetaConnect {
         meta_only(&record.connector)?;
         Ok(record)
     }
+
+    /// Clears `connector`'s "needs reconnect" mark, if it carries one: its page was
+    /// connected again, or let go.
+    async fn clear_mark(&self, connector: &Connector) -> Result<(), StoreError> {
+        if connector.needs_reconnect.is_some() {
+            let (workspace_id, connector_id) = (&connector.workspace_id, &connector.id);
+            self.store
+                .mark_reconnect(workspace_id, connector_id, None)
+                .await?;
+        }
+        Ok(())
+    }
 }
 
 fn meta_only(connector: &Connector) -> Result<(), ConnectError> {
