@@ -25,7 +25,10 @@ pub async fn choose_page(
     let page_id = page_id.ok_or(ConnectError::NoPageId)?;
     let secrets = connect.secrets().await?;
     let app = MetaConnect::app(&secrets)?;
-    let token = connect.meta.tokens.token(ctx.workspace_id, page_id).await?;
+    // Past this container's cache: the login that stored the page's token may have run
+    // in another one moments ago.
+    let tokens = &connect.meta.tokens;
+    let token = tokens.fresh_token(ctx.workspace_id, page_id).await?;
     let token = token.ok_or_else(|| ConnectError::UnknownPage(page_id.to_owned()))?;
     connect
         .meta
