@@ -43,7 +43,7 @@ pub struct Target {
 
 impl Target {
     pub async fn resolve(args: &TargetArgs) -> Result<Self, super::commands::CliError> {
-        let config = shared::aws::sdk_config().await;
+        let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
         let (table, outputs) = match (&args.table, &args.stack) {
             (Some(table), _) => (table.clone(), HashMap::new()),
             (None, Some(stack)) => {

@@ -67,9 +67,10 @@ impl Drop for Moto {
 }
 
 /// An SDK configuration that talks to `endpoint` with static test credentials,
-/// whatever the environment says.
+/// whatever the environment says, through the HTTP client the functions use.
 pub async fn sdk_config(endpoint: &str) -> aws_config::SdkConfig {
     aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(shared::aws::http::client())
         .endpoint_url(endpoint)
         .region(aws_config::Region::new("us-east-1"))
         .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(

@@ -9,7 +9,7 @@ const MARGIN: Duration = Duration::from_secs(60);
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     shared::telemetry::init();
-    let aws = shared::aws::Aws::load().await;
+    let aws = shared::aws::Aws::load()?;
     let deps = BulkImporter {
         store: aws.store()?,
         s3: shared::aws::s3(&aws.config),

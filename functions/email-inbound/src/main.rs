@@ -4,7 +4,7 @@ use shared::aws;
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     shared::telemetry::init();
-    let aws = aws::Aws::load().await;
+    let aws = aws::Aws::load()?;
     let max_attempts = match std::env::var("EMAIL_MAX_ATTEMPTS") {
         Ok(value) => value.parse()?,
         Err(_) => shared::inbound::DEFAULT_MAX_ATTEMPTS,

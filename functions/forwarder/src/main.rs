@@ -9,7 +9,7 @@ const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     shared::telemetry::init();
-    let aws = shared::aws::Aws::load().await;
+    let aws = shared::aws::Aws::load()?;
     let sqs = shared::aws::sqs(&aws.config);
     let deps = Forwarder {
         store: aws.store()?,

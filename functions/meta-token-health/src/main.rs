@@ -7,7 +7,7 @@ use std::sync::Arc;
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     shared::telemetry::init();
-    let aws = shared::aws::Aws::load().await;
+    let aws = shared::aws::Aws::load()?;
     let store = aws.store()?;
     let connect = MetaConnect {
         meta: MetaPages {

@@ -4,7 +4,7 @@ use shared::followup::{DigestQueue, FollowUps, Mailer};
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     shared::telemetry::init();
-    let aws = shared::aws::Aws::load().await;
+    let aws = shared::aws::Aws::load()?;
     let deps = speed_to_lead::Deps {
         followups: FollowUps {
             store: aws.store()?,

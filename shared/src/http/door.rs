@@ -39,6 +39,6 @@ where
     E: Into<lambda_http::Error>,
 {
     crate::telemetry::init();
-    let aws = crate::aws::Aws::load().await;
+    let aws = crate::aws::Aws::load()?;
     serve(build(&aws).map_err(Into::into)?).await
 }
