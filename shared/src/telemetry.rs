@@ -1,9 +1,14 @@
 //! JSON logs, one object per line, as CloudWatch Logs Insights reads them.
 
+use tracing_subscriber::filter::Targets;
 use tracing_subscriber::fmt::MakeWriter;
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
-/// Installs the JSON subscriber; `RUST_LOG` sets the level (default `info`).
+/// Installs the JSON subscriber; `RUST_LOG` sets the level (default `info`): a level
+/// (`debug`), or targets with levels (`shared::pipeline=debug,info`). An unreadable value
+/// keeps `info`. (`Targets`, not `EnvFilter`: no span or field filters, and no regex
+/// engine for them in every function.)
 pub fn init() {
     init_with(std::io::stdout);
 }
@@ -13,14 +18,18 @@ pub fn init_with<W>(writer: W)
 where
     W: for<'a> MakeWriter<'a> + Send + Sync + 'static,
 {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|directives| directives.parse::<Targets>().ok())
+        .unwrap_or_else(|| Targets::new().with_default(tracing::Level::INFO));
     let _ = tracing_subscriber::fmt()
         .json()
-        .with_env_filter(filter)
         .with_current_span(false)
         .with_target(false)
         .without_time()
         .with_writer(writer)
+        .finish()
+        .with(filter)
         .try_init();
 }
 
