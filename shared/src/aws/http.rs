@@ -60,7 +60,10 @@ impl HttpClient for Http1Client {
             .unwrap_or_else(PoisonError::into_inner);
         connectors
             .entry(key)
-            .or_insert_with(|| SharedHttpConnector::new(Connector::new(settings)))
+            .or_insert_with(|| {
+                let tls = crate::tls::config().as_ref().clone();
+                SharedHttpConnector::new(Connector::new(settings, tls))
+            })
             .clone()
     }
 }
@@ -72,14 +75,14 @@ struct Connector {
 }
 
 impl Connector {
-    fn new(settings: &HttpConnectorSettings) -> Self {
+    fn new(settings: &HttpConnectorSettings, tls: rustls::ClientConfig) -> Self {
         let mut tcp = TcpConnector::new();
         tcp.enforce_http(false);
         tcp.set_nodelay(true);
         tcp.set_connect_timeout(settings.connect_timeout());
         // https for AWS, http for a local AWS API (`AWS_ENDPOINT_URL=http://127.0.0.1:…`).
         let tls = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_tls_config(crate::tls::config().as_ref().clone())
+            .with_tls_config(tls)
             .https_or_http()
             .enable_http1()
             .wrap_connector(tcp);
@@ -205,13 +208,101 @@ mod tests {
             .and_then(|listener| listener.local_addr())
             .expect("a free port")
             .port();
-        let connector = Connector::new(&HttpConnectorSettings::default());
-        let request = http::Request::builder()
-            .uri(format!("http://127.0.0.1:{port}/"))
-            .body(SdkBody::empty())
-            .expect("a request");
-        let request = HttpRequest::try_from(request).expect("an SDK request");
-        let error = connector.call(request).await.expect_err("nothing listens");
+        let connector = Connector::new(
+            &HttpConnectorSettings::default(),
+            crate::tls::config().as_ref().clone(),
+        );
+        let error = connector
+            .call(get(&format!("http://127.0.0.1:{port}/")))
+            .await
+            .expect_err("nothing listens");
         assert!(error.is_io(), "{error:?}");
+    }
+
+    fn get(uri: &str) -> HttpRequest {
+        let request = http::Request::builder().uri(uri).body(SdkBody::empty());
+        HttpRequest::try_from(request.expect("a request")).expect("an SDK request")
+    }
+
+    /// A TLS server on localhost whose certificate `tests/fixtures/tls/ca.pem` issued
+    /// (test-only keys, valid until 2126), answering every request `200 ok` on HTTP/1.1.
+    async fn tls_server() -> u16 {
+        use rustls::pki_types::pem::PemObject;
+        use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let fixture = |name| format!("{}/tests/fixtures/tls/{name}", env!("CARGO_MANIFEST_DIR"));
+        let certs = CertificateDer::pem_file_iter(fixture("localhost.pem"))
+            .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+            .expect("the test certificate");
+        let key = PrivateKeyDer::from_pem_file(fixture("localhost.key")).expect("the test key");
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .and_then(|config| config.with_no_client_auth().with_single_cert(certs, key))
+            .expect("a server configuration");
+        let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a port");
+        let port = listener.local_addr().expect("its address").port();
+        tokio::spawn(async move {
+            while let Ok((tcp, _)) = listener.accept().await {
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    let Ok(mut tls) = acceptor.accept(tcp).await else {
+                        return;
+                    };
+                    let mut head = Vec::new();
+                    let mut byte = [0u8; 1];
+                    while !head.ends_with(b"\r\n\r\n")
+                        && tls.read(&mut byte).await.unwrap_or(0) == 1
+                    {
+                        head.push(byte[0]);
+                    }
+                    let answer = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok";
+                    let _ = tls.write_all(answer).await;
+                    let _ = tls.shutdown().await;
+                });
+            }
+        });
+        port
+    }
+
+    /// Roots that trust only the test CA.
+    fn trusting_the_test_ca() -> rustls::ClientConfig {
+        use rustls::pki_types::{pem::PemObject, CertificateDer};
+        let ca = format!("{}/tests/fixtures/tls/ca.pem", env!("CARGO_MANIFEST_DIR"));
+        let mut roots = rustls::RootCertStore::empty();
+        roots
+            .add(CertificateDer::from_pem_file(ca).expect("the test CA"))
+            .expect("a root");
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("TLS versions")
+            .with_root_certificates(roots)
+            .with_no_client_auth()
+    }
+
+    #[tokio::test]
+    async fn https_is_http_1_1_over_rustls_and_checks_the_servers_certificate() {
+        let port = tls_server().await;
+        let settings = HttpConnectorSettings::default();
+        let trusting = Connector::new(&settings, trusting_the_test_ca());
+        let response = trusting
+            .call(get(&format!("https://localhost:{port}/")))
+            .await
+            .expect("an answer over TLS");
+        assert_eq!(response.status().as_u16(), 200);
+        let body = aws_smithy_types::byte_stream::ByteStream::new(response.into_body());
+        let body = body.collect().await.expect("the body").into_bytes();
+        assert_eq!(&body[..], b"ok");
+
+        // The system's roots do not know the test CA: no answer is read.
+        let system = Connector::new(&settings, crate::tls::config().as_ref().clone());
+        let refused = system
+            .call(get(&format!("https://localhost:{port}/")))
+            .await;
+        assert!(refused.is_err(), "an unknown issuer is refused");
     }
 }

@@ -2,7 +2,7 @@
 //! time-out per attempt, no redirects followed, no proxy, and at most
 //! [`READ_LIMIT`] bytes of the answer read (then the connection is dropped). Every name
 //! is resolved through the SSRF guard and the connection made to the address it checked.
-//! The TLS stack is reqwest's rustls with the AWS SDK's provider ([`crate::tls`]).
+//! Its TLS is the process's one configuration ([`crate::tls`]), the AWS SDK client's too.
 
 use super::reach::{self, Blocked, Reach, ResolveError};
 use std::time::{Duration, Instant};
