@@ -18,11 +18,10 @@ use aws_types::sdk_config::SdkConfig;
 /// (standard retries, a 3.1 s connect timeout) themselves.
 pub fn lambda_config(var: impl Fn(&str) -> Option<String>) -> Result<SdkConfig, String> {
     let set = |name: &str| var(name).filter(|value| !value.trim().is_empty());
-    let required =
-        |name: &str| set(name).ok_or_else(|| format!("environment variable {name} is not set"));
+    let required = |name: &str| set(name).ok_or_else(|| unset(name));
     let region = set("AWS_REGION")
         .or_else(|| set("AWS_DEFAULT_REGION"))
-        .ok_or("environment variable AWS_REGION is not set")?;
+        .ok_or_else(|| unset("AWS_REGION"))?;
     let credentials = Credentials::new(
         required("AWS_ACCESS_KEY_ID")?,
         required("AWS_SECRET_ACCESS_KEY")?,
@@ -85,7 +84,12 @@ pub fn config_cache_seconds() -> Result<u64, String> {
 
 /// A required setting from the environment, with a message that names it.
 pub fn env(name: &str) -> Result<String, String> {
-    std::env::var(name).map_err(|_| format!("environment variable {name} is not set"))
+    std::env::var(name).map_err(|_| unset(name))
+}
+
+/// What a function that cannot start says of the setting `name` it lacks.
+fn unset(name: &str) -> String {
+    format!("environment variable {name} is not set")
 }
 
 /// What a function starts from: the SDK configuration and its environment.
