@@ -30,14 +30,17 @@ pub async fn choose_page(
     let tokens = &connect.meta.tokens;
     let token = tokens.fresh_token(ctx.workspace_id, page_id).await?;
     let token = token.ok_or_else(|| ConnectError::UnknownPage(page_id.to_owned()))?;
-    connect
-        .meta
-        .graph
-        .subscribe(app, page_id, token.expose(), true)
-        .await?;
-    connect.clear_mark(&record.connector).await?;
+    let graph = &connect.meta.graph;
+    if !graph.subscribe(app, page_id, token.expose(), true).await? {
+        return Err(ConnectError::NotSubscribed(page_id.to_owned()));
+    }
     let edit = json!({ "status": "active", "settings": { "page_id": page_id } });
-    Ok(admin::update_connector(ctx, connector_id, edit).await?)
+    let mut view = admin::update_connector(ctx, connector_id, edit).await?;
+    // Only once the edit is taken: a refused one leaves the connector as it was.
+    if connect.clear_mark(&record.connector).await? {
+        view.connector.needs_reconnect = None;
+    }
+    Ok(view)
 }
 
 /// Unsubscribes the connector's page and releases its route; an active connector is
@@ -74,10 +77,13 @@ pub async fn release_page(
             ),
         }
     }
-    connect.clear_mark(&record.connector).await?;
     let mut edit = json!({ "settings": { "page_id": null } });
     if record.connector.status == ConnectorStatus::Active {
         edit["status"] = "paused".into();
     }
-    Ok(admin::update_connector(ctx, connector_id, edit).await?)
+    let mut view = admin::update_connector(ctx, connector_id, edit).await?;
+    if connect.clear_mark(&record.connector).await? {
+        view.connector.needs_reconnect = None;
+    }
+    Ok(view)
 }

@@ -63,6 +63,8 @@ pub enum ConnectError {
          one of the pages it lists"
     )]
     UnknownPage(String),
+    #[error("Meta did not subscribe the app to page {0}'s leads; try again")]
+    NotSubscribed(String),
     /// The page's route, the connector's activation, as the admin API refuses them.
     #[error(transparent)]
     Admin(AdminError),
@@ -141,15 +143,15 @@ impl MetaConnect {
     }
 
     /// Clears `connector`'s "needs reconnect" mark, if it carries one: its page was
-    /// connected again, or let go.
-    async fn clear_mark(&self, connector: &Connector) -> Result<(), StoreError> {
-        if connector.needs_reconnect.is_some() {
-            let (workspace_id, connector_id) = (&connector.workspace_id, &connector.id);
-            self.store
-                .mark_reconnect(workspace_id, connector_id, None)
-                .await?;
+    /// connected again, or let go. `true` when a mark was removed.
+    async fn clear_mark(&self, connector: &Connector) -> Result<bool, StoreError> {
+        if connector.needs_reconnect.is_none() {
+            return Ok(false);
         }
-        Ok(())
+        let (workspace_id, connector_id) = (&connector.workspace_id, &connector.id);
+        self.store
+            .mark_reconnect(workspace_id, connector_id, None)
+            .await
     }
 }
 
