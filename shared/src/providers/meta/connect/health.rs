@@ -22,7 +22,8 @@ pub struct HealthReport {
     pub healthy: usize,
     /// Pages whose connector needs reconnecting now (newly marked or still marked).
     pub needs_reconnect: usize,
-    /// Pages that could not be checked this time (Meta or the token store unavailable).
+    /// Pages that could not be checked this time (Meta, the token store or the table
+    /// unavailable).
     pub unchecked: usize,
 }
 
@@ -34,10 +35,13 @@ enum Verdict {
 }
 
 /// Checks every routed Meta page's token and marks or clears its connector.
+/// The Meta secret is read at the first routed page: a deployment that routes none (Meta
+/// never set up, its secret still the template's placeholder) has nothing to check. A
+/// page whose connector cannot be read or marked is counted unchecked; the others are
+/// still checked.
 pub async fn check_tokens(connect: &MetaConnect) -> Result<HealthReport, ConnectError> {
-    let secrets = connect.secrets().await?;
-    let app = MetaConnect::app(&secrets)?;
     let mut report = HealthReport::default();
+    let mut secrets = None;
     let mut cursor: Option<String> = None;
     loop {
         let page = connect
@@ -45,8 +49,20 @@ pub async fn check_tokens(connect: &MetaConnect) -> Result<HealthReport, Connect
             .routed_meta_pages(BATCH, cursor.as_deref())
             .await?
             .map_err(|bad| crate::store::StoreError::Unexpected(bad.to_string().into()))?;
-        for routed in &page.items {
-            check_page(connect, app, routed, &mut report).await?;
+        if !page.items.is_empty() {
+            let secrets = match secrets {
+                Some(ref secrets) => secrets,
+                None => secrets.insert(connect.secrets().await?),
+            };
+            let app = MetaConnect::app(secrets)?;
+            for routed in &page.items {
+                if let Err(err) = check_page(connect, app, routed, &mut report).await {
+                    let page_id = &routed.page_id;
+                    tracing::warn!(page_id, error = %chain(&err), "page not checked");
+                    report.pages += 1;
+                    report.unchecked += 1;
+                }
+            }
         }
         cursor = page.cursor;
         if cursor.is_none() {
@@ -55,6 +71,8 @@ pub async fn check_tokens(connect: &MetaConnect) -> Result<HealthReport, Connect
     }
 }
 
+/// Checks one page and counts it, unless its connector is gone; an error leaves it to
+/// the caller to count.
 async fn check_page(
     connect: &MetaConnect,
     app: MetaApp<'_>,
@@ -65,19 +83,14 @@ async fn check_page(
     let Some(connector) = connect.store.connector(workspace_id, connector_id).await? else {
         return Ok(());
     };
-    report.pages += 1;
-    let verdict = verdict(connect, app, routed).await;
-    let mark = match verdict {
+    let mark = match verdict(connect, app, routed).await {
         Verdict::Unchecked => {
+            report.pages += 1;
             report.unchecked += 1;
             return Ok(());
         }
-        Verdict::Healthy => {
-            report.healthy += 1;
-            None
-        }
+        Verdict::Healthy => None,
         Verdict::Reconnect(reason, works_until) => {
-            report.needs_reconnect += 1;
             tracing::warn!(
                 %workspace_id,
                 %connector_id,
@@ -103,6 +116,11 @@ async fn check_page(
         store
             .mark_reconnect(workspace_id, connector_id, mark.as_ref())
             .await?;
+    }
+    report.pages += 1;
+    match mark {
+        None => report.healthy += 1,
+        Some(_) => report.needs_reconnect += 1,
     }
     Ok(())
 }
