@@ -289,3 +289,59 @@ async fn a_connector_with_an_admin_page_gets_the_browser_back_there_with_the_pag
     assert!(location.starts_with(&format!("{admin_page}&connector_id={connector}&pages=")));
     assert!(location.contains(&page), "{location}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_token_put_by_the_admin_api_takes_the_needs_reconnect_mark_off_its_page() {
+    let connect = ConnectApp::spawn().await;
+    let (connector, page) = connect.connected_page().await;
+    connect.expire_page_tokens(&page, None).await;
+    connect.check_token_health().await;
+    let path = format!("/admin/connectors/{connector}");
+    let marked = connect.admin("GET", &path, None).await;
+    assert_eq!(marked.json()["needs_reconnect"]["page_id"], page.as_str());
+
+    let token = serde_json::json!({ "token": "a-page-token-pasted-by-the-admin" });
+    let put = connect
+        .admin("PUT", &format!("/admin/meta/pages/{page}"), Some(token))
+        .await;
+
+    assert_eq!(put.status, 204, "{}", put.text);
+    let view = connect.admin("GET", &path, None).await;
+    assert!(view.json()["needs_reconnect"].is_null(), "{}", view.text);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_page_choice_leaves_the_needs_reconnect_mark_in_place() {
+    let first = ConnectApp::spawn().await;
+    let held = unique_page_id();
+    first.manages_page(&held, "Held Page").await;
+    let holder = first.meta_connector().await;
+    assert_eq!(first.log_in(&holder).await.status, 200);
+    assert_eq!(first.choose_page(&holder, &held).await.status, 200);
+    let second = ConnectApp::spawn().await;
+    let (connector, page) = second.connected_page().await;
+    let mark = shared::domain::NeedsReconnect {
+        page_id: page.clone(),
+        reason: format!("the token of page {page} has expired: connect Meta again"),
+        since: second.app.store.clock().stamp(),
+        works_until: None,
+    };
+    let id = shared::domain::ConnectorId::from(connector.as_str());
+    let store = &second.app.store;
+    let marked = store.mark_reconnect(second.app.workspace_id(), &id, Some(&mark));
+    assert!(marked.await.unwrap());
+
+    let answer = second.choose_page(&connector, &held).await;
+
+    assert_eq!(answer.status, 409, "{}", answer.text);
+    let view = second
+        .admin("GET", &format!("/admin/connectors/{connector}"), None)
+        .await;
+    assert_eq!(
+        view.json()["needs_reconnect"]["page_id"],
+        page.as_str(),
+        "{}",
+        view.text
+    );
+    assert_eq!(view.json()["settings"]["page_id"], page.as_str());
+}

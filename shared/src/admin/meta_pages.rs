@@ -11,6 +11,7 @@ use crate::providers::meta::{
     StoredPage,
 };
 use crate::secrets::Secret;
+use crate::store::keys::RouteKind;
 use serde::Serialize;
 use serde_json::Value;
 use std::sync::Arc;
@@ -78,7 +79,7 @@ pub async fn put_meta_page(
     }
     fields.finish()?;
     let page = NewPage {
-        page_id,
+        page_id: page_id.clone(),
         name,
         token: token.unwrap_or_default(),
         expires_at: None,
@@ -86,7 +87,30 @@ pub async fn put_meta_page(
     meta.tokens
         .store(ctx.workspace_id, vec![page])
         .await
-        .map_err(tokens_error)
+        .map_err(tokens_error)?;
+    reconnected(ctx, &page_id).await
+}
+
+/// A new token for `page_id` takes the "needs reconnect" mark off the workspace's
+/// connector routed to the page, as a login does: the Meta door stops holding its leads
+/// back (within its configuration cache's time), not at the next daily check.
+async fn reconnected(ctx: &AdminContext<'_>, page_id: &str) -> Result<(), AdminError> {
+    let store = ctx.store;
+    let routed = store
+        .connector_by_route(RouteKind::MetaPage, page_id)
+        .await?;
+    let Some(routed) = routed.filter(|c| c.workspace_id == *ctx.workspace_id) else {
+        return Ok(());
+    };
+    // Read as stored, not as cached: the mark may be newer than the route's connector.
+    let current = store.connector(ctx.workspace_id, &routed.id).await?;
+    let mark = current.and_then(|connector| connector.needs_reconnect);
+    if mark.is_some_and(|mark| mark.page_id == page_id) {
+        store
+            .mark_reconnect(ctx.workspace_id, &routed.id, None)
+            .await?;
+    }
+    Ok(())
 }
 
 /// `DELETE /admin/meta/pages/{page_id}`: forgets the page's token (404 when none).
