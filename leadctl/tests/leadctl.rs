@@ -295,7 +295,9 @@ async fn doctor_names_the_meta_connector_whose_page_needs_reconnecting() {
             meta.page_id
         ),
         since: app.store.clock().stamp(),
-        works_until: Some("2026-12-01T00:00:00Z".to_owned()),
+        works_until: Some(shared::clock::stamp(
+            app.store.clock().now() + chrono::Duration::days(3),
+        )),
     };
     let marked = app
         .store

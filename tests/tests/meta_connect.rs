@@ -3,7 +3,7 @@
 //! holds, and a token that stops working (needs reconnect, leads held back with 5xx,
 //! imported once after the reconnect).
 
-use e2e::webhooks::{graph_lead, leadgen_delivery, unique_page_id, ConnectApp};
+use e2e::webhooks::{unique_page_id, ConnectApp};
 use e2e::TestApp;
 use local::seed::SAMPLE_META_APP_SECRET;
 use shared::domain::ImportStatus;
@@ -180,13 +180,7 @@ async fn a_dead_token_needs_reconnect_holds_leads_back_and_the_redelivery_after_
     let connect = ConnectApp::spawn().await;
     let (connector, page) = connect.connected_page().await;
     let leadgen_id = format!("{page}1");
-    let registered = reqwest::Client::new()
-        .post(format!("{}/_local/meta/leads", connect.base))
-        .json(&graph_lead(&leadgen_id))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(registered.status(), 201);
+    connect.register_lead(&leadgen_id).await;
 
     connect.expire_page_tokens(&page, None).await;
     let report = connect.check_token_health().await;
@@ -199,19 +193,7 @@ async fn a_dead_token_needs_reconnect_holds_leads_back_and_the_redelivery_after_
     assert_eq!(mark["page_id"], page.as_str(), "{}", view.text);
     assert!(mark["works_until"].is_null());
 
-    let deliver = || async {
-        let body = leadgen_delivery(&page, &[&leadgen_id]).to_string();
-        let signature = meta::sign(SAMPLE_META_APP_SECRET, body.as_bytes());
-        let response = reqwest::Client::new()
-            .post(format!("{}/webhooks/meta", connect.base))
-            .header("content-type", "application/json")
-            .header("x-hub-signature-256", signature)
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        response.status().as_u16()
-    };
+    let deliver = || connect.deliver(&page, &leadgen_id);
     assert_eq!(deliver().await, 503, "Meta is asked to deliver again");
     assert!(connect.app.leads().await.is_empty());
 
@@ -269,6 +251,11 @@ async fn a_token_that_expires_within_a_week_is_flagged_but_its_leads_still_come_
     let record = connect.app.store.connector(connect.app.workspace_id(), &id);
     let held = record.await.unwrap().unwrap().needs_reconnect.unwrap();
     assert!(!held.holds_leads());
+
+    let leadgen_id = format!("{page}1");
+    connect.register_lead(&leadgen_id).await;
+    assert_eq!(connect.deliver(&page, &leadgen_id).await, 200);
+    assert_eq!(connect.app.leads().await.len(), 1, "the lead came in");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -139,6 +139,33 @@ impl ConnectApp {
         (connector, page)
     }
 
+    /// Registers `leadgen_id` with the Graph API stand-in, for the Meta door to fetch.
+    pub async fn register_lead(&self, leadgen_id: &str) {
+        let registered = reqwest::Client::new()
+            .post(format!("{}/_local/meta/leads", self.base))
+            .json(&super::graph_lead(leadgen_id))
+            .send()
+            .await
+            .expect("the stand-in answers");
+        assert_eq!(registered.status(), 201, "the lead is registered");
+    }
+
+    /// Meta's signed delivery of `leadgen_id` for `page` over the gateway: the door's status.
+    pub async fn deliver(&self, page: &str, leadgen_id: &str) -> u16 {
+        let body = super::leadgen_delivery(page, &[leadgen_id]).to_string();
+        let signature =
+            shared::providers::meta::sign(local::seed::SAMPLE_META_APP_SECRET, body.as_bytes());
+        let response = reqwest::Client::new()
+            .post(format!("{}/webhooks/meta", self.base))
+            .header("content-type", "application/json")
+            .header("x-hub-signature-256", signature)
+            .body(body)
+            .send()
+            .await
+            .expect("the gateway answers");
+        response.status().as_u16()
+    }
+
     /// `POST /admin/connectors/{id}/meta/page`.
     pub async fn choose_page(&self, connector_id: &str, page_id: &str) -> TestResponse {
         let path = format!("/admin/connectors/{connector_id}/meta/page");
