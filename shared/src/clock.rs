@@ -61,6 +61,11 @@ pub fn stamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
+/// [`stamp`] of a time in seconds since the epoch (one outside chrono's range: the epoch).
+pub fn stamp_epoch(epoch: i64) -> String {
+    stamp(DateTime::from_timestamp(epoch, 0).unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

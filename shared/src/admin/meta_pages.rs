@@ -131,14 +131,10 @@ pub async fn list_meta_pages(ctx: &AdminContext<'_>) -> Result<MetaPageList, Adm
 }
 
 fn view(page: StoredPage) -> MetaPageView {
-    let stamp = |epoch: i64| {
-        chrono::DateTime::from_timestamp(epoch, 0)
-            .map(crate::clock::stamp)
-            .unwrap_or_default()
-    };
+    use crate::clock::stamp_epoch;
     MetaPageView {
-        stored_at: stamp(page.stored_at),
-        expires_at: page.expires_at.map(stamp),
+        stored_at: stamp_epoch(page.stored_at),
+        expires_at: page.expires_at.map(stamp_epoch),
         page_id: page.page_id,
         name: page.name,
     }

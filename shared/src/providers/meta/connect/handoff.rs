@@ -77,11 +77,10 @@ pub async fn authorize(
         redirect_uri,
         &state.sign(app.app_secret),
     )?;
-    let expires_at = chrono::DateTime::from_timestamp(state.expires_at, 0).unwrap_or_default();
     Ok(Authorization {
         url,
         redirect_uri: redirect_uri.to_owned(),
-        expires_at: clock::stamp(expires_at),
+        expires_at: clock::stamp_epoch(state.expires_at),
     })
 }
 

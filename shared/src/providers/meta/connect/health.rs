@@ -102,7 +102,7 @@ async fn check_page(
                 page_id: routed.page_id.clone(),
                 reason,
                 since: connect.store.clock().stamp(),
-                works_until: works_until.map(stamp),
+                works_until: works_until.map(clock::stamp_epoch),
             })
         }
     };
@@ -162,7 +162,7 @@ async fn verdict(connect: &MetaConnect, app: MetaApp<'_>, routed: &RoutedPage) -
             let reason = format!(
                 "the token of page {page_id} stops reading leads at {}: connect Meta again \
                  before then",
-                stamp(ends_at)
+                clock::stamp_epoch(ends_at)
             );
             Verdict::Reconnect(reason, Some(ends_at))
         }
@@ -179,8 +179,4 @@ async fn verdict(connect: &MetaConnect, app: MetaApp<'_>, routed: &RoutedPage) -
         ),
         _ => Verdict::Healthy,
     }
-}
-
-fn stamp(epoch: i64) -> String {
-    clock::stamp(chrono::DateTime::from_timestamp(epoch, 0).unwrap_or_default())
 }
