@@ -159,24 +159,18 @@ impl<'a> Door<'a> {
             .as_ref()
             .filter(|m| m.holds_leads())
         {
-            let reason = format!(
-                "the page needs reconnecting ({}); Meta delivers the lead again meanwhile",
-                mark.reason
-            );
-            self.fail(entry, reason).await?;
-            return Err(Unfinished::Token);
+            let why = format!("the page needs reconnecting ({})", mark.reason);
+            return self.hold(entry, why).await;
         }
         let workspace = &connector.workspace_id;
         let fetched = match self.fetch(workspace, page_id, leadgen_id).await {
             Ok(fetched) => fetched,
             Err(Fetch::NoToken) => {
-                let reason = format!(
+                let why = format!(
                     "this workspace holds no page access token for page {page_id}: store it \
-                     with PUT /admin/meta/pages/{page_id} (reconnect the page); Meta delivers \
-                     the lead again meanwhile"
+                     with PUT /admin/meta/pages/{page_id} (reconnect the page)"
                 );
-                self.fail(entry, reason).await?;
-                return Err(Unfinished::Token);
+                return self.hold(entry, why).await;
             }
             Err(Fetch::Tokens(err)) if err.is_retryable() => {
                 tracing::warn!(
@@ -188,17 +182,11 @@ impl<'a> Door<'a> {
                 return Err(Unfinished::Token);
             }
             Err(Fetch::Tokens(err)) => {
-                let reason = format!(
-                    "the workspace's page tokens could not be read ({err}); Meta delivers the \
-                     lead again meanwhile"
-                );
-                self.fail(entry, reason).await?;
-                return Err(Unfinished::Token);
+                let why = format!("the workspace's page tokens could not be read ({err})");
+                return self.hold(entry, why).await;
             }
             Err(Fetch::Graph(err)) if err.is_expired_token() => {
-                let reason = format!("{}; Meta delivers the lead again meanwhile", err.reason());
-                self.fail(entry, reason).await?;
-                return Err(Unfinished::Token);
+                return self.hold(entry, err.reason()).await;
             }
             Err(Fetch::Graph(err)) if err.is_retryable() => {
                 tracing::warn!(
@@ -298,6 +286,14 @@ impl<'a> Door<'a> {
         pipeline::fail(self.store, entry, reason, Vec::new())
             .await
             .map_err(Unfinished::Store)
+    }
+
+    /// Logs `entry` failed for `why`, a token trouble a reconnect ends, and asks Meta to
+    /// deliver the lead again.
+    async fn hold(&self, entry: ImportRecord, why: String) -> Result<Outcome, Unfinished> {
+        let reason = format!("{why}; Meta delivers the lead again meanwhile");
+        self.fail(entry, reason).await?;
+        Err(Unfinished::Token)
     }
 
     async fn ignore(&self, entry: ImportRecord, reason: String) -> Result<Outcome, Unfinished> {
