@@ -1,7 +1,4 @@
 use shared::admin::{Deployment, MetaPages};
-use shared::providers::meta::{GraphClient, PageTokens};
-use shared::secrets::Secret;
-use std::sync::Arc;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
@@ -12,18 +9,7 @@ async fn main() -> Result<(), lambda_http::Error> {
         ..Deployment::new(&setting("PUBLIC_BASE_URL").unwrap_or_default())
     };
     shared::http::run(|aws| {
-        let meta = MetaPages {
-            tokens: PageTokens::new(
-                aws.secrets(),
-                shared::aws::env("META_PAGES_SECRET_PREFIX")?,
-                shared::clock::Clock::system(),
-            ),
-            graph: GraphClient::from_env().map_err(|err| err.to_string())?,
-            app: Arc::new(Secret::new(
-                aws.secrets(),
-                shared::aws::env("META_SECRET_ID")?,
-            )),
-        };
+        let meta = MetaPages::from_env(aws, shared::clock::Clock::system())?;
         Ok::<_, String>(admin_api::AdminApi {
             store: aws.store()?,
             deployment,

@@ -1,9 +1,7 @@
 use shared::admin::Deployment;
 use shared::admin::MetaPages;
 use shared::providers::meta::connect::DEFAULT_DIALOG_BASE;
-use shared::providers::meta::{GraphClient, MetaConnect, PageTokens};
-use shared::secrets::Secret;
-use std::sync::Arc;
+use shared::providers::meta::MetaConnect;
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
@@ -16,21 +14,9 @@ async fn main() -> Result<(), lambda_http::Error> {
     let dialog_base = setting("META_DIALOG_BASE").unwrap_or_else(|| DEFAULT_DIALOG_BASE.to_owned());
     shared::http::run(|aws| {
         let store = aws.store()?;
-        let pages = PageTokens::new(
-            aws.secrets(),
-            shared::aws::env("META_PAGES_SECRET_PREFIX")?,
-            store.clock().clone(),
-        );
         Ok::<_, lambda_http::Error>(meta_connect::MetaConnectDoor {
             connect: MetaConnect {
-                meta: MetaPages {
-                    tokens: pages,
-                    graph: GraphClient::from_env()?,
-                    app: Arc::new(Secret::new(
-                        aws.secrets(),
-                        shared::aws::env("META_SECRET_ID")?,
-                    )),
-                },
+                meta: MetaPages::from_env(aws, store.clock().clone())?,
                 dialog_base,
                 store,
             },

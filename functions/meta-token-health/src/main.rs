@@ -1,8 +1,6 @@
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
 use shared::admin::MetaPages;
-use shared::providers::meta::{GraphClient, MetaConnect, PageTokens};
-use shared::secrets::Secret;
-use std::sync::Arc;
+use shared::providers::meta::MetaConnect;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
@@ -10,18 +8,7 @@ async fn main() -> Result<(), Error> {
     let aws = shared::aws::Aws::load()?;
     let store = aws.store()?;
     let connect = MetaConnect {
-        meta: MetaPages {
-            tokens: PageTokens::new(
-                aws.secrets(),
-                shared::aws::env("META_PAGES_SECRET_PREFIX")?,
-                store.clock().clone(),
-            ),
-            graph: GraphClient::from_env()?,
-            app: Arc::new(Secret::new(
-                aws.secrets(),
-                shared::aws::env("META_SECRET_ID")?,
-            )),
-        },
+        meta: MetaPages::from_env(&aws, store.clock().clone())?,
         dialog_base: String::new(),
         store,
     };

@@ -25,6 +25,22 @@ pub struct MetaPages {
     pub app: Arc<Secret<MetaSecrets>>,
 }
 
+impl MetaPages {
+    /// As a function builds them: the page tokens under `META_PAGES_SECRET_PREFIX`, the
+    /// Meta secret `META_SECRET_ID`, the Graph API of `GRAPH_API_BASE` (and version).
+    pub fn from_env(aws: &crate::aws::Aws, clock: crate::clock::Clock) -> Result<Self, String> {
+        let prefix = crate::aws::env("META_PAGES_SECRET_PREFIX")?;
+        Ok(Self {
+            tokens: PageTokens::new(aws.secrets(), prefix, clock),
+            graph: GraphClient::from_env().map_err(|err| err.to_string())?,
+            app: Arc::new(Secret::new(
+                aws.secrets(),
+                crate::aws::env("META_SECRET_ID")?,
+            )),
+        })
+    }
+}
+
 /// A stored page as `GET /admin/meta/pages` shows it: never its token.
 #[derive(Debug, Clone, Serialize)]
 pub struct MetaPageView {
