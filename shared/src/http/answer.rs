@@ -158,11 +158,7 @@ pub fn form(
         return error.into_response();
     }
     let status = error.status();
-    if status >= 500 {
-        tracing::error!(status, error = %super::chain(&error), "form submission failed");
-    } else {
-        tracing::info!(status, problem = %error.problem().kind, "form submission refused");
-    }
+    let ours = logged_for_a_browser(&error, "form submission");
     let problem = error.problem();
     let response = match redirect {
         Some(url) => {
@@ -171,7 +167,7 @@ pub fn form(
         }
         None => {
             let back = referer.filter(|r| r.starts_with("https://") || r.starts_with("http://"));
-            let detail = if status >= 500 {
+            let detail = if ours {
                 "Something went wrong on our side. Please try again in a few minutes.".to_owned()
             } else {
                 problem.detail
@@ -207,15 +203,26 @@ pub fn meta_login(
     };
     let detail = err.to_string();
     let error = ApiError::from(err);
-    let status = error.status();
-    let (title, detail) = if status >= 500 {
-        tracing::error!(status, error = %super::chain(&error), "Meta login failed");
-        let detail = "Something went wrong on our side or at Meta. Please try again in a few \
-                      minutes.";
-        ("Meta could not be connected", detail.to_owned())
-    } else {
-        tracing::info!(status, problem = %error.problem().kind, "Meta login refused");
-        ("Meta could not be connected", detail)
+    let detail = match logged_for_a_browser(&error, "Meta login") {
+        true => "Something went wrong on our side or at Meta. Please try again in a few minutes."
+            .to_owned(),
+        false => detail,
     };
-    html(status, html::failed(title, &detail))
+    html(
+        error.status(),
+        html::failed("Meta could not be connected", &detail),
+    )
+}
+
+/// Logs `error`, which a person's browser gets as a page, as its status says: the cause
+/// of a 5xx, the problem of a refusal. `true` for a 5xx, whose cause the page must not show.
+fn logged_for_a_browser(error: &ApiError, what: &str) -> bool {
+    let status = error.status();
+    if status >= 500 {
+        tracing::error!(status, error = %super::chain(error), "{what} failed");
+        true
+    } else {
+        tracing::info!(status, problem = %error.problem().kind, "{what} refused");
+        false
+    }
 }
