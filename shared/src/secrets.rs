@@ -8,6 +8,7 @@ use crate::clock::Clock;
 use aws_sdk_secretsmanager::error::{ProvideErrorMetadata, SdkError};
 use serde::de::DeserializeOwned;
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Mutex;
@@ -82,6 +83,8 @@ pub struct Secret<T> {
     ttl: Duration,
     clock: Clock,
     cached: Mutex<Option<Cached<T>>>,
+    /// Reads that brought a value, for [`Self::fresh`] to know one happened since it began.
+    reads: AtomicU64,
 }
 
 struct Cached<T> {
@@ -107,6 +110,7 @@ impl<T: DeserializeOwned + CheckSecret> Secret<T> {
             ttl: DEFAULT_TTL,
             clock: Clock::system(),
             cached: Mutex::new(None),
+            reads: AtomicU64::new(0),
         }
     }
 
@@ -134,12 +138,14 @@ impl<T: DeserializeOwned + CheckSecret> Secret<T> {
         }
     }
 
-    /// The secret read again, because `seen` (a value [`Self::get`] gave) lacked
-    /// something; when another caller read it again since, that newer value.
-    pub async fn refresh(&self, seen: &Arc<T>) -> Result<Arc<T>, SecretError> {
+    /// The secret as Secrets Manager holds it now, past the cache (a value that lacked
+    /// something): one read, or none when another caller's read ended after this call
+    /// began, whose value then serves (a burst of callers shares one read).
+    pub async fn fresh(&self) -> Result<Arc<T>, SecretError> {
+        let began = self.reads.load(Ordering::Acquire);
         let mut cached = self.cached.lock().await;
         match cached.as_ref() {
-            Some(newer) if !Arc::ptr_eq(&newer.value, seen) => Ok(newer.value.clone()),
+            Some(newer) if self.reads.load(Ordering::Acquire) > began => Ok(newer.value.clone()),
             _ => self.reread(&mut cached, self.clock.epoch()).await,
         }
     }
@@ -158,6 +164,7 @@ impl<T: DeserializeOwned + CheckSecret> Secret<T> {
                     value: value.clone(),
                     fresh_until: now + seconds(self.ttl),
                 });
+                self.reads.fetch_add(1, Ordering::Release);
                 Ok(value)
             }
             Err(err) => match cached.as_mut() {

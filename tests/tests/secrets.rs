@@ -66,3 +66,30 @@ async fn a_refresh_that_fails_for_a_passing_reason_keeps_the_value_read_before()
         "a first read that fails is an error: {err}"
     );
 }
+
+#[tokio::test]
+async fn a_fresh_read_goes_past_the_cache_and_callers_at_once_share_one_read() {
+    let server = MockServer::start().await;
+    let answer = serde_json::json!({"ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:s", "Name": "s", "SecretString": value("now")});
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(answer))
+        .mount(&server)
+        .await;
+    let config = local::moto::sdk_config(&server.uri()).await;
+    let secret = Secret::<MetaSecrets>::new(shared::aws::secrets(&config), "s");
+    let reads = || async { server.received_requests().await.unwrap_or_default().len() };
+
+    let (first, second) = tokio::join!(secret.fresh(), secret.fresh());
+
+    assert_eq!(first.unwrap().app_secret, "now");
+    assert_eq!(second.unwrap().app_secret, "now");
+    assert_eq!(reads().await, 1, "two callers at once, one read");
+    assert_eq!(secret.get().await.unwrap().app_secret, "now");
+    assert_eq!(reads().await, 1, "the fresh value is cached");
+    secret.fresh().await.unwrap();
+    assert_eq!(
+        reads().await,
+        2,
+        "a later fresh read reads again, within the TTL"
+    );
+}

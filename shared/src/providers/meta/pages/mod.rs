@@ -148,13 +148,7 @@ impl PageTokens {
         workspace: &WorkspaceId,
         page_id: &str,
     ) -> Result<Option<PageToken>, PageTokenError> {
-        let secret = self.secret(workspace);
-        let read = match secret.get().await {
-            Ok(seen) => secret.refresh(&seen).await,
-            Err(err) if err.is_not_found() => secret.get().await,
-            Err(err) => Err(err),
-        };
-        match read {
+        match self.secret(workspace).fresh().await {
             Ok(book) => Ok(token_of(&book, page_id)),
             Err(err) if err.is_not_found() => Ok(None),
             Err(err) => Err(err.into()),
